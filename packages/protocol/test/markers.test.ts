@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { decodeKey, encodeKey, itemMarker, parseFragmentId, parseMarker, regionStart, REGION_END, stripAnnotations } from '../src/index.js';
+
+describe('markers', () => {
+  it('encodes any key into comment-safe characters and back', () => {
+    for (const key of ['42', 'a-b', '-->', 'x/y:z', 'é ü', "'()*!~.", '']) {
+      const enc = encodeKey(key);
+      expect(enc).toMatch(/^[\w%]*$/);
+      expect(decodeKey(enc)).toBe(key);
+    }
+  });
+
+  it('recognises its own markers and nothing else', () => {
+    expect(parseMarker('[1a')).toEqual({ kind: 'start', id: '1a' });
+    expect(parseMarker(']')).toEqual({ kind: 'end' });
+    expect(parseMarker(':a%2D1')).toEqual({ kind: 'item', key: 'a%2D1' });
+    expect(parseMarker('[if IE]')).toBeNull();
+    expect(parseMarker(' user comment ')).toBeNull();
+  });
+
+  it('strips exactly the markers', () => {
+    const html = `${regionStart('3')}<li>${itemMarker('7')}x</li><!-- keep -->${REGION_END}`;
+    expect(stripAnnotations(html)).toBe('<li>x</li><!-- keep -->');
+  });
+
+  it('parses fragment id paths', () => {
+    expect(parseFragmentId('3:42/5')).toEqual([{ region: '3', key: '42' }, { region: '5' }]);
+    expect(parseFragmentId('7')).toEqual([{ region: '7' }]);
+  });
+});

@@ -1,0 +1,1 @@
+export { strict, requireResource, repoRoot, sharedDir } from './resources.js';
