@@ -1,1 +1,2 @@
 export { strict, requireResource, repoRoot, sharedDir } from './resources.js';
+export { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
