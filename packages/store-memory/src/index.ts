@@ -1,1 +1,1 @@
-export {};
+export { MemorySessionStore } from './memory-session-store.js';

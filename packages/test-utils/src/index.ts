@@ -1,2 +1,3 @@
 export { strict, requireResource, repoRoot, sharedDir } from './resources.js';
 export { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
+export { describeStoreContract, type StoreContractOptions } from './store-contract.js';

@@ -1,0 +1,163 @@
+import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { ExpiryHeap, type HeapEntry } from './expiry-heap.js';
+
+/**
+ * What the store keeps per session. `data` is held as its JSON text: parsing a
+ * fresh copy on every read is what keeps callers from mutating stored state
+ * by reference, it is faster than structuredClone for this kind of data, and a
+ * one-byte string is far smaller than the object graph it encodes.
+ */
+interface Entry extends HeapEntry {
+  readonly id: string;
+  version: number;
+  createdAt: number;
+  json: string;
+}
+
+type Listener = (message: string) => void;
+
+/** The default SessionStore: everything in this process, publish/subscribe delivered locally. */
+export class MemorySessionStore implements SessionStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly expiry = new ExpiryHeap<Entry>();
+  /** One wrapper object per subscribe call, so the same function may subscribe twice. */
+  private readonly channels = new Map<string, Set<{ listener: Listener }>>();
+  private closed = false;
+
+  async create(record: SessionRecord): Promise<void> {
+    this.open();
+    const json = encode(record);
+    if (this.entries.has(record.id)) throw new StoreError('conflict', `session ${record.id} already exists`);
+    const { id, version, createdAt, expiresAt } = record;
+    const entry: Entry = { id, version, createdAt, expiresAt, json, heapIndex: -1 };
+    this.entries.set(record.id, entry);
+    this.expiry.add(entry);
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    this.open();
+    const entry = this.live(id);
+    if (entry === undefined) return null;
+    return {
+      id: entry.id,
+      version: entry.version,
+      createdAt: entry.createdAt,
+      expiresAt: entry.expiresAt,
+      data: JSON.parse(entry.json),
+    };
+  }
+
+  async update(record: SessionRecord): Promise<SessionRecord> {
+    this.open();
+    const json = encode(record);
+    const entry = this.live(record.id);
+    if (entry === undefined) throw new StoreError('not_found', `session ${record.id} does not exist`);
+    if (entry.version !== record.version) {
+      throw new StoreError('conflict', `session ${record.id} is at version ${entry.version}, not ${record.version}`);
+    }
+    entry.version += 1;
+    entry.createdAt = record.createdAt;
+    entry.json = json;
+    this.expire(entry, record.expiresAt);
+    return { ...record, version: entry.version };
+  }
+
+  async touch(id: string, expiresAt: number): Promise<boolean> {
+    this.open();
+    if (!Number.isFinite(expiresAt)) throw new StoreError('invalid', 'expiresAt must be a finite number');
+    const entry = this.live(id);
+    if (entry === undefined) return false;
+    this.expire(entry, expiresAt);
+    return true;
+  }
+
+  /** Removes expired records too: they still hold memory until deleted. */
+  async delete(id: string): Promise<boolean> {
+    this.open();
+    const entry = this.entries.get(id);
+    if (entry === undefined) return false;
+    this.entries.delete(id);
+    this.expiry.remove(entry);
+    return true;
+  }
+
+  async getExpired(before: number, limit = Infinity): Promise<string[]> {
+    this.open();
+    return this.expiry.expired(before, limit).map((entry) => entry.id);
+  }
+
+  async count(): Promise<number> {
+    this.open();
+    return this.entries.size;
+  }
+
+  /** Delivers synchronously, in publish order; a throwing listener does not stop the others. */
+  async publish(id: string, message: string): Promise<void> {
+    this.open();
+    const subscribers = this.channels.get(id);
+    if (subscribers === undefined) return;
+    for (const s of [...subscribers]) {
+      try {
+        s.listener(message);
+      } catch (error) {
+        process.emitWarning(error instanceof Error ? error : String(error), 'MemorySessionStoreListenerError');
+      }
+    }
+  }
+
+  async subscribe(id: string, listener: Listener): Promise<() => Promise<void>> {
+    this.open();
+    const subscription = { listener };
+    let subscribers = this.channels.get(id);
+    if (subscribers === undefined) {
+      subscribers = new Set();
+      this.channels.set(id, subscribers);
+    }
+    subscribers.add(subscription);
+    return async () => {
+      const current = this.channels.get(id);
+      if (current?.delete(subscription) && current.size === 0) this.channels.delete(id);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.entries.clear();
+    this.expiry.clear();
+    this.channels.clear();
+  }
+
+  private open(): void {
+    if (this.closed) throw new StoreError('unavailable', 'the store is closed');
+  }
+
+  /** The entry unless it is missing or expired (an expired one waits for getExpired + delete). */
+  private live(id: string): Entry | undefined {
+    const entry = this.entries.get(id);
+    return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined;
+  }
+
+  private expire(entry: Entry, expiresAt: number): void {
+    if (entry.expiresAt === expiresAt) return;
+    entry.expiresAt = expiresAt;
+    this.expiry.moved(entry);
+  }
+}
+
+/** Validates the record's shape and returns its data as JSON; bad input becomes a StoreError, never a crash. */
+function encode(record: SessionRecord): string {
+  const { id, version, createdAt, expiresAt } = record;
+  if (typeof id !== 'string' || id === '') throw new StoreError('invalid', 'id must be a non-empty string');
+  if (!Number.isInteger(version)) throw new StoreError('invalid', 'version must be an integer');
+  if (!Number.isFinite(createdAt) || !Number.isFinite(expiresAt)) {
+    throw new StoreError('invalid', 'createdAt and expiresAt must be finite numbers');
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(record.data);
+  } catch (error) {
+    throw new StoreError('invalid', `data of session ${id} is not JSON-encodable`, { cause: error });
+  }
+  if (json === undefined) throw new StoreError('invalid', `data of session ${id} is not a JSON value`);
+  return json;
+}

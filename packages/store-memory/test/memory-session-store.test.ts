@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { SessionRecord } from '@statetemplate/store';
+import { MemorySessionStore } from '../src/index.js';
+
+/** A deterministic pseudo-random sequence, so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+describe('MemorySessionStore', () => {
+  it('lists exactly the expired ids after thousands of random creates, touches, updates and deletes', async () => {
+    const store = new MemorySessionStore();
+    const rnd = random(7);
+    const base = Date.now() + 3_600_000;
+    const model = new Map<string, SessionRecord>();
+    for (let step = 0; step < 20_000; step++) {
+      const id = `s${Math.floor(rnd() * 2_000)}`;
+      const at = base + Math.floor(rnd() * 1_000_000);
+      const known = model.get(id);
+      const op = rnd();
+      if (known === undefined) {
+        const r = { id, version: 1, createdAt: 0, expiresAt: at, data: step };
+        await store.create(r);
+        model.set(id, r);
+      } else if (op < 0.4) {
+        await store.touch(id, at);
+        known.expiresAt = at;
+      } else if (op < 0.8) {
+        model.set(id, await store.update({ ...known, expiresAt: at, data: step }));
+      } else {
+        await store.delete(id);
+        model.delete(id);
+      }
+    }
+    for (const cut of [base, base + 1, base + 250_000, base + 500_000, base + 1_000_001]) {
+      const want = [...model.values()].filter((r) => r.expiresAt < cut).map((r) => r.id).sort();
+      expect((await store.getExpired(cut)).sort()).toEqual(want);
+    }
+    expect(await store.count()).toBe(model.size);
+  });
+
+  it('keeps delivering to other listeners when one throws', async () => {
+    const store = new MemorySessionStore();
+    const got: string[] = [];
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      await store.subscribe('x', () => {
+        throw new Error('listener bug');
+      });
+      await store.subscribe('x', (m) => got.push(m));
+      await store.publish('x', 'still delivered');
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(got).toEqual(['still delivered']);
+    expect(warnings.map((w) => w.message)).toContain('listener bug');
+  });
+
+  it('delivers twice to a function subscribed twice and unsubscribes each separately', async () => {
+    const store = new MemorySessionStore();
+    const got: string[] = [];
+    const listener = (m: string) => got.push(m);
+    const first = await store.subscribe('x', listener);
+    await store.subscribe('x', listener);
+    await store.publish('x', 'a');
+    await first();
+    await first();
+    await store.publish('x', 'b');
+    expect(got).toEqual(['a', 'a', 'b']);
+  });
+
+  it('delivers before publish resolves, so local subscribers see updates in the same turn', async () => {
+    const store = new MemorySessionStore();
+    const got: string[] = [];
+    await store.subscribe('x', (m) => got.push(m));
+    const pending = store.publish('x', 'now');
+    expect(got).toEqual(['now']);
+    await pending;
+  });
+
+  it('rejects malformed records with invalid instead of storing them', async () => {
+    const store = new MemorySessionStore();
+    const ok = { id: 'a', version: 1, createdAt: 0, expiresAt: Date.now() + 1000, data: null };
+    for (const bad of [{ ...ok, id: '' }, { ...ok, version: 1.5 }, { ...ok, expiresAt: Number.NaN }, { ...ok, data: undefined }]) {
+      await expect(store.create(bad as unknown as SessionRecord)).rejects.toMatchObject({ code: 'invalid' });
+    }
+    await expect(store.touch('a', Number.POSITIVE_INFINITY)).rejects.toMatchObject({ code: 'invalid' });
+    expect(await store.count()).toBe(0);
+  });
+});

@@ -1,0 +1,367 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
+
+export interface StoreContractOptions {
+  /** Upper bound for waiting on published messages; stores with a network hop may need more. */
+  deliveryTimeoutMs?: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * The behaviour every SessionStore must show. `makeStore` must return a fresh,
+ * empty store for each test (a backend shared between tests needs its own
+ * namespace per call). Only the contract is asserted, never a backend's internals.
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<SessionStore> | SessionStore,
+  opts: StoreContractOptions = {},
+): void {
+  const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 2_000;
+
+  describe(`SessionStore contract: ${name}`, () => {
+    let store: SessionStore;
+    let closed: boolean;
+    let nextId = 0;
+
+    beforeEach(async () => {
+      store = await makeStore();
+      closed = false;
+    });
+    afterEach(async () => {
+      if (!closed) await store.close();
+    });
+
+    /** A live record with a unique id; `overrides` adjust any field. */
+    function record(overrides: Partial<SessionRecord> = {}): SessionRecord {
+      const now = Date.now();
+      nextId += 1;
+      return { id: `contract-${process.pid}-${nextId}`, version: 1, createdAt: now, expiresAt: now + HOUR, data: { n: nextId }, ...overrides };
+    }
+
+    async function expectStoreError(promise: Promise<unknown>, code: StoreError['code']): Promise<void> {
+      const error = await promise.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StoreError);
+      expect((error as StoreError).code).toBe(code);
+    }
+
+    describe('create and get', () => {
+      it('returns the created record from get', async () => {
+        const r = record();
+        await store.create(r);
+        expect(await store.get(r.id)).toEqual(r);
+      });
+
+      it('returns null for an id it never held', async () => {
+        expect(await store.get('contract-never-created')).toBeNull();
+      });
+
+      it('rejects a duplicate id with conflict and keeps the first record', async () => {
+        const r = record();
+        await store.create(r);
+        await expectStoreError(store.create({ ...r, data: 'other' }), 'conflict');
+        expect(await store.get(r.id)).toEqual(r);
+      });
+
+      it('lets exactly one of many concurrent creates of one id win', async () => {
+        const r = record();
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) => store.create({ ...r, data: i })),
+        );
+        expect(results.filter((x) => x.status === 'fulfilled')).toHaveLength(1);
+        for (const x of results) if (x.status === 'rejected') expect((x.reason as StoreError).code).toBe('conflict');
+      });
+
+      it('round-trips every kind of JSON value unchanged', async () => {
+        const data: JsonValue = JSON.parse(
+          JSON.stringify({
+            text: 'héllo \u2603 "quoted" <b>&amp;</b>\n\t\\',
+            empty: '',
+            numbers: [0, -1, 1.5, 1e21, -0.000123, Number.MAX_SAFE_INTEGER],
+            flags: [true, false],
+            nothing: null,
+            nested: { list: [[], {}, [{ deep: [1, { deeper: 'yes' }] }]] },
+            emoji: '😀',
+          }),
+        ) as JsonValue;
+        // A key that would set the prototype in an object literal must stay plain data.
+        const odd = JSON.parse('{"__proto__": {"polluted": true}, "constructor": 1}') as JsonValue;
+        const r = record({ data: { data, odd } });
+        await store.create(r);
+        const got = await store.get(r.id);
+        expect(JSON.stringify(got?.data)).toBe(JSON.stringify(r.data));
+        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      });
+
+      it('round-trips scalar data', async () => {
+        for (const data of ['text', 42, true, null] as JsonValue[]) {
+          const r = record({ data });
+          await store.create(r);
+          expect((await store.get(r.id))?.data).toEqual(data);
+        }
+      });
+
+      it('holds values, not references: mutating inputs or results leaves the stored record alone', async () => {
+        const data = { items: [{ title: 'a' }] };
+        const r = record({ data });
+        await store.create(r);
+        data.items[0]!.title = 'changed after create';
+        const got = await store.get(r.id);
+        expect(got?.data).toEqual({ items: [{ title: 'a' }] });
+        ((got!.data as { items: { title: string }[] }).items[0]!).title = 'changed after get';
+        got!.version = 99;
+        expect(await store.get(r.id)).toEqual({ ...r, data: { items: [{ title: 'a' }] } });
+      });
+
+      it('rejects data JSON cannot encode with invalid', async () => {
+        const cyclic: Record<string, unknown> = {};
+        cyclic['self'] = cyclic;
+        await expectStoreError(store.create(record({ data: cyclic as JsonValue })), 'invalid');
+        await expectStoreError(store.create(record({ data: { big: 1n } as unknown as JsonValue })), 'invalid');
+        expect(await store.count()).toBe(0);
+      });
+    });
+
+    describe('update (compare-and-set)', () => {
+      it('stores the record with version + 1 and returns it', async () => {
+        const r = record();
+        await store.create(r);
+        const next = await store.update({ ...r, data: { changed: true }, expiresAt: r.expiresAt + 1000 });
+        expect(next).toEqual({ ...r, version: 2, data: { changed: true }, expiresAt: r.expiresAt + 1000 });
+        expect(await store.get(r.id)).toEqual(next);
+        expect((await store.update(next)).version).toBe(3);
+      });
+
+      it('rejects a stale version with conflict and keeps the newer record', async () => {
+        const r = record();
+        await store.create(r);
+        const next = await store.update({ ...r, data: 'first' });
+        await expectStoreError(store.update({ ...r, data: 'stale' }), 'conflict');
+        await expectStoreError(store.update({ ...r, version: 7, data: 'ahead' }), 'conflict');
+        expect(await store.get(r.id)).toEqual(next);
+      });
+
+      it('lets exactly one of many concurrent updates from one version win', async () => {
+        const r = record();
+        await store.create(r);
+        const results = await Promise.allSettled(
+          Array.from({ length: 8 }, (_, i) => store.update({ ...r, data: i })),
+        );
+        const won = results.filter((x) => x.status === 'fulfilled');
+        expect(won).toHaveLength(1);
+        for (const x of results) if (x.status === 'rejected') expect((x.reason as StoreError).code).toBe('conflict');
+        expect(await store.get(r.id)).toEqual((won[0] as PromiseFulfilledResult<SessionRecord>).value);
+      });
+
+      it('rejects an unknown id with not_found', async () => {
+        await expectStoreError(store.update(record()), 'not_found');
+      });
+
+      it('rejects an expired record with not_found', async () => {
+        const r = record();
+        await store.create(r);
+        expect(await store.touch(r.id, Date.now() - 1000)).toBe(true);
+        await expectStoreError(store.update(r), 'not_found');
+      });
+
+      it('rejects data JSON cannot encode with invalid and keeps the record', async () => {
+        const r = record();
+        await store.create(r);
+        const cyclic: unknown[] = [];
+        cyclic.push(cyclic);
+        await expectStoreError(store.update({ ...r, data: cyclic as JsonValue }), 'invalid');
+        expect(await store.get(r.id)).toEqual(r);
+      });
+    });
+
+    describe('touch and expiry', () => {
+      it('moves expiresAt without changing version or data', async () => {
+        const r = record();
+        await store.create(r);
+        const later = r.expiresAt + 5 * HOUR;
+        expect(await store.touch(r.id, later)).toBe(true);
+        expect(await store.get(r.id)).toEqual({ ...r, expiresAt: later });
+      });
+
+      it('returns false for an unknown id', async () => {
+        expect(await store.touch('contract-never-created', Date.now() + HOUR)).toBe(false);
+      });
+
+      it('hides an expired record from get and touch', async () => {
+        const r = record();
+        await store.create(r);
+        expect(await store.touch(r.id, Date.now() - 1000)).toBe(true);
+        expect(await store.get(r.id)).toBeNull();
+        expect(await store.touch(r.id, Date.now() + HOUR)).toBe(false);
+      });
+
+      it('treats a record created already expired as gone', async () => {
+        const r = record({ expiresAt: Date.now() - 1000 });
+        await store.create(r);
+        expect(await store.get(r.id)).toBeNull();
+        expect(await store.getExpired(Date.now())).toContain(r.id);
+      });
+    });
+
+    describe('getExpired', () => {
+      it('lists only ids that expire before the given time', async () => {
+        const now = Date.now();
+        const live = record();
+        const soon = record({ expiresAt: now + 10 * 60_000 });
+        const gone = [record(), record()];
+        for (const r of [live, soon, ...gone]) await store.create(r);
+        for (const r of gone) await store.touch(r.id, now - 1000);
+        expect((await store.getExpired(now)).sort()).toEqual(gone.map((r) => r.id).sort());
+        expect((await store.getExpired(now + 20 * 60_000)).sort()).toEqual([soon.id, ...gone.map((r) => r.id)].sort());
+      });
+
+      it('returns at most limit ids and all of them are expired', async () => {
+        const now = Date.now();
+        const gone = Array.from({ length: 5 }, () => record({ expiresAt: now - 1000 }));
+        for (const r of [...gone, record(), record()]) await store.create(r);
+        const ids = gone.map((r) => r.id);
+        const some = await store.getExpired(now, 3);
+        expect(some).toHaveLength(3);
+        expect(new Set(some).size).toBe(3);
+        for (const id of some) expect(ids).toContain(id);
+        expect((await store.getExpired(now)).sort()).toEqual(ids.sort());
+      });
+
+      it('stops listing an expired id once it is deleted, so a cleanup loop drains', async () => {
+        const now = Date.now();
+        const gone = Array.from({ length: 7 }, () => record({ expiresAt: now - 1000 }));
+        for (const r of gone) await store.create(r);
+        const drained: string[] = [];
+        for (let round = 0; round < 10; round++) {
+          const batch = await store.getExpired(now, 3);
+          if (batch.length === 0) break;
+          for (const id of batch) await store.delete(id);
+          drained.push(...batch);
+        }
+        expect(drained.sort()).toEqual(gone.map((r) => r.id).sort());
+        expect(await store.count()).toBe(0);
+      });
+
+      it('returns an empty list when nothing expired', async () => {
+        await store.create(record());
+        expect(await store.getExpired(Date.now())).toEqual([]);
+      });
+    });
+
+    describe('delete and count', () => {
+      it('deletes a record so get, update and touch see it gone', async () => {
+        const r = record();
+        await store.create(r);
+        expect(await store.delete(r.id)).toBe(true);
+        expect(await store.get(r.id)).toBeNull();
+        expect(await store.touch(r.id, Date.now() + HOUR)).toBe(false);
+        await expectStoreError(store.update(r), 'not_found');
+      });
+
+      it('returns false when there was nothing to delete', async () => {
+        expect(await store.delete('contract-never-created')).toBe(false);
+      });
+
+      it('lets a deleted id be created again', async () => {
+        const r = record();
+        await store.create(r);
+        await store.delete(r.id);
+        await store.create({ ...r, data: 'again' });
+        expect((await store.get(r.id))?.data).toBe('again');
+      });
+
+      it('counts the records it holds', async () => {
+        expect(await store.count()).toBe(0);
+        const rs = [record(), record(), record()];
+        for (const r of rs) await store.create(r);
+        expect(await store.count()).toBe(3);
+        await store.delete(rs[0]!.id);
+        expect(await store.count()).toBe(2);
+      });
+    });
+
+    describe('publish and subscribe', () => {
+      /** Collects messages and resolves `until(n)` once n have arrived (bounded wait). */
+      function collector() {
+        const messages: string[] = [];
+        let wake: (() => void) | null = null;
+        return {
+          messages,
+          listener: (m: string) => {
+            messages.push(m);
+            wake?.();
+          },
+          async until(n: number): Promise<string[]> {
+            const deadline = Date.now() + deliveryTimeoutMs;
+            while (messages.length < n) {
+              const left = deadline - Date.now();
+              if (left <= 0) throw new Error(`got ${messages.length} of ${n} messages within ${deliveryTimeoutMs} ms`);
+              await new Promise<void>((resolve) => {
+                const timer = setTimeout(resolve, left);
+                wake = () => {
+                  clearTimeout(timer);
+                  resolve();
+                };
+              });
+              wake = null;
+            }
+            return messages;
+          },
+        };
+      }
+
+      it('delivers messages of one id in publish order', async () => {
+        const c = collector();
+        await store.subscribe('chan-a', c.listener);
+        const sent = Array.from({ length: 50 }, (_, i) => JSON.stringify({ i, text: `m${i}` }));
+        await Promise.all(sent.map((m) => store.publish('chan-a', m)));
+        expect(await c.until(50)).toEqual(sent);
+      });
+
+      it('delivers to every subscriber of the id and to none of other ids', async () => {
+        const a1 = collector();
+        const a2 = collector();
+        const b = collector();
+        await store.subscribe('chan-a', a1.listener);
+        await store.subscribe('chan-a', a2.listener);
+        await store.subscribe('chan-b', b.listener);
+        await store.publish('chan-a', 'for a');
+        await store.publish('chan-b', 'for b');
+        expect(await a1.until(1)).toEqual(['for a']);
+        expect(await a2.until(1)).toEqual(['for a']);
+        expect(await b.until(1)).toEqual(['for b']);
+      });
+
+      it('stops delivering to a listener once it unsubscribes', async () => {
+        const gone = collector();
+        const stays = collector();
+        const unsubscribe = await store.subscribe('chan-u', gone.listener);
+        await store.subscribe('chan-u', stays.listener);
+        await store.publish('chan-u', 'before');
+        await gone.until(1);
+        await unsubscribe();
+        await store.publish('chan-u', 'after');
+        // The listener that stayed is the barrier: once it has 'after', so would the other.
+        expect(await stays.until(2)).toEqual(['before', 'after']);
+        expect(gone.messages).toEqual(['before']);
+      });
+
+      it('accepts a publish with no subscribers', async () => {
+        await expect(store.publish('chan-nobody', 'lost')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('close', () => {
+      it('resolves, after which calls reject with a StoreError instead of hanging', async () => {
+        await store.close();
+        closed = true;
+        await expect(store.get('any')).rejects.toBeInstanceOf(StoreError);
+        await expect(store.create(record())).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+  });
+}
