@@ -25,17 +25,21 @@ export interface SessionRecord {
  * reject with a StoreError (never hang) when the backend fails.
  */
 export interface SessionStore {
-  /** Stores a new record. Rejects with code `conflict` if the id exists. */
+  /**
+   * Stores a new record. Rejects with code `conflict` if the id exists, `invalid`
+   * when `data` is not JSON-encodable (cyclic, BigInt).
+   */
   create(record: SessionRecord): Promise<void>;
   /** The record, or null when it is missing or expired. */
   get(id: string): Promise<SessionRecord | null>;
   /**
    * Compare-and-set: succeeds only while the stored version equals
    * `record.version`; stores the record with version + 1 and returns it.
-   * Rejects with code `conflict` on a version mismatch, `not_found` when gone.
+   * Rejects with code `conflict` on a version mismatch, `not_found` when gone
+   * (missing or expired), `invalid` when `data` is not JSON-encodable.
    */
   update(record: SessionRecord): Promise<SessionRecord>;
-  /** Moves the expiry; false when the session is gone. */
+  /** Moves the expiry, leaving version and data alone; false when the session is gone (missing or expired). */
   touch(id: string, expiresAt: number): Promise<boolean>;
   /** False when there was nothing to delete. */
   delete(id: string): Promise<boolean>;
@@ -50,6 +54,6 @@ export interface SessionStore {
   publish(id: string, message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */
   subscribe(id: string, listener: (message: string) => void): Promise<() => Promise<void>>;
-  /** Releases timers and connections it owns. */
+  /** Releases timers and connections it owns; afterwards every call rejects with a StoreError. */
   close(): Promise<void>;
 }
