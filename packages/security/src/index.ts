@@ -1,1 +1,15 @@
-export {};
+export type { TokenClaims } from './claims.js';
+export { constantTimeEqual } from './constant-time.js';
+export { EPHEMERAL_KEY_WARNING } from './ephemeral-key.js';
+export { MAX_TOKEN_LENGTH } from './jwe-compact.js';
+export type { KeyErrorCode } from './key-error.js';
+export { KeyError } from './key-error.js';
+export type { KeyEntry, KeySet } from './key-ring.js';
+export { DEFAULT_KEY_ID } from './key-ring.js';
+export type { Secret } from './secret.js';
+export { BASE64URL_PREFIX, HKDF_INFO, HKDF_SALT, MIN_SECRET_BYTES } from './secret.js';
+export { isSessionIdShape, newSessionId, SESSION_ID_LENGTH } from './session-id.js';
+export type { TokenErrorCode } from './token-error.js';
+export { TokenError } from './token-error.js';
+export type { GenerateTokenOptions, TokenManagerOptions, ValidateAccessOptions } from './token-manager.js';
+export { TokenManager } from './token-manager.js';
