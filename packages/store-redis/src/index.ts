@@ -1,1 +1,3 @@
-export {};
+export { RedisSessionStore, defaultRedisUrl, type RedisSessionStoreOptions } from './redis-session-store.js';
+export { failFastOptions } from './connection.js';
+export { defaultPrefix, keyLayout, type KeyLayout } from './key-layout.js';

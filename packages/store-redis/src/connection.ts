@@ -1,0 +1,87 @@
+import type { Redis, RedisOptions } from 'ioredis';
+import { StoreError } from '@statetemplate/store';
+import { toStoreError } from './store-errors.js';
+
+/**
+ * ioredis settings under which a command fails within a bounded time instead
+ * of waiting for Redis to come back, while reconnecting goes on in the background.
+ */
+export const failFastOptions = {
+  // No queue: a command sent while disconnected rejects at once and never runs later.
+  enableOfflineQueue: false,
+  // Commands in flight when the connection drops reject instead of being resent after reconnecting.
+  maxRetriesPerRequest: 0,
+  autoResendUnfulfilledCommands: false,
+  commandTimeout: 1_000,
+  connectTimeout: 1_000,
+  retryStrategy: (attempt: number) => Math.min(attempt * 50, 1_000),
+} satisfies RedisOptions;
+
+/** Statuses in which ioredis is (re)establishing a connection that may be ready shortly. */
+const connecting = new Set(['wait', 'connecting', 'connect']);
+
+/**
+ * One ioredis client as the store uses it: commands run only on a ready
+ * connection, failures become StoreErrors, and 'error' events never go unhandled.
+ */
+export class Connection {
+  private lastError: Error | undefined;
+  private readonly onClientError = (error: Error): void => {
+    this.lastError = error;
+    this.onError?.(error);
+  };
+
+  constructor(
+    readonly client: Redis,
+    private readonly owned: boolean,
+    private readonly onError?: (error: Error) => void,
+  ) {
+    client.on('error', this.onClientError);
+  }
+
+  /** Runs `send` once the connection is ready; rejects with a StoreError on any failure. */
+  async run<T>(operation: string, send: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      // Only a connection not ready yet costs an await: commands keep their call order.
+      if (this.client.status !== 'ready') await this.ready(operation);
+      return await send(this.client);
+    } catch (error) {
+      throw toStoreError(operation, error);
+    }
+  }
+
+  /** Quits the client when the store created it; a caller's own client stays open. */
+  async close(): Promise<void> {
+    if (this.owned) {
+      if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
+      else this.client.disconnect();
+    }
+    this.client.off('error', this.onClientError);
+  }
+
+  /** Waits for a connection being established (bounded by connectTimeout); fails fast while Redis is away. */
+  private async ready(operation: string): Promise<void> {
+    const { client } = this;
+    if (!connecting.has(client.status)) {
+      throw new StoreError('unavailable', `redis ${operation} failed: connection is ${client.status}`, { cause: this.lastError });
+    }
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+    const withinMs = client.options.connectTimeout ?? 10_000;
+    await new Promise<void>((resolve, reject) => {
+      const settle = (error?: StoreError): void => {
+        clearTimeout(timer);
+        client.off('ready', onReady).off('close', onClose);
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = (): void => settle();
+      const onClose = (): void =>
+        settle(new StoreError('unavailable', `redis ${operation} failed: could not connect`, { cause: this.lastError }));
+      const timer = setTimeout(
+        () => settle(new StoreError('timeout', `redis ${operation} failed: not connected within ${withinMs} ms`)),
+        withinMs,
+      );
+      client.on('ready', onReady).on('close', onClose);
+    });
+  }
+}

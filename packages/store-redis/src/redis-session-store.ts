@@ -1,0 +1,137 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { Connection, failFastOptions } from './connection.js';
+import { defaultPrefix, keyLayout, type KeyLayout } from './key-layout.js';
+import { decodeRecord, encodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
+import { withScripts, type ScriptedRedis } from './scripts.js';
+import { Subscriptions } from './subscriptions.js';
+
+export const defaultRedisUrl = 'redis://127.0.0.1:6379';
+
+export interface RedisSessionStoreOptions {
+  /**
+   * A client to use instead of opening one. The store neither changes its
+   * options nor closes it; give it `failFastOptions` for bounded failures.
+   */
+  client?: Redis;
+  /** Where to connect when no client is given; default `redis://127.0.0.1:6379`. */
+  url?: string;
+  /** ioredis options for the client the store opens, over `failFastOptions`. */
+  redis?: RedisOptions;
+  /** Prefix of every key and channel; default `statetemplate:`. */
+  prefix?: string;
+  /**
+   * Background failures: connection errors (operations report them as well)
+   * and exceptions thrown by subscribe listeners. By default connection errors
+   * are dropped and listener exceptions logged with console.error.
+   */
+  onError?: (error: unknown) => void;
+}
+
+/** A SessionStore in Redis: shared by every instance that uses the same server and prefix. */
+export class RedisSessionStore implements SessionStore {
+  private readonly connection: Connection;
+  private readonly client: ScriptedRedis;
+  private readonly keys: KeyLayout;
+  private readonly subscriptions: Subscriptions;
+  private closed = false;
+
+  constructor(options: RedisSessionStoreOptions = {}) {
+    const { onError } = options;
+    const client = options.client ?? new Redis(options.url ?? defaultRedisUrl, { ...failFastOptions, ...options.redis });
+    this.connection = new Connection(client, options.client === undefined, onError);
+    this.client = withScripts(client);
+    this.keys = keyLayout(options.prefix ?? defaultPrefix);
+    // A connection in subscriber mode can run nothing else, hence a second one.
+    this.subscriptions = new Subscriptions(
+      () => new Connection(client.duplicate(), true, onError),
+      onError ?? ((error) => console.error('[statetemplate] store-redis listener failed:', error)),
+    );
+  }
+
+  async create(record: SessionRecord): Promise<void> {
+    const r = encodeRecord(record);
+    const created = await this.run('create', () =>
+      this.client.stCreate(this.keys.session(r.id), this.keys.expiry, r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+    );
+    if (created !== 1) throw new StoreError('conflict', `session ${r.id} already exists`);
+  }
+
+  async get(id: string): Promise<SessionRecord | null> {
+    requireId(id);
+    const hash = await this.run('get', (client) => client.hgetall(this.keys.session(id)));
+    const record = decodeRecord(id, hash);
+    // Redis expires keys on its own clock; a record past its expiresAt is gone for the caller already.
+    return record && record.expiresAt > Date.now() ? record : null;
+  }
+
+  async update(record: SessionRecord): Promise<SessionRecord> {
+    const r = encodeRecord(record);
+    const [version, createdAt] = await this.run('update', () =>
+      this.client.stUpdate(this.keys.session(r.id), this.keys.expiry, r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+    );
+    if (version === -1) throw new StoreError('not_found', `session ${r.id} does not exist`);
+    if (version === -2) throw new StoreError('conflict', `session ${r.id} changed since version ${r.version}`);
+    return { ...record, version, createdAt: Number(createdAt) };
+  }
+
+  async touch(id: string, expiresAt: number): Promise<boolean> {
+    requireId(id);
+    requireTime('expiresAt', expiresAt);
+    const touched = await this.run('touch', () =>
+      this.client.stTouch(this.keys.session(id), this.keys.expiry, id, expiresAt, ttlUntil(expiresAt)),
+    );
+    return touched === 1;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    requireId(id);
+    const deleted = await this.run('delete', () => this.client.stDelete(this.keys.session(id), this.keys.expiry, id));
+    return deleted === 1;
+  }
+
+  async getExpired(before: number, limit?: number): Promise<string[]> {
+    requireTime('before', before);
+    if (limit !== undefined && !(Number.isSafeInteger(limit) && limit >= 0)) {
+      throw new StoreError('invalid', 'limit must be a non-negative integer');
+    }
+    if (limit === 0) return [];
+    const range = [this.keys.expiry, '-inf', `(${before}`] as const;
+    return this.run('getExpired', (client) =>
+      limit === undefined ? client.zrangebyscore(...range) : client.zrangebyscore(...range, 'LIMIT', 0, limit),
+    );
+  }
+
+  /** Sessions in the expiry index: live ones plus expired ones not yet deleted by cleanup. */
+  async count(): Promise<number> {
+    return this.run('count', (client) => client.zcard(this.keys.expiry));
+  }
+
+  async publish(id: string, message: string): Promise<void> {
+    requireId(id);
+    if (typeof message !== 'string') throw new StoreError('invalid', 'message must be a string');
+    await this.run('publish', (client) => client.publish(this.keys.updates(id), message));
+  }
+
+  async subscribe(id: string, listener: (message: string) => void): Promise<() => Promise<void>> {
+    requireId(id);
+    if (typeof listener !== 'function') throw new StoreError('invalid', 'listener must be a function');
+    this.assertOpen('subscribe');
+    return this.subscriptions.add(this.keys.updates(id), listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.subscriptions.close(), this.connection.close()]);
+  }
+
+  private run<T>(operation: string, send: (client: ScriptedRedis) => Promise<T>): Promise<T> {
+    this.assertOpen(operation);
+    return this.connection.run(operation, () => send(this.client));
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new StoreError('unavailable', `redis ${operation} failed: the store is closed`);
+  }
+}

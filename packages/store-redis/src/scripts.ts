@@ -1,0 +1,60 @@
+import type { Redis } from 'ioredis';
+
+/*
+ * Every write touches the session hash and the expiry index together, so each
+ * runs as one Lua script: atomic, and never a half-written session.
+ * KEYS[1] is the session hash, KEYS[2] the expiry index; ARGV[1] the id.
+ * ioredis's defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT
+ * (as after a Redis restart).
+ */
+
+const create = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'createdAt', ARGV[3], 'expiresAt', ARGV[4], 'data', ARGV[6])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+return 1`;
+
+// Compare-and-set on version: {-1} when gone, {-2} on a mismatch, else {new version, createdAt}.
+const update = `
+local current = redis.call('HMGET', KEYS[1], 'version', 'createdAt')
+if not current[1] then return {-1} end
+if tonumber(current[1]) ~= tonumber(ARGV[2]) then return {-2} end
+local version = tonumber(current[1]) + 1
+redis.call('HSET', KEYS[1], 'version', version, 'expiresAt', ARGV[3], 'data', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+return {version, current[2]}`;
+
+const touch = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'expiresAt', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1`;
+
+// An expired session may have left only its index entry; removing that counts as a delete.
+const remove = `
+local removed = redis.call('DEL', KEYS[1]) + redis.call('ZREM', KEYS[2], ARGV[1])
+if removed > 0 then return 1 end
+return 0`;
+
+type Key = string;
+type Arg = string | number;
+
+/** The scripts as commands on a client. */
+export interface SessionScripts {
+  stCreate(session: Key, expiry: Key, id: string, version: Arg, createdAt: Arg, expiresAt: Arg, ttlMs: Arg, data: string): Promise<number>;
+  stUpdate(session: Key, expiry: Key, id: string, expectedVersion: Arg, expiresAt: Arg, ttlMs: Arg, data: string): Promise<[number, string?]>;
+  stTouch(session: Key, expiry: Key, id: string, expiresAt: Arg, ttlMs: Arg): Promise<number>;
+  stDelete(session: Key, expiry: Key, id: string): Promise<number>;
+}
+
+export type ScriptedRedis = Redis & SessionScripts;
+
+/** Defines the scripts on `client` (idempotent) and returns it typed with them. */
+export function withScripts(client: Redis): ScriptedRedis {
+  const scripts: Record<keyof SessionScripts, string> = { stCreate: create, stUpdate: update, stTouch: touch, stDelete: remove };
+  for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 2, lua });
+  return client as ScriptedRedis;
+}

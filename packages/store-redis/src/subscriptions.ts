@@ -1,0 +1,89 @@
+import type { Connection } from './connection.js';
+
+type Listener = (message: string) => void;
+
+interface Channel {
+  readonly listeners: Set<Listener>;
+  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  readonly subscribed: Promise<void>;
+}
+
+/**
+ * All of a store's subscriptions on one dedicated subscriber connection: one
+ * Redis SUBSCRIBE per channel, fanned out to its listeners in arrival order.
+ * ioredis re-subscribes every channel by itself after a reconnect.
+ */
+export class Subscriptions {
+  private connection: Connection | null = null;
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    /** Opens the subscriber connection, on first use. */
+    private readonly connect: () => Connection,
+    /** Where exceptions thrown by listeners and failed unsubscribes go. */
+    private readonly report: (error: unknown) => void,
+  ) {}
+
+  async add(name: string, listener: Listener): Promise<() => Promise<void>> {
+    const channel = this.channels.get(name) ?? this.openChannel(name);
+    channel.listeners.add(listener);
+    try {
+      await channel.subscribed;
+    } catch (error) {
+      channel.listeners.delete(listener);
+      throw error;
+    }
+    let removed = false;
+    return async () => {
+      if (removed) return;
+      removed = true;
+      await this.remove(name, listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.channels.clear();
+    await this.connection?.close();
+    this.connection = null;
+  }
+
+  private openChannel(name: string): Channel {
+    const subscribed = this.subscriber().run('subscribe', async (client) => void (await client.subscribe(name)));
+    const channel: Channel = { listeners: new Set(), subscribed };
+    this.channels.set(name, channel);
+    // Forget a failed channel so the next subscriber tries again.
+    subscribed.catch(() => {
+      if (this.channels.get(name) === channel) this.channels.delete(name);
+    });
+    return channel;
+  }
+
+  private async remove(name: string, listener: Listener): Promise<void> {
+    const channel = this.channels.get(name);
+    if (!channel?.listeners.delete(listener) || channel.listeners.size > 0) return;
+    this.channels.delete(name);
+    // The listener is gone locally whatever happens; a failed UNSUBSCRIBE only
+    // leaves Redis sending messages that nobody receives.
+    await this.subscriber()
+      .run('unsubscribe', (client) => client.unsubscribe(name))
+      .catch(this.report);
+  }
+
+  private subscriber(): Connection {
+    if (this.connection) return this.connection;
+    const connection = this.connect();
+    connection.client.on('message', (name: string, message: string) => this.deliver(name, message));
+    this.connection = connection;
+    return connection;
+  }
+
+  private deliver(name: string, message: string): void {
+    for (const listener of this.channels.get(name)?.listeners ?? []) {
+      try {
+        listener(message);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+}
