@@ -26,6 +26,7 @@ const connecting = new Set(['wait', 'connecting', 'connect']);
  */
 export class Connection {
   private lastError: Error | undefined;
+  private connecting: Promise<void> | null = null;
   private readonly onClientError = (error: Error): void => {
     this.lastError = error;
     this.onError?.(error);
@@ -43,7 +44,7 @@ export class Connection {
   async run<T>(operation: string, send: (client: Redis) => Promise<T>): Promise<T> {
     try {
       // Only a connection not ready yet costs an await: commands keep their call order.
-      if (this.client.status !== 'ready') await this.ready(operation);
+      if (this.client.status !== 'ready') await this.ready();
       return await send(this.client);
     } catch (error) {
       throw toStoreError(operation, error);
@@ -59,15 +60,26 @@ export class Connection {
     this.client.off('error', this.onClientError);
   }
 
-  /** Waits for a connection being established (bounded by connectTimeout); fails fast while Redis is away. */
-  private async ready(operation: string): Promise<void> {
-    const { client } = this;
-    if (!connecting.has(client.status)) {
-      throw new StoreError('unavailable', `redis ${operation} failed: connection is ${client.status}`, { cause: this.lastError });
+  /**
+   * Waits for a connection being established, bounded by connectTimeout; one
+   * wait shared by all callers. Fails at once while Redis is away.
+   */
+  private ready(): Promise<void> {
+    const { status } = this.client;
+    if (!connecting.has(status)) {
+      return Promise.reject(new StoreError('unavailable', `redis is not connected (${status})`, { cause: this.lastError }));
     }
+    this.connecting ??= this.nextReady().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private nextReady(): Promise<void> {
+    const { client } = this;
     if (client.status === 'wait') client.connect().catch(() => undefined);
     const withinMs = client.options.connectTimeout ?? 10_000;
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       const settle = (error?: StoreError): void => {
         clearTimeout(timer);
         client.off('ready', onReady).off('close', onClose);
@@ -75,12 +87,8 @@ export class Connection {
         else resolve();
       };
       const onReady = (): void => settle();
-      const onClose = (): void =>
-        settle(new StoreError('unavailable', `redis ${operation} failed: could not connect`, { cause: this.lastError }));
-      const timer = setTimeout(
-        () => settle(new StoreError('timeout', `redis ${operation} failed: not connected within ${withinMs} ms`)),
-        withinMs,
-      );
+      const onClose = (): void => settle(new StoreError('unavailable', 'redis could not connect', { cause: this.lastError }));
+      const timer = setTimeout(() => settle(new StoreError('timeout', `redis not connected within ${withinMs} ms`)), withinMs);
       client.on('ready', onReady).on('close', onClose);
     });
   }
