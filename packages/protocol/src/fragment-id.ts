@@ -1,9 +1,10 @@
 /**
- * Fragment ids are paths. A region outside any list is its region id ("3").
- * A list item is its list's path plus `:` and the encoded key ("3:42").
- * A region inside an item adds `/` and the region id ("3:42/5"), and so on down.
- * Region ids are unique per compiled template, so no segment is needed for
- * regions nested in regions; only list items open a new scope.
+ * Fragment ids are paths from the root. Each region adds its region id as a
+ * segment ("3", then "3/5" for region 5 inside region 3). A list item is its
+ * list's path plus `:` and the encoded key ("3:42"); regions inside it go on
+ * with `/` ("3:42/7"). Region ids are unique per compiled template, so the
+ * DOM markers carry only the last segment; the full path lets anyone tell
+ * containment from the id alone (see isWithin).
  */
 
 /** The whole rendered root. */
@@ -28,7 +29,15 @@ export function itemFragmentId(listId: string, encodedKey: string): string {
   return `${listId}:${encodedKey}`;
 }
 
-/** The id of region `regionId` within `scope` (an item id, or '' at the top). */
-export function regionFragmentId(scope: string, regionId: string): string {
-  return scope === '' ? regionId : `${scope}/${regionId}`;
+/** The id of region `regionId` directly inside `parent` (a fragment id, or '' at the top). */
+export function regionFragmentId(parent: string, regionId: string): string {
+  return parent === '' ? regionId : `${parent}/${regionId}`;
+}
+
+/** True when fragment `inner` is `outer` itself or lies inside it. */
+export function isWithin(inner: string, outer: string): boolean {
+  if (outer === ROOT_ID || inner === outer) return true;
+  if (!inner.startsWith(outer)) return false;
+  const next = inner.charCodeAt(outer.length);
+  return next === 47 /* / */ || next === 58 /* : */;
 }

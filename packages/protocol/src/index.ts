@@ -12,4 +12,4 @@ export {
   stripAnnotations,
 } from './markers.js';
 export type { IdSegment } from './fragment-id.js';
-export { ROOT_ID, parseFragmentId, itemFragmentId, regionFragmentId } from './fragment-id.js';
+export { ROOT_ID, parseFragmentId, itemFragmentId, regionFragmentId, isWithin } from './fragment-id.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKey, encodeKey, itemMarker, parseFragmentId, parseMarker, regionStart, REGION_END, stripAnnotations } from '../src/index.js';
+import { decodeKey, encodeKey, isWithin, itemMarker, parseFragmentId, parseMarker, regionStart, REGION_END, ROOT_ID, stripAnnotations } from '../src/index.js';
 
 describe('markers', () => {
   it('encodes any key into comment-safe characters and back', () => {
@@ -26,5 +26,16 @@ describe('markers', () => {
   it('parses fragment id paths', () => {
     expect(parseFragmentId('3:42/5')).toEqual([{ region: '3', key: '42' }, { region: '5' }]);
     expect(parseFragmentId('7')).toEqual([{ region: '7' }]);
+  });
+});
+
+describe('isWithin', () => {
+  it('tells containment from the id path', () => {
+    expect(isWithin('3/5', '3')).toBe(true);
+    expect(isWithin('3:42/7', '3')).toBe(true);
+    expect(isWithin('3:42', '3:42')).toBe(true);
+    expect(isWithin('35', '3')).toBe(false);
+    expect(isWithin('3:421', '3:42')).toBe(false);
+    expect(isWithin('9', ROOT_ID)).toBe(true);
   });
 });

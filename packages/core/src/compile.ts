@@ -1,0 +1,300 @@
+import { MARKER_PATTERN } from '@statetemplate/protocol';
+import { splitName } from './context.js';
+import {
+  cloneState,
+  commentSafe,
+  initialState,
+  sameState,
+  scan,
+  textSafe,
+  type ScanEvents,
+  type ScanState,
+} from './html-scanner.js';
+import type { Node, PartialNode, RegionKind, RegionNode, SectionNode } from './nodes.js';
+import { parseTokens, templateError, type Token } from './parse.js';
+
+export interface CompileOptions {
+  partials?: Record<string, string>;
+}
+
+/** An element or comment of the current body that may become a region. */
+interface Pending {
+  start: number;
+  needsRegion: boolean;
+  depth: number;
+}
+
+/**
+ * Builds the node list of one body (the template, or one section's body):
+ * static text is cut at element boundaries so that an element whose tag
+ * holds dynamics can be wrapped into a region once its end tag is seen.
+ */
+class Body implements ScanEvents {
+  readonly out: Node[] = [];
+  private text = '';
+  private chunk = '';
+  private pos = 0;
+  private opening: Pending | null = null;
+  private comment: Pending | null = null;
+  private readonly open: Pending[] = [];
+  /** Set when markers can no longer be trusted to stay siblings here. */
+  broken = false;
+
+  constructor(
+    private readonly compiler: Compiler,
+    readonly state: ScanState,
+    /** Only the template's own body gets value and element regions; inside sections the item is the unit. */
+    readonly top: boolean,
+  ) {}
+
+  addText(text: string): void {
+    this.chunk = text;
+    this.pos = 0;
+    scan(this.state, text, this);
+    this.take(text.length);
+  }
+
+  addNode(node: Node): void {
+    this.flush();
+    this.out.push(node);
+  }
+
+  /** Marks the element (or comment) holding a dynamic that cannot have markers of its own. */
+  markEnclosing(): void {
+    if (!this.top) return;
+    if (this.state.mode === 'tag' || this.state.mode === 'attr_dq' || this.state.mode === 'attr_sq') {
+      if (this.opening) this.opening.needsRegion = true;
+      return;
+    }
+    if (this.state.mode === 'comment') {
+      if (this.comment) this.comment.needsRegion = true;
+      return;
+    }
+    const inner = this.open[this.open.length - 1];
+    if (inner && inner.depth === this.state.stack.length - 1) inner.needsRegion = true;
+  }
+
+  finish(): Node[] {
+    this.flush();
+    return mergeText(this.out);
+  }
+
+  startTagOpen(_name: string, offset: number): void {
+    this.take(offset);
+    this.flush();
+    this.opening = { start: this.out.length, needsRegion: false, depth: this.state.stack.length };
+  }
+
+  startTagClose(_name: string, offset: number, closed: boolean): void {
+    const element = this.opening;
+    this.opening = null;
+    if (!element) return;
+    element.depth = this.state.stack.length - 1;
+    if (closed) this.complete(element, offset, 'element');
+    else this.open.push(element);
+  }
+
+  endTag(_name: string, offset: number): void {
+    const depth = this.state.stack.length;
+    while (this.open.length > 0 && this.open[this.open.length - 1]!.depth > depth) this.open.pop();
+    const top = this.open[this.open.length - 1];
+    if (top && top.depth === depth) {
+      this.open.pop();
+      this.complete(top, offset, 'element');
+    }
+  }
+
+  commentOpen(offset: number, end: number): void {
+    if (end >= 0) return;
+    this.take(offset);
+    this.flush();
+    this.comment = { start: this.out.length, needsRegion: false, depth: this.state.stack.length };
+  }
+
+  commentClose(offset: number): void {
+    const comment = this.comment;
+    this.comment = null;
+    if (comment) this.complete(comment, offset, 'comment');
+  }
+
+  fostered(): void {
+    this.broken = true;
+  }
+
+  private complete(pending: Pending, offset: number, type: RegionKind): void {
+    if (!pending.needsRegion || this.broken || !this.top) return;
+    this.take(offset);
+    this.flush();
+    const body = mergeText(this.out.splice(pending.start));
+    this.out.push(this.compiler.region(type, body, null));
+  }
+
+  /** Moves the current chunk's text up to `offset` into the pending text. */
+  private take(offset: number): void {
+    if (offset > this.pos) {
+      this.text += this.chunk.slice(this.pos, offset);
+      this.pos = offset;
+    }
+  }
+
+  private flush(): void {
+    if (this.text !== '') {
+      this.out.push({ kind: 'text', text: this.text });
+      this.text = '';
+    }
+  }
+}
+
+function mergeText(nodes: Node[]): Node[] {
+  const merged: Node[] = [];
+  for (const node of nodes) {
+    const last = merged[merged.length - 1];
+    if (node.kind === 'text' && last?.kind === 'text') merged[merged.length - 1] = { kind: 'text', text: last.text + node.text };
+    else merged.push(node);
+  }
+  return merged;
+}
+
+export class Compiler {
+  private nextId = 1;
+  private readonly expanding: string[] = [];
+  private readonly recursive = new Map<string, Node[]>();
+
+  constructor(private readonly partials: Record<string, string>) {}
+
+  compileTemplate(source: string): Node[] {
+    const body = new Body(this, initialState(), true);
+    this.emit(parseTokens(source), source, body, undefined);
+    return body.finish();
+  }
+
+  /** Nodes of a partial that includes itself, compiled once on first render. */
+  recursivePartial(node: PartialNode): Node[] {
+    const cacheKey = `${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
+    let nodes = this.recursive.get(cacheKey);
+    if (!nodes) {
+      nodes = [];
+      this.recursive.set(cacheKey, nodes);
+      const source = this.partialSource(node);
+      if (source !== undefined) {
+        const body = new Body(this, initialState(), false);
+        this.expanding.push(node.name);
+        this.emit(parseTokens(source, node.name), source, body, node.name);
+        this.expanding.pop();
+        nodes.push(...body.finish());
+      }
+    }
+    return nodes;
+  }
+
+  region(type: RegionKind, body: Node[], list: SectionNode | null): RegionNode {
+    return { kind: 'region', id: (this.nextId++).toString(36), type, body, list };
+  }
+
+  private emit(tokens: Token[], source: string, body: Body, partial: string | undefined): void {
+    for (const token of tokens) {
+      const [type, value] = token;
+      switch (type) {
+        case 'text':
+          rejectMarkers(value, source, token[2], partial);
+          body.addText(value);
+          break;
+        case 'name':
+        case '&':
+          this.emitVar(body, value, type === 'name');
+          break;
+        case '#':
+        case '^':
+          this.emitSection(body, token, source, partial);
+          break;
+        case '>':
+          this.emitPartial(body, token);
+          break;
+        default: // comments and delimiter changes render nothing
+          break;
+      }
+    }
+  }
+
+  private emitVar(body: Body, name: string, escape: boolean): void {
+    const node: Node = { kind: 'var', name, path: splitName(name), escape };
+    if (body.top && !body.broken && textSafe(body.state)) {
+      body.addNode(this.region('value', [node], null));
+      return;
+    }
+    body.markEnclosing();
+    body.addNode(node);
+  }
+
+  private emitSection(body: Body, token: Token, source: string, partial: string | undefined): void {
+    const [type, name] = token;
+    const before = cloneState(body.state);
+    const inner = new Body(this, body.state, false);
+    this.emit(token[4] as Token[], source, inner, partial);
+    const section: SectionNode = {
+      kind: 'section',
+      name,
+      path: splitName(name),
+      inverted: type === '^',
+      body: inner.finish(),
+      source: source.slice(token[3], token[5] as number),
+    };
+    const balanced = !inner.broken && sameState(before, body.state);
+    if (balanced && !body.broken && commentSafe(before)) {
+      body.addNode(this.region('section', [section], section.inverted ? null : section));
+      return;
+    }
+    body.markEnclosing();
+    // After an unbalanced section the scanner cannot know what the parser saw.
+    if (before.mode !== body.state.mode) body.broken = true;
+    body.addNode(section);
+  }
+
+  private emitPartial(body: Body, token: Token): void {
+    const node: PartialNode = {
+      kind: 'partial',
+      name: token[1],
+      indentation: token[5] === 0 && token[4] ? (token[4] as string) : '',
+      lineHasNonSpace: Boolean(token[6]),
+    };
+    if (this.expanding.includes(node.name)) {
+      body.markEnclosing();
+      body.addNode(node);
+      return;
+    }
+    const source = this.partialSource(node);
+    if (source === undefined) return; // the spec renders a missing partial as nothing
+    const name = node.name;
+    this.expanding.push(name);
+    this.emit(parseTokens(source, name), source, body, name);
+    this.expanding.pop();
+  }
+
+  private partialSource({ name, indentation, lineHasNonSpace }: PartialNode): string | undefined {
+    const source = Object.hasOwn(this.partials, name) ? this.partials[name] : undefined;
+    return source === undefined || !indentation ? source : indentPartial(source, indentation, lineHasNonSpace);
+  }
+}
+
+/** Same as mustache.js: standalone partials take the indentation of their tag's line. */
+function indentPartial(source: string, indentation: string, lineHasNonSpace: boolean): string {
+  const filtered = indentation.replace(/[^ \t]/g, '');
+  return source
+    .split('\n')
+    .map((line, i) => (line.length && (i > 0 || !lineHasNonSpace) ? filtered + line : line))
+    .join('\n');
+}
+
+function rejectMarkers(text: string, source: string, start: number, partial: string | undefined): void {
+  MARKER_PATTERN.lastIndex = 0;
+  const found = MARKER_PATTERN.exec(text);
+  if (found) {
+    throw templateError(
+      'reserved_marker',
+      `the comment ${found[0]} looks like a StateTemplate marker; change it`,
+      source,
+      start + found.index,
+      partial,
+    );
+  }
+}

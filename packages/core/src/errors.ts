@@ -1,0 +1,45 @@
+/** Base of every error core throws, so callers can catch them as one family. */
+export class StateTemplateError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export type TemplateErrorCode =
+  | 'unclosed_section'
+  | 'unopened_section'
+  | 'unclosed_tag'
+  | 'invalid_delimiters'
+  | 'reserved_marker'
+  | 'syntax';
+
+/** A template that cannot be compiled. Thrown by compile(), never at render time. */
+export class TemplateError extends StateTemplateError {
+  constructor(
+    code: TemplateErrorCode,
+    readonly reason: string,
+    /** 1-based line and column in the template (or partial) source. */
+    readonly line: number,
+    readonly column: number,
+    /** The offending source line with a caret under the position. */
+    readonly snippet: string,
+    /** Name of the partial the error is in, if not the main template. */
+    readonly partial?: string,
+  ) {
+    super(code, `${reason} at ${partial ? `partial "${partial}" ` : ''}line ${line}, column ${column}\n${snippet}`);
+  }
+}
+
+export type RenderErrorCode = 'depth_exceeded' | 'data_error';
+
+/** Data that cannot be rendered: a throwing getter or lambda, or unbounded recursion. */
+export class RenderError extends StateTemplateError {
+  constructor(code: RenderErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

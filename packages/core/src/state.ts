@@ -1,0 +1,43 @@
+/**
+ * What a render leaves behind so the next snapshot can be diffed. It holds
+ * no reference to the caller's data (in-place mutation stays detectable) and
+ * is JSON-safe, so a session store can persist it as it is.
+ */
+
+/** A recorded lookup: a value's output string, or a section's summary. */
+export type Recorded = string | number | boolean;
+
+/** The lookups and child regions of one scope (the root, a region, a list item), in render order. */
+export interface ScopeState {
+  v: Recorded[];
+  /** Child region states in render order; absent when there are none. */
+  c?: RegionState[];
+}
+
+/** A region rendered as a keyed list: its keys and one scope per item. */
+export interface ListState {
+  k: string[];
+  i: ScopeState[];
+}
+
+export type RegionState = ScopeState | ListState;
+
+export interface RenderState {
+  /** Fingerprint of the template it came from; a mismatch forces a full replace. */
+  t: string;
+  r: ScopeState;
+}
+
+export function isList(state: RegionState): state is ListState {
+  return (state as ListState).k !== undefined;
+}
+
+/** FNV-1a, enough to tell templates apart in a state. */
+export function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(36);
+}

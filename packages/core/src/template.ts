@@ -1,0 +1,109 @@
+import { ROOT_ID, type Update } from '@statetemplate/protocol';
+import { Compiler } from './compile.js';
+import { Context } from './context.js';
+import { Differ } from './diff.js';
+import { RenderError, StateTemplateError } from './errors.js';
+import type { Node } from './nodes.js';
+import { Renderer } from './render.js';
+import { fingerprint, type RenderState } from './state.js';
+
+export interface CompileOptions {
+  /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
+  partials?: Record<string, string>;
+  /** Field that identifies list items (default `id`); lists without it are keyed by index. */
+  key?: string;
+}
+
+export interface UpdateOptions {
+  /** Timestamp to stamp on the updates (default Date.now()). */
+  now?: number;
+}
+
+/** A template compiled once into static text and tracked dynamic parts; render it many times. */
+export class Template {
+  /** The compiled node tree (read-only; for tooling and the extractor). */
+  readonly nodes: readonly Node[];
+  readonly fingerprint: string;
+  private readonly renderer: Renderer;
+  private readonly compiler: Compiler;
+  private readonly lambdaTemplates = new Map<string, Node[]>();
+  private readonly partials: Record<string, string>;
+
+  constructor(
+    readonly source: string,
+    options: CompileOptions = {},
+  ) {
+    const partials = (this.partials = options.partials ?? {});
+    const key = options.key ?? 'id';
+    this.compiler = new Compiler(partials);
+    this.nodes = this.compiler.compileTemplate(source);
+    this.fingerprint = fingerprint(JSON.stringify([source, partials, key]));
+    this.renderer = new Renderer(
+      key,
+      (template, context) => this.renderer.nodes(this.lambdaTemplate(template), context, null, ''),
+      (node) => this.compiler.recursivePartial(node),
+    );
+  }
+
+  /** Annotated HTML for `data`, and the state to diff the next snapshot against. */
+  render(data: unknown): { html: string; state: RenderState } {
+    return this.guard(() => {
+      const { html, state } = this.renderer.scope(this.nodes, new Context(data), '');
+      return { html, state: { t: this.fingerprint, r: state } };
+    });
+  }
+
+  /** Exactly what plain Mustache renders (the annotated render with its markers stripped). */
+  renderPlain(data: unknown): string {
+    return this.guard(() => this.renderer.nodes(this.nodes, new Context(data), null, ''));
+  }
+
+  /**
+   * The updates that turn the page rendered from `state` into the page for
+   * `data`, in the order to apply them; [] when nothing changed. Moves `state`
+   * forward; leaves it as it was if rendering throws.
+   */
+  update(state: RenderState, data: unknown, options: UpdateOptions = {}): Update[] {
+    return this.guard(() => {
+      const now = options.now ?? Date.now();
+      const context = new Context(data);
+      if (state.t === this.fingerprint) {
+        const differ = new Differ(this.renderer, now);
+        const next = differ.scope(this.nodes, context, state.r, '');
+        if (next) {
+          state.r = next;
+          return differ.updates;
+        }
+      }
+      const { html, state: root } = this.renderer.scope(this.nodes, context, '');
+      state.t = this.fingerprint;
+      state.r = root;
+      return [{ fragment_id: ROOT_ID, html, action: 'replace', timestamp: now }];
+    });
+  }
+
+  private lambdaTemplate(template: string): Node[] {
+    let nodes = this.lambdaTemplates.get(template);
+    if (!nodes) {
+      nodes = new Compiler(this.partials).compileTemplate(template);
+      this.lambdaTemplates.set(template, nodes);
+    }
+    return nodes;
+  }
+
+  private guard<T>(run: () => T): T {
+    this.renderer.reset();
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof StateTemplateError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new RenderError('data_error', `rendering failed: ${message}`, { cause: error });
+    }
+  }
+}
+
+/** Compiles a Mustache template; throws TemplateError when it is malformed. */
+export function compile(source: string, options?: CompileOptions): Template {
+  return new Template(source, options);
+}
