@@ -25,11 +25,18 @@ const connecting = new Set(['wait', 'connecting', 'connect']);
  * connection, failures become StoreErrors, and 'error' events never go unhandled.
  */
 export class Connection {
+  /** Why the connection is down: the latest error, or the close itself when Redis hung up cleanly. */
   private lastError: Error | undefined;
   private connecting: Promise<void> | null = null;
   private readonly onClientError = (error: Error): void => {
     this.lastError = error;
     this.onError?.(error);
+  };
+  private readonly onClientClose = (): void => {
+    this.lastError ??= new Error('the connection to Redis closed');
+  };
+  private readonly onClientReady = (): void => {
+    this.lastError = undefined;
   };
 
   constructor(
@@ -37,7 +44,7 @@ export class Connection {
     private readonly owned: boolean,
     private readonly onError?: (error: Error) => void,
   ) {
-    client.on('error', this.onClientError);
+    client.on('error', this.onClientError).on('close', this.onClientClose).on('ready', this.onClientReady);
   }
 
   /** Runs `send` once the connection is ready; rejects with a StoreError on any failure. */
@@ -57,7 +64,7 @@ export class Connection {
       if (this.client.status === 'ready') await this.client.quit().catch(() => this.client.disconnect());
       else this.client.disconnect();
     }
-    this.client.off('error', this.onClientError);
+    this.client.off('error', this.onClientError).off('close', this.onClientClose).off('ready', this.onClientReady);
   }
 
   /**
