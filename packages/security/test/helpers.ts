@@ -1,5 +1,5 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
-import { CompactEncrypt, type CompactJWEHeaderParameters } from 'jose';
+import { CompactEncrypt, type CompactJWEHeaderParameters, type EncryptOptions } from 'jose';
 import { expect } from 'vitest';
 import { TokenError, type TokenErrorCode } from '../src/index.js';
 
@@ -15,9 +15,9 @@ export function documentedContentKey(secret: string): Uint8Array {
 }
 
 /** A JWE compact token made by jose itself, for forging payloads and headers with a real key. */
-export function joseToken(key: Uint8Array, header: CompactJWEHeaderParameters, payload: unknown): Promise<string> {
+export function joseToken(key: Uint8Array, header: CompactJWEHeaderParameters, payload: unknown, options?: EncryptOptions): Promise<string> {
   const bytes = new TextEncoder().encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
-  return new CompactEncrypt(bytes).setProtectedHeader(header).encrypt(key);
+  return new CompactEncrypt(bytes).setProtectedHeader(header).encrypt(key, options);
 }
 
 /** Awaits a refusal and returns the TokenError, failing unless its code is one of `codes`. */
