@@ -77,10 +77,12 @@ export class TokenManager {
    */
   async validateAccess(sessionId: string, token: unknown, options: ValidateAccessOptions = {}): Promise<TokenClaims> {
     if (!isSessionIdShape(sessionId)) throw new TokenError('wrong_session', 'the requested session id is not a session id');
+    const { client } = options;
+    if (client !== undefined && !isClientShape(client)) throw new TokenError('wrong_client', 'the request’s client value is not a valid client value');
     const claims = await this.validateToken(token);
     if (!constantTimeEqual(claims.sid, sessionId)) throw new TokenError('wrong_session', 'token belongs to another session');
-    const expected = options.client ?? '';
-    if (!constantTimeEqual(claims.client ?? '', expected)) throw new TokenError('wrong_client', 'token is bound to another client');
+    // An absent binding compares as '', so a bound token needs the client and an unbound one refuses it.
+    if (!constantTimeEqual(claims.client ?? '', client ?? '')) throw new TokenError('wrong_client', 'token is bound to another client');
     return claims;
   }
 }

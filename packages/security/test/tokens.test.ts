@@ -146,6 +146,15 @@ describe('validateAccess', () => {
     await refusal(manager.validateAccess(sessionId, token, { client: 'ua:1' }), 'wrong_client');
   });
 
+  it('refuses request client values that no token could carry (empty, too long, not a string)', async () => {
+    const { manager } = clocked();
+    const sessionId = newSessionId();
+    const token = await manager.generateToken(sessionId);
+    for (const client of ['', 'x'.repeat(257), 42 as unknown as string]) {
+      await refusal(manager.validateAccess(sessionId, token, { client }), 'wrong_client');
+    }
+  });
+
   it('reports an expired token as expired, even when presented for another session', async () => {
     const { clock, manager } = clocked({ ttl: 1_000, clockTolerance: 0 });
     const token = await manager.generateToken(newSessionId());
