@@ -1,1 +1,17 @@
-export {};
+export { StateTemplate } from './state-template.js';
+export type { StateTemplateOptions, NewSessionOptions, GetSessionOptions, NewSession } from './state-template.js';
+export { Session } from './session.js';
+export type { RenderOptions, UpdatesOptions } from './session.js';
+export type { UpdateStream } from './update-stream.js';
+export type { SessionUpdate, Resync } from './session-update.js';
+export { Renderer } from './renderer.js';
+export type { SessionErrorCode } from './errors.js';
+export {
+  SessionError,
+  InvalidTokenError,
+  SessionExpiredError,
+  SessionNotFoundError,
+  SessionLimitError,
+  SessionClosedError,
+  SessionConflictError,
+} from './errors.js';

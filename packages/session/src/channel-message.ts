@@ -1,0 +1,40 @@
+import { ACTIONS, type Action } from '@statetemplate/protocol';
+import type { SessionUpdate } from './session-update.js';
+
+/** Why a session's update streams end. */
+export type EndReason = 'closed' | 'expired';
+
+/** What travels on a session's channel: a render's updates, or the end of the session. */
+export type ChannelMessage = { updates: SessionUpdate[] } | { end: EndReason };
+
+export function encodeMessage(message: ChannelMessage): string {
+  return JSON.stringify(message);
+}
+
+/** The message, or null for anything that is not one of ours (never throws). */
+export function decodeMessage(text: string): ChannelMessage | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return null;
+  const { updates, end } = parsed as Record<string, unknown>;
+  if (end === 'closed' || end === 'expired') return { end };
+  if (Array.isArray(updates) && updates.length > 0 && updates.every(isSessionUpdate)) return { updates };
+  return null;
+}
+
+function isSessionUpdate(value: unknown): value is SessionUpdate {
+  if (typeof value !== 'object' || value === null) return false;
+  const u = value as Record<string, unknown>;
+  return (
+    typeof u['fragment_id'] === 'string' &&
+    typeof u['html'] === 'string' &&
+    ACTIONS.includes(u['action'] as Action) &&
+    typeof u['timestamp'] === 'number' &&
+    Number.isSafeInteger(u['seq']) &&
+    (u['ref'] === undefined || typeof u['ref'] === 'string')
+  );
+}

@@ -1,0 +1,66 @@
+export type SessionErrorCode =
+  | 'invalid_token'
+  | 'session_expired'
+  | 'session_not_found'
+  | 'session_limit'
+  | 'session_closed'
+  | 'session_conflict';
+
+/** Base of every refusal the session layer makes; switch on `code`. */
+export class SessionError extends Error {
+  constructor(
+    readonly code: SessionErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The token is malformed, tampered, for another session or client, or from an unknown key. `cause` is the TokenError. */
+export class InvalidTokenError extends SessionError {
+  override readonly name = 'InvalidTokenError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_token', message, options);
+  }
+}
+
+/** The session (or the token that opens it) outlived its expiration. */
+export class SessionExpiredError extends SessionError {
+  override readonly name = 'SessionExpiredError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('session_expired', message, options);
+  }
+}
+
+/** The store holds no such session: it never existed, expired and was cleaned up, or was closed. */
+export class SessionNotFoundError extends SessionError {
+  override readonly name = 'SessionNotFoundError';
+  constructor(message: string) {
+    super('session_not_found', message);
+  }
+}
+
+/** `maxSessions` is reached, even after removing expired sessions. */
+export class SessionLimitError extends SessionError {
+  override readonly name = 'SessionLimitError';
+  constructor(readonly limit: number) {
+    super('session_limit', `the session limit of ${limit} is reached`);
+  }
+}
+
+/** The session, or the whole StateTemplate, was closed. */
+export class SessionClosedError extends SessionError {
+  override readonly name = 'SessionClosedError';
+  constructor(message: string) {
+    super('session_closed', message);
+  }
+}
+
+/** Other instances kept winning the compare-and-set race for this session; nothing was applied. */
+export class SessionConflictError extends SessionError {
+  override readonly name = 'SessionConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('session_conflict', message, options);
+  }
+}

@@ -1,0 +1,65 @@
+import type { SessionStore } from '@statetemplate/store';
+import { decodeMessage } from './channel-message.js';
+import { UpdateStream, type CatchUp } from './update-stream.js';
+
+/**
+ * This instance's one store subscription for a session, fanned out to its
+ * update streams. Every update reaches streams through here, whichever
+ * instance rendered it, so a local render and a remote one take the same path.
+ */
+export class SessionChannel {
+  readonly #streams = new Set<UpdateStream>();
+  readonly #subscribed: Promise<() => Promise<void>>;
+  #closed: Promise<void> | null = null;
+
+  constructor(
+    store: SessionStore,
+    id: string,
+    private readonly onClosed: (channel: SessionChannel) => void,
+  ) {
+    this.#subscribed = store.subscribe(id, (text) => this.#receive(text));
+    // Rejections reach each stream through open(); this keeps the promise from counting as unhandled.
+    this.#subscribed.catch(() => undefined);
+  }
+
+  /** A stream that has seen everything up to `seq`; it catches up from the store once subscribed. */
+  open(seq: number, limit: number, catchUp: CatchUp): UpdateStream {
+    const stream = new UpdateStream(seq, limit, catchUp, (s) => this.#remove(s));
+    this.#streams.add(stream);
+    this.#subscribed.then(
+      () => stream.check(),
+      (error: unknown) => stream.fail(error),
+    );
+    return stream;
+  }
+
+  /** Ends every stream; resolves once the store subscription is gone. */
+  end(): Promise<void> {
+    for (const stream of [...this.#streams]) stream.end();
+    return this.#close();
+  }
+
+  #receive(text: string): void {
+    const message = decodeMessage(text);
+    if (message === null) return;
+    if ('end' in message) void this.end();
+    else for (const stream of [...this.#streams]) stream.push(message.updates);
+  }
+
+  #remove(stream: UpdateStream): void {
+    if (this.#streams.delete(stream) && this.#streams.size === 0) void this.#close();
+  }
+
+  #close(): Promise<void> {
+    if (this.#closed === null) {
+      this.onClosed(this);
+      this.#closed = this.#subscribed.then(
+        (unsubscribe) => unsubscribe(),
+        () => undefined,
+      ).catch((error: unknown) => {
+        process.emitWarning(error instanceof Error ? error : String(error), 'SessionChannelUnsubscribeError');
+      });
+    }
+    return this.#closed;
+  }
+}

@@ -1,0 +1,210 @@
+import type { Template } from '@statetemplate/core';
+import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { encodeMessage, type EndReason } from './channel-message.js';
+import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { SessionChannel } from './session-channel.js';
+import { appendLog, loggedSince, sessionData, toJson, type SessionData } from './session-data.js';
+import type { Resync, SessionUpdate } from './session-update.js';
+import type { UpdateStream } from './update-stream.js';
+
+
+export interface EngineSettings {
+  template: Template;
+  store: SessionStore;
+  /** Whether close() closes the store too (it does for the default store). */
+  ownsStore: boolean;
+  expiration: number;
+  maxSessions: number | undefined;
+  replayLog: number;
+  streamBuffer: number;
+}
+
+/** A committed render: its updates, and where the session's sequence and expiry now stand. */
+export interface RenderResult {
+  updates: SessionUpdate[];
+  seq: number;
+  expiresAt: number;
+}
+
+/** Attempts at a compare-and-set before giving up on a session that other instances keep changing. */
+const MAX_ATTEMPTS = 50;
+/** Expired ids taken from the store per round of cleanup. */
+const SWEEP_BATCH = 1_000;
+
+/**
+ * Everything a session does against the store, shared by StateTemplate and
+ * its Session handles. Work on one session runs in call order through a
+ * per-session queue; each write is a compare-and-set, so instances sharing a
+ * store never lose one another's renders.
+ */
+export class SessionEngine {
+  readonly #queue = new KeyedQueue();
+  /** Serialises count-then-create so this instance never passes maxSessions. */
+  readonly #admissions = new KeyedQueue();
+  readonly #channels = new Map<string, SessionChannel>();
+  #sweeping: Promise<number> | null = null;
+  #closed = false;
+
+  constructor(private readonly settings: EngineSettings) {}
+
+  get template(): Template {
+    return this.settings.template;
+  }
+
+  get store(): SessionStore {
+    return this.settings.store;
+  }
+
+  /** Stores a new session, refusing with SessionLimitError once maxSessions is reached. */
+  async create(record: SessionRecord): Promise<void> {
+    this.assertOpen();
+    const { maxSessions, store } = this.settings;
+    if (maxSessions === undefined) return store.create(record);
+    return this.#admissions.run('', async () => {
+      if ((await store.count()) >= maxSessions) {
+        await this.sweep();
+        if ((await store.count()) >= maxSessions) throw new SessionLimitError(maxSessions);
+      }
+      await store.create(record);
+    });
+  }
+
+  /** Runs `task` after every earlier task of session `id`; refused once shutdown began. */
+  enqueue<T>(id: string, task: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.#queue.run(id, task);
+  }
+
+  /**
+   * Applies `data` to the freshest stored state and commits it; on a
+   * compare-and-set conflict, re-reads and re-applies. Null when the session is gone.
+   * Call through enqueue.
+   */
+  async render(id: string, data: unknown, signal: AbortSignal | undefined): Promise<RenderResult | null> {
+    const { store, template, expiration, replayLog } = this.settings;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      const record = await store.get(id);
+      if (record === null) return null;
+      const current = sessionData(record);
+      const now = Date.now();
+      const expiresAt = now + expiration;
+      const updates = template.update(current.state, data, { now });
+      signal?.throwIfAborted();
+      if (updates.length === 0) {
+        return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
+      }
+      const sequenced = updates.map((u, i): SessionUpdate => ({ ...u, seq: current.seq + i + 1 }));
+      const seq = current.seq + sequenced.length;
+      const next: SessionData = { ...current, data, seq, log: appendLog(current.log, sequenced, replayLog) };
+      try {
+        await store.update({ ...record, expiresAt, data: toJson(next) });
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        if (error.code === 'not_found') return null;
+        if (error.code !== 'conflict') throw error;
+        if (attempt < MAX_ATTEMPTS) continue;
+        throw new SessionConflictError(`session ${id} kept changing under ${MAX_ATTEMPTS} attempts to render`, { cause: error });
+      }
+      await store.publish(id, encodeMessage({ updates: sequenced }));
+      return { updates: sequenced, seq, expiresAt };
+    }
+  }
+
+  /** Deletes the session and ends its update streams on every instance. Call through enqueue. */
+  async remove(id: string): Promise<void> {
+    await this.settings.store.delete(id);
+    await this.#end(id, 'closed');
+  }
+
+  /** The updates after `seq`, a resync when the log no longer covers them, or null when the session is gone. */
+  since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
+    this.assertOpen();
+    return this.#since(id, seq);
+  }
+
+  /** A stream of the session's updates after `seq`. */
+  stream(id: string, seq: number): UpdateStream {
+    this.assertOpen();
+    let channel = this.#channels.get(id);
+    if (channel === undefined) {
+      channel = new SessionChannel(this.settings.store, id, (closed) => {
+        if (this.#channels.get(id) === closed) this.#channels.delete(id);
+      });
+      this.#channels.set(id, channel);
+    }
+    // Unchecked reads: streams must still drain while a shutdown waits for queued work.
+    return channel.open(seq, this.settings.streamBuffer, {
+      since: (after) => this.#since(id, after),
+      snapshot: () => this.#snapshot(id),
+    });
+  }
+
+  async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
+    const record = await this.settings.store.get(id);
+    if (record === null) return null;
+    const data = sessionData(record);
+    return loggedSince(data, seq) ?? this.#resync(data);
+  }
+
+  async #snapshot(id: string): Promise<Resync | null> {
+    const record = await this.settings.store.get(id);
+    return record === null ? null : this.#resync(sessionData(record));
+  }
+
+  /**
+   * Deletes expired sessions and ends their streams; returns how many were
+   * removed. Also ends local streams of sessions that vanished without the
+   * end message reaching this instance (pub/sub may drop it).
+   */
+  sweep(): Promise<number> {
+    this.#sweeping ??= this.#sweep().finally(() => {
+      this.#sweeping = null;
+    });
+    return this.#sweeping;
+  }
+
+  /** Refuses new work, lets queued work finish, ends all streams and closes the store if it is ours. */
+  async shutdown(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.idle();
+    await Promise.all([...this.#channels.values()].map((channel) => channel.end()));
+    await this.#sweeping?.catch(() => undefined);
+    if (this.settings.ownsStore) await this.settings.store.close();
+  }
+
+  async #sweep(): Promise<number> {
+    const { store } = this.settings;
+    let removed = 0;
+    for (;;) {
+      const ids = await store.getExpired(Date.now(), SWEEP_BATCH);
+      await Promise.all(
+        ids.map(async (id) => {
+          await store.delete(id);
+          await this.#end(id, 'expired');
+        }),
+      );
+      removed += ids.length;
+      if (ids.length < SWEEP_BATCH) break;
+    }
+    for (const [id, channel] of [...this.#channels]) {
+      if ((await store.get(id)) === null) await channel.end();
+    }
+    return removed;
+  }
+
+  #end(id: string, reason: EndReason): Promise<void> {
+    return this.settings.store.publish(id, encodeMessage({ end: reason }));
+  }
+
+  #resync(data: SessionData): Resync {
+    return { resync: this.settings.template.render(data.data).html, seq: data.seq };
+  }
+
+  /** Throws SessionClosedError once shutdown began. */
+  assertOpen(): void {
+    if (this.#closed) throw new SessionClosedError('the StateTemplate is closed');
+  }
+}

@@ -1,0 +1,20 @@
+import { ROOT_ID, type Update } from '@statetemplate/protocol';
+
+/** An update with its place in the session's sequence (1, 2, 3, ... across renders and instances). */
+export type SessionUpdate = Update & { seq: number };
+
+/** The whole page at sequence `seq`, for a client whose missed updates are no longer kept. */
+export interface Resync {
+  resync: string;
+  seq: number;
+}
+
+/** A resync as the single update that brings any DOM to it: a replace of the root. */
+export function rootReplace(snapshot: Resync): SessionUpdate {
+  return { fragment_id: ROOT_ID, action: 'replace', html: snapshot.resync, timestamp: Date.now(), seq: snapshot.seq };
+}
+
+/** Rough memory an update holds; bounds buffers and logs by size, not just count. */
+export function weight(update: Update): number {
+  return update.html.length + 64;
+}

@@ -1,0 +1,104 @@
+import { SessionClosedError, SessionExpiredError } from './errors.js';
+import type { SessionEngine } from './session-engine.js';
+import type { Resync, SessionUpdate } from './session-update.js';
+import type { UpdateStream } from './update-stream.js';
+
+export interface RenderOptions {
+  /** Aborts a render that has not committed yet (while queued or before its write). */
+  signal?: AbortSignal;
+}
+
+export interface UpdatesOptions {
+  /** Start after this sequence number instead of the last one this handle has seen (e.g. a reconnecting client's). */
+  since?: number;
+}
+
+/** A handle on one live session, from StateTemplate.getSession. */
+export class Session {
+  /** Sequence number of the newest update this handle knows of. */
+  #seq: number;
+  /** The expiry this handle last saw; tells "expired" from "closed elsewhere" once the session is gone. */
+  #expiresAt: number;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+
+  /** @internal Sessions come from StateTemplate.getSession. */
+  constructor(
+    private readonly engine: SessionEngine,
+    readonly id: string,
+    seq: number,
+    expiresAt: number,
+  ) {
+    this.#seq = seq;
+    this.#expiresAt = expiresAt;
+  }
+
+  /** Sequence number of the newest update this handle has seen. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Renders `data` and resolves to the updates that bring the page to it ([] when
+   * nothing changed). Renders of one session apply in call order, across handles.
+   */
+  render(data: unknown, options: RenderOptions = {}): Promise<SessionUpdate[]> {
+    return this.#run(async () => {
+      options.signal?.throwIfAborted();
+      const result = await this.engine.render(this.id, data, options.signal);
+      if (result === null) throw this.#gone();
+      this.#seq = result.seq;
+      this.#expiresAt = result.expiresAt;
+      return result.updates;
+    });
+  }
+
+  /**
+   * Every update from now on (or after `since`), as an async iterable. A slow
+   * consumer gets coalesced updates, never a wrong page; the stream ends when
+   * the session closes or expires, and `break` unsubscribes.
+   */
+  updates(options: UpdatesOptions = {}): UpdateStream {
+    this.#ensureOpen();
+    return this.engine.stream(this.id, options.since ?? this.#seq);
+  }
+
+  /** The updates after `seq` while the replay log still holds them, else `{ resync, seq }` with the whole page. */
+  async updatesSince(seq: number): Promise<SessionUpdate[] | Resync> {
+    this.#ensureOpen();
+    const missed = await this.engine.since(this.id, seq);
+    if (missed === null) throw this.#gone();
+    return missed;
+  }
+
+  /** Deletes the session after the renders already called, and ends its update streams everywhere. */
+  close(): Promise<void> {
+    this.#closing ??= this.#run(async () => {
+      this.#closed = true;
+      await this.engine.remove(this.id);
+    });
+    return this.#closing;
+  }
+
+  #run<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      this.#ensureOpen();
+      return this.engine.enqueue(this.id, async () => {
+        this.#ensureOpen();
+        return task();
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) throw new SessionClosedError(`session ${this.id} is closed`);
+  }
+
+  #gone(): Error {
+    return this.#expiresAt <= Date.now()
+      ? new SessionExpiredError(`session ${this.id} has expired`)
+      : new SessionClosedError(`session ${this.id} was closed`);
+  }
+}

@@ -1,0 +1,152 @@
+import { compile } from '@statetemplate/core';
+import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
+import type { SessionStore } from '@statetemplate/store';
+import { MemorySessionStore } from '@statetemplate/store-memory';
+import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
+import { Session } from './session.js';
+import { sessionData, toJson, type SessionData } from './session-data.js';
+import { SessionEngine } from './session-engine.js';
+
+export interface StateTemplateOptions {
+  /** Mustache partials by name. */
+  partials?: Record<string, string>;
+  /** The field that keys list items (default 'id'). */
+  key?: string;
+  /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires; default 24 h. Tokens live as long. */
+  expiration?: number;
+  /** Where sessions live; default a MemorySessionStore, closed by close(). A store you pass stays yours to close. */
+  store?: SessionStore;
+  /** Token key, at least 32 bytes, or a KeySet for rotation. Without one, a random per-process key (and a warning). */
+  signingKey?: Secret | KeySet;
+  /** Sessions the store may hold; newSession refuses with SessionLimitError beyond. Exact per instance. */
+  maxSessions?: number;
+  /** Milliseconds between cleanups of expired sessions; default 60 s. */
+  cleanupInterval?: number;
+  /** Updates a session keeps for reconnecting clients (and at most 16 KiB of html); default 32. */
+  replayLog?: number;
+  /** About how many bytes of html an updates() subscription buffers before coalescing; default 256 KiB. */
+  streamBuffer?: number;
+}
+
+export interface NewSessionOptions {
+  signal?: AbortSignal;
+  /** Binds the token to this opaque value (e.g. a hash of the user agent); getSession must be given the same. */
+  client?: string;
+}
+
+export interface GetSessionOptions {
+  /** The client value of this request, compared to the token's binding. */
+  client?: string;
+}
+
+export interface NewSession {
+  /** The annotated HTML of the first render. */
+  html: string;
+  sessionId: string;
+  /** Opens this session, and only this one, through getSession. */
+  token: string;
+}
+
+const HOUR = 3_600_000;
+
+/** A compiled template serving many isolated live sessions. */
+export class StateTemplate {
+  readonly #engine: SessionEngine;
+  readonly #tokens: TokenManager;
+  readonly #expiration: number;
+  readonly #timer: NodeJS.Timeout;
+
+  /** Throws core's TemplateError for a malformed template, KeyError for a bad key, RangeError for bad numbers. */
+  constructor(template: string, options: StateTemplateOptions = {}) {
+    this.#expiration = positive('expiration', options.expiration ?? 24 * HOUR);
+    const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
+    const compiled = compile(template, { partials: options.partials, key: options.key });
+    this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(this.#expiration, 1000) });
+    this.#engine = new SessionEngine({
+      template: compiled,
+      store: options.store ?? new MemorySessionStore(),
+      ownsStore: options.store === undefined,
+      expiration: this.#expiration,
+      maxSessions: options.maxSessions === undefined ? undefined : positive('maxSessions', options.maxSessions),
+      replayLog: whole('replayLog', options.replayLog ?? 32),
+      streamBuffer: positive('streamBuffer', options.streamBuffer ?? 256 * 1024),
+    });
+    this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
+    this.#timer.unref();
+  }
+
+  /** Renders `data` into a new session. Rejects with SessionLimitError when maxSessions is reached. */
+  async newSession(data: unknown, options: NewSessionOptions = {}): Promise<NewSession> {
+    const { signal, client } = options;
+    signal?.throwIfAborted();
+    this.#engine.assertOpen();
+    const sessionId = newSessionId();
+    const { html, state } = this.#engine.template.render(data);
+    const token = await this.#tokens.generateToken(sessionId, { client });
+    signal?.throwIfAborted();
+    const now = Date.now();
+    const session: SessionData = { state, data, seq: 0, log: [] };
+    if (client !== undefined) session.client = client;
+    await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: now + this.#expiration, data: toJson(session) });
+    return { html, sessionId, token };
+  }
+
+  /**
+   * Opens a session with its token, which counts as activity. Rejects with
+   * InvalidTokenError (bad, tampered or foreign token, other client),
+   * SessionExpiredError (token past its lifetime) or SessionNotFoundError.
+   */
+  async getSession(sessionId: string, token: string, options: GetSessionOptions = {}): Promise<Session> {
+    this.#engine.assertOpen();
+    await this.#validate(sessionId, token, options.client);
+    const { store } = this.#engine;
+    const record = await store.get(sessionId);
+    if (record === null) throw new SessionNotFoundError(`no session ${sessionId}: it expired, was closed or never existed`);
+    if ((sessionData(record).client ?? '') !== (options.client ?? '')) {
+      throw new InvalidTokenError('the session is bound to another client');
+    }
+    const expiresAt = Date.now() + this.#expiration;
+    if (!(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
+    return new Session(this.#engine, sessionId, sessionData(record).seq, expiresAt);
+  }
+
+  /** Deletes expired sessions now (the timer does it every cleanupInterval); resolves to how many. */
+  cleanup(): Promise<number> {
+    return this.#engine.sweep();
+  }
+
+  /** Stops the cleanup timer, lets queued renders finish, ends every update stream and closes the default store. */
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#engine.shutdown();
+  }
+
+  async #validate(sessionId: string, token: string, client: string | undefined): Promise<void> {
+    try {
+      await this.#tokens.validateAccess(sessionId, token, { client });
+    } catch (error) {
+      if (!(error instanceof TokenError)) throw error;
+      if (error.code === 'expired') throw new SessionExpiredError(`the token of session ${sessionId} has expired`, { cause: error });
+      throw new InvalidTokenError(`token refused: ${error.message}`, { cause: error });
+    }
+  }
+
+  /** A failed cleanup must not become an unhandled rejection; the next tick tries again. */
+  async #cleanup(): Promise<void> {
+    try {
+      await this.#engine.sweep();
+    } catch (error) {
+      process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateCleanupError');
+    }
+  }
+}
+
+function whole(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number >= 0`);
+  return value;
+}
+
+function positive(name: string, value: number): number {
+  if (whole(name, value) === 0) throw new RangeError(`${name} must be a whole number > 0`);
+  return value;
+}

@@ -1,0 +1,176 @@
+import { coalesce } from './coalesce.js';
+import { rootReplace, weight, type Resync, type SessionUpdate } from './session-update.js';
+
+/** How a stream reads missed state from the store; null means the session is gone. */
+export interface CatchUp {
+  /** The updates after `seq`, or a resync when the replay log no longer covers it. */
+  since(seq: number): Promise<SessionUpdate[] | Resync | null>;
+  /** The whole page now. */
+  snapshot(): Promise<Resync | null>;
+}
+
+/**
+ * One `updates()` subscription. Updates arrive from the channel in publish
+ * order; a gap in the sequence (messages of several instances cross, or the
+ * subscription started late) is filled from the store's replay log. The
+ * buffer is bounded by `limit` (about bytes of html): past it, superseded
+ * updates are coalesced away, and if that is not enough the buffer collapses
+ * into one replace of the root, rendered when the consumer asks for it.
+ */
+export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
+  #buffer: SessionUpdate[] = [];
+  #weight = 0;
+  /** Highest sequence number taken in (buffered, delivered or covered by a snapshot). */
+  #seq: number;
+  /** The buffer was collapsed: the next thing to deliver is a fresh snapshot. */
+  #stale = false;
+  /** A store read in flight; messages arriving meanwhile wait in #held. */
+  #reading: Promise<void> | null = null;
+  #held: SessionUpdate[][] = [];
+  #ended = false;
+  #failure: { error: unknown } | null = null;
+  #wake: (() => void)[] = [];
+
+  constructor(
+    seq: number,
+    private readonly limit: number,
+    private readonly catchUp: CatchUp,
+    private readonly detach: (stream: UpdateStream) => void,
+  ) {
+    this.#seq = seq;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  /** Takes a message's updates, in publish order. */
+  push(updates: SessionUpdate[]): void {
+    if (this.#ended) return;
+    if (this.#reading !== null) {
+      this.#held.push(updates);
+      return;
+    }
+    const fresh = updates.filter((u) => u.seq > this.#seq);
+    if (fresh.length === 0) return;
+    if (fresh[0]!.seq === this.#seq + 1) this.#accept(fresh);
+    else this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)), fresh);
+  }
+
+  /** Asks the store whether anything after our sequence number was missed (used when subscribing). */
+  check(): void {
+    if (!this.#ended && this.#reading === null) this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)));
+  }
+
+  /** No more updates will come; what is buffered is still delivered. */
+  end(): void {
+    this.#ended = true;
+    this.#stale = false;
+    this.#held = [];
+    this.detach(this);
+    this.#notify();
+  }
+
+  /** Ends the stream with an error, delivered after what is buffered. */
+  fail(error: unknown): void {
+    this.#failure ??= { error };
+    this.end();
+  }
+
+  async next(): Promise<IteratorResult<SessionUpdate>> {
+    for (;;) {
+      if (this.#stale && this.#reading === null) {
+        this.#read(async () => this.#resync(await this.catchUp.snapshot()));
+      }
+      if (this.#reading !== null) {
+        await this.#reading;
+        continue;
+      }
+      const update = this.#buffer.shift();
+      if (update !== undefined) {
+        this.#weight -= weight(update);
+        return { value: update, done: false };
+      }
+      if (this.#failure !== null) {
+        const { error } = this.#failure;
+        this.#failure = null;
+        throw error;
+      }
+      if (this.#ended) return { value: undefined, done: true };
+      await new Promise<void>((resolve) => this.#wake.push(resolve));
+    }
+  }
+
+  /** Called by `break` in for-await: unsubscribes and drops what is buffered. */
+  async return(): Promise<IteratorResult<SessionUpdate>> {
+    this.#buffer = [];
+    this.#weight = 0;
+    this.end();
+    return { value: undefined, done: true };
+  }
+
+  #accept(updates: SessionUpdate[]): void {
+    for (const u of updates) {
+      this.#buffer.push(u);
+      this.#weight += weight(u);
+    }
+    this.#seq = updates[updates.length - 1]!.seq;
+    if (this.#weight > this.limit) this.#shrink();
+    this.#notify();
+  }
+
+  /**
+   * Coalesces; unless that frees half the bound, collapses to a pending
+   * snapshot. The hysteresis keeps a flood from re-coalescing on every update.
+   */
+  #shrink(): void {
+    this.#buffer = coalesce(this.#buffer);
+    this.#weight = this.#buffer.reduce((sum, u) => sum + weight(u), 0);
+    if (this.#weight <= this.limit / 2) return;
+    this.#buffer = [];
+    this.#weight = 0;
+    this.#stale = true;
+  }
+
+  #fill(missed: SessionUpdate[] | Resync | null): void {
+    if (missed === null) this.end();
+    else if (Array.isArray(missed)) {
+      const fresh = missed.filter((u) => u.seq > this.#seq);
+      if (fresh.length > 0) this.#accept(fresh);
+    } else this.#resync(missed);
+  }
+
+  /** A root replace supersedes everything before it; newer buffered updates stay. */
+  #resync(snapshot: Resync | null): void {
+    this.#stale = false;
+    if (snapshot === null) {
+      this.end();
+      return;
+    }
+    this.#buffer = this.#buffer.filter((u) => u.seq > snapshot.seq);
+    this.#buffer.unshift(rootReplace(snapshot));
+    this.#weight = this.#buffer.reduce((sum, u) => sum + weight(u), 0);
+    this.#seq = Math.max(this.#seq, snapshot.seq);
+    this.#notify();
+  }
+
+  /** Runs one store read at a time; then replays the messages that arrived meanwhile. */
+  #read(task: () => Promise<void>, first?: SessionUpdate[]): void {
+    if (first !== undefined) this.#held.push(first);
+    this.#reading = task()
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => {
+        this.#reading = null;
+        const held = this.#held;
+        this.#held = [];
+        for (const updates of held) this.push(updates);
+        this.#notify();
+      });
+  }
+
+  #notify(): void {
+    const waiting = this.#wake;
+    this.#wake = [];
+    for (const wake of waiting) wake();
+  }
+}
