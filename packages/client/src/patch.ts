@@ -1,0 +1,79 @@
+import { parseMarker, type Update } from '@statetemplate/protocol';
+import { ApplyError, type ApplyErrorCode } from './errors.js';
+import { carryFocus, refocus, saveFocus } from './focus.js';
+import { locate, type Target } from './locate.js';
+import { parseHtml } from './parse-html.js';
+import { docOf, nodesOf, type Span } from './span.js';
+
+/** Where fragment ids are resolved: the element, document or fragment holding the rendered template. */
+export type Root = Element | Document | DocumentFragment;
+
+/** Applies updates in order; stops at the first refused one, keeping those before it. */
+export function applyUpdates(root: Root, updates: readonly Update[]): void {
+  for (const update of updates) applyUpdate(root, update);
+}
+
+/**
+ * Applies one update. Everything it touches is located before anything
+ * changes, so a refused update (ApplyError) leaves the DOM as it was.
+ */
+export function applyUpdate(root: Root, update: Update): void {
+  const { fragment_id: id, action } = update;
+  const doc = docOf(root);
+  const fail = (code: ApplyErrorCode): never => {
+    throw new ApplyError(code, String(id));
+  };
+  const find = (at: string | undefined, code: ApplyErrorCode): Target =>
+    (typeof at === 'string' && locate(root, at)) || fail(code);
+  // Updates come off the wire: a missing id is refused like an unknown one.
+  if (typeof id !== 'string') return fail('not_found');
+  // The end of item `ref`, which must belong to the list whose content is `list`.
+  const afterRef = (list: Span): Node | null => {
+    const ref = find(update.ref, 'bad_ref');
+    return ref.marker && ref.region.after === list.after ? ref.span.before : fail('bad_ref');
+  };
+
+  if (action === 'replace') return replace(doc, find(id, 'not_found').span, parseHtml(doc, update.html));
+
+  if (action === 'remove' || action === 'move_first' || action === 'move_after') {
+    const { span, region, marker } = find(id, 'not_found');
+    if (!marker) return fail('not_an_item');
+    const nodes = [marker, ...nodesOf(span)];
+    if (action === 'remove') return nodes.forEach((n) => n.remove());
+    return move(doc, span.parent, nodes, action === 'move_first' ? region.after!.nextSibling : afterRef(region));
+  }
+
+  if (action === 'append' || action === 'prepend' || action === 'insert_after') {
+    // The new item's id is its list's id plus ":KEY" on the last segment.
+    const colon = id.indexOf(':', id.lastIndexOf('/') + 1);
+    const key = id.slice(colon + 1);
+    if (colon < 0 || !parseMarker(':' + key)) return fail('not_an_item');
+    if (locate(root, id)) return fail('duplicate_item');
+    const list = find(id.slice(0, colon), 'not_found').span;
+    if (!list.after) return fail('not_an_item');
+    const anchor = action === 'append' ? list.before : action === 'prepend' ? list.after.nextSibling : afterRef(list);
+    const fresh = parseHtml(doc, update.html);
+    fresh.prepend(doc.createComment(':' + key));
+    list.parent.insertBefore(fresh, anchor);
+    return;
+  }
+
+  fail('unknown_action');
+}
+
+function replace(doc: Document, span: Span, fresh: DocumentFragment): void {
+  const old = nodesOf(span);
+  const settleFocus = carryFocus(doc, span, old, fresh);
+  // Inserting first: a DOM refusal then happens before anything is removed.
+  span.parent.insertBefore(fresh, span.before);
+  for (const n of old) n.remove();
+  settleFocus();
+}
+
+function move(doc: Document, parent: Node, nodes: Node[], anchor: Node | null): void {
+  // Already in place: the item itself is where it would land.
+  if (anchor === nodes[0]) return;
+  const focus = saveFocus(doc, nodes);
+  for (const n of nodes) parent.insertBefore(n, anchor);
+  if (focus) refocus(focus);
+}
