@@ -1,0 +1,262 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TemplateError } from '@statetemplate/core';
+import { KeyError } from '@statetemplate/security';
+import { MemorySessionStore } from '@statetemplate/store-memory';
+import {
+  InvalidTokenError,
+  SessionClosedError,
+  SessionError,
+  SessionExpiredError,
+  SessionLimitError,
+  SessionNotFoundError,
+  StateTemplate,
+  type StateTemplateOptions,
+} from '../src/index.js';
+import { drain, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
+
+const open: StateTemplate[] = [];
+function make(options: StateTemplateOptions = {}): StateTemplate {
+  const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, ...options });
+  open.push(st);
+  return st;
+}
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((st) => st.close()));
+});
+
+/** The same token with one character of its ciphertext changed. */
+function tampered(token: string): string {
+  const i = Math.floor(token.length / 2);
+  return token.slice(0, i) + (token[i] === 'A' ? 'B' : 'A') + token.slice(i + 1);
+}
+
+describe('StateTemplate construction', () => {
+  it('refuses a malformed template with TemplateError', () => {
+    expect(() => new StateTemplate('{{#open}}never closed', { signingKey: SIGNING_KEY })).toThrow(TemplateError);
+  });
+
+  it('refuses a signing key under 32 bytes with KeyError', () => {
+    expect(() => new StateTemplate(TODO_TEMPLATE, { signingKey: 'short' })).toThrow(KeyError);
+  });
+
+  it('refuses nonsensical numbers with RangeError', () => {
+    for (const bad of [{ expiration: 0 }, { maxSessions: -1 }, { cleanupInterval: Number.NaN }, { replayLog: 1.5 }, { streamBuffer: 0 }]) {
+      expect(() => new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, ...bad })).toThrow(RangeError);
+    }
+  });
+});
+
+describe('newSession', () => {
+  it('renders the full annotated page and returns a session id and token', async () => {
+    const st = make();
+    const created = await st.newSession(todoPage('ann'));
+    expect(created.html).toContain('<!--[');
+    expect(created.html).toContain('ann task 24');
+    expect(created.sessionId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(created.token.split('.')).toHaveLength(5);
+  });
+
+  it('gives every session its own id and token', async () => {
+    const st = make();
+    const sessions = await Promise.all(Array.from({ length: 50 }, () => st.newSession(todoPage('x'))));
+    expect(new Set(sessions.map((s) => s.sessionId)).size).toBe(50);
+    expect(new Set(sessions.map((s) => s.token)).size).toBe(50);
+  });
+
+  it('rejects with the abort reason and stores nothing when the signal is aborted', async () => {
+    const store = new MemorySessionStore();
+    const st = make({ store });
+    const controller = new AbortController();
+    controller.abort(new Error('user left'));
+    await expect(st.newSession(todoPage('x'), { signal: controller.signal })).rejects.toThrow('user left');
+    expect(await store.count()).toBe(0);
+    await store.close();
+  });
+
+  it('refuses sessions past maxSessions with SessionLimitError, also when created concurrently', async () => {
+    const st = make({ maxSessions: 5 });
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => st.newSession(todoPage('x'))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        expect(r.reason).toBeInstanceOf(SessionLimitError);
+        expect((r.reason as SessionLimitError).code).toBe('session_limit');
+        expect((r.reason as SessionLimitError).limit).toBe(5);
+      }
+    }
+  });
+
+  it('makes room under maxSessions once a session is closed', async () => {
+    const st = make({ maxSessions: 1 });
+    const first = await st.newSession(todoPage('x'));
+    await expect(st.newSession(todoPage('y'))).rejects.toBeInstanceOf(SessionLimitError);
+    await (await st.getSession(first.sessionId, first.token)).close();
+    await expect(st.newSession(todoPage('y'))).resolves.toHaveProperty('sessionId');
+  });
+
+  it('removes expired sessions before refusing at maxSessions', async () => {
+    const st = make({ maxSessions: 1, expiration: 1 });
+    await st.newSession(todoPage('x'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(st.newSession(todoPage('y'))).resolves.toHaveProperty('sessionId');
+  });
+});
+
+describe('getSession', () => {
+  it('opens a session with its own token', async () => {
+    const st = make();
+    const created = await st.newSession(todoPage('x'));
+    const session = await st.getSession(created.sessionId, created.token);
+    expect(session.id).toBe(created.sessionId);
+    expect(session.seq).toBe(0);
+  });
+
+  it('refuses the token of another session with InvalidTokenError', async () => {
+    const st = make();
+    const a = await st.newSession(todoPage('a'));
+    const b = await st.newSession(todoPage('b'));
+    const error = await st.getSession(b.sessionId, a.token).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidTokenError);
+    expect(error).toBeInstanceOf(SessionError);
+    expect((error as InvalidTokenError).code).toBe('invalid_token');
+  });
+
+  it('refuses tampered, truncated, empty and non-string tokens with InvalidTokenError', async () => {
+    const st = make();
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    for (const bad of [tampered(token), token.slice(0, -3), '', 'not.a.token.at.all', 42 as unknown as string]) {
+      await expect(st.getSession(sessionId, bad)).rejects.toBeInstanceOf(InvalidTokenError);
+    }
+  });
+
+  it('refuses a token signed with another key with InvalidTokenError', async () => {
+    const st = make();
+    const other = make({ signingKey: 'a different key that is also long enough' });
+    const { sessionId, token } = await other.newSession(todoPage('x'));
+    await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('refuses a malformed session id with InvalidTokenError', async () => {
+    const st = make();
+    const { token } = await st.newSession(todoPage('x'));
+    for (const id of ['', '../../etc/passwd', 'x'.repeat(10_000)]) {
+      await expect(st.getSession(id, token)).rejects.toBeInstanceOf(InvalidTokenError);
+    }
+  });
+
+  it('enforces the client binding of the token', async () => {
+    const st = make();
+    const { sessionId, token } = await st.newSession(todoPage('x'), { client: 'agent-1' });
+    await expect(st.getSession(sessionId, token, { client: 'agent-1' })).resolves.toHaveProperty('id', sessionId);
+    await expect(st.getSession(sessionId, token, { client: 'agent-2' })).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('refuses a session that no longer exists with SessionNotFoundError', async () => {
+    const st = make();
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    await (await st.getSession(sessionId, token)).close();
+    const error = await st.getSession(sessionId, token).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionNotFoundError);
+    expect((error as SessionNotFoundError).code).toBe('session_not_found');
+  });
+
+  it('refuses an expired session', async () => {
+    const st = make({ expiration: 1 });
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionNotFoundError);
+  });
+
+  it('refuses a token past its lifetime with SessionExpiredError', async () => {
+    // Tokens live as long as sessions; a store that keeps sessions longer shows the token's own expiry.
+    const store = new MemorySessionStore();
+    const creator = make({ store, expiration: 1_000 });
+    const { sessionId, token } = await creator.newSession(todoPage('x'));
+    await store.touch(sessionId, Date.now() + 3_600_000);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 60_000);
+      const reader = make({ store });
+      const error = await reader.getSession(sessionId, token).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SessionExpiredError);
+      expect((error as SessionExpiredError).code).toBe('session_expired');
+    } finally {
+      vi.useRealTimers();
+    }
+    await store.close();
+  });
+
+  it('counts as activity: it moves the expiry forward', async () => {
+    const store = new MemorySessionStore();
+    const st = make({ store, expiration: 60_000 });
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    await store.touch(sessionId, Date.now() + 10);
+    await st.getSession(sessionId, token);
+    expect((await store.get(sessionId))!.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+    await store.close();
+  });
+});
+
+describe('cleanup', () => {
+  it('deletes expired sessions, ends their update streams and keeps live ones', async () => {
+    const store = new MemorySessionStore();
+    const st = make({ store, expiration: 60_000 });
+    const doomed = await st.newSession(todoPage('doomed'));
+    const kept = await st.newSession(todoPage('kept'));
+    const stream = (await st.getSession(doomed.sessionId, doomed.token)).updates();
+    await store.touch(doomed.sessionId, Date.now() - 1);
+    expect(await st.cleanup()).toBe(1);
+    expect(await drain(stream)).toEqual([]);
+    expect(await store.count()).toBe(1);
+    await expect(st.getSession(kept.sessionId, kept.token)).resolves.toHaveProperty('id', kept.sessionId);
+    await store.close();
+  });
+
+  it('runs by itself every cleanupInterval', async () => {
+    const store = new MemorySessionStore();
+    const st = make({ store, cleanupInterval: 5 });
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    const session = await st.getSession(sessionId, token);
+    const stream = session.updates();
+    // One update through the stream proves it is live, so only the cleanup can end it.
+    await take(stream, (await session.render(toggled(todoPage('x'), 0))).length);
+    await store.touch(sessionId, Date.now() - 1);
+    expect(await drain(stream)).toEqual([]);
+    expect(await store.count()).toBe(0);
+    await store.close();
+  });
+});
+
+describe('close', () => {
+  it('ends open update streams and refuses further work with SessionClosedError', async () => {
+    const st = make();
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    const session = await st.getSession(sessionId, token);
+    const stream = session.updates();
+    await st.close();
+    expect(await drain(stream)).toEqual([]);
+    await expect(st.newSession(todoPage('y'))).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(session.render(todoPage('z'))).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(st.close()).resolves.toBeUndefined();
+  });
+
+  it('lets renders called before it finish', async () => {
+    const st = make();
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    const session = await st.getSession(sessionId, token);
+    const render = session.render(todoPage('y'));
+    await st.close();
+    expect((await render).length).toBeGreaterThan(0);
+  });
+
+  it('closes the default store but leaves a store it was given open', async () => {
+    const store = new MemorySessionStore();
+    const st = make({ store });
+    await st.newSession(todoPage('x'));
+    await st.close();
+    expect(await store.count()).toBe(1);
+    await store.close();
+  });
+});
