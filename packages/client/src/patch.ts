@@ -23,10 +23,10 @@ export function applyUpdate(root: Root, update: Update): void {
   const fail = (code: ApplyErrorCode): never => {
     throw new ApplyError(code, String(id));
   };
-  const find = (at: string | undefined, code: ApplyErrorCode): Target =>
-    (typeof at === 'string' && locate(root, at)) || fail(code);
   // Updates come off the wire: a missing id is refused like an unknown one.
   if (typeof id !== 'string') return fail('not_found');
+  const find = (at: string | undefined, code: ApplyErrorCode): Target =>
+    (typeof at === 'string' && locate(root, at)) || fail(code);
   // The end of item `ref`, which must belong to the list whose content is `list`.
   const afterRef = (list: Span): Node | null => {
     const ref = find(update.ref, 'bad_ref');
