@@ -10,7 +10,7 @@ import {
   type ScanEvents,
   type ScanState,
 } from './html-scanner.js';
-import type { Node, PartialNode, RegionKind, RegionNode, SectionNode } from './nodes.js';
+import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
 import { parseTokens, templateError, type Token } from './parse.js';
 
 export interface CompileOptions {
@@ -188,7 +188,7 @@ export class Compiler {
   }
 
   region(type: RegionKind, body: Node[], list: SectionNode | null): RegionNode {
-    return { kind: 'region', id: (this.nextId++).toString(36), type, body, list };
+    return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list };
   }
 
   private emit(tokens: Token[], source: string, body: Body, partial: string | undefined): void {
@@ -231,12 +231,16 @@ export class Compiler {
     const before = cloneState(body.state);
     const inner = new Body(this, body.state, false);
     this.emit(token[4] as Token[], source, inner, partial);
+    const sectionBody = inner.finish();
     const section: SectionNode = {
       kind: 'section',
       name,
       path: splitName(name),
       inverted: type === '^',
-      body: inner.finish(),
+      body: sectionBody,
+      dynamic: dynamicNodes(sectionBody),
+      hasRegions: canHaveRegions(sectionBody),
+      flat: false,
       source: source.slice(token[3], token[5] as number),
     };
     const balanced = !inner.broken && sameState(before, body.state);
@@ -244,6 +248,7 @@ export class Compiler {
       body.addNode(this.region('section', [section], section.inverted ? null : section));
       return;
     }
+    section.flat = section.hasRegions;
     body.markEnclosing();
     // After an unbalanced section the scanner cannot know what the parser saw.
     if (before.mode !== body.state.mode) body.broken = true;

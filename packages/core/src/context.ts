@@ -21,17 +21,16 @@ export function splitName(name: string): NamePath {
   return name === '.' ? [] : name.indexOf('.') > 0 ? name.split('.') : [name];
 }
 
-function has(view: unknown, key: string): boolean {
-  return view !== null && typeof view === 'object' && key in view;
-}
-
 /** Resolves a name; functions are returned as they are (the caller decides how to call them). */
 export function lookup(context: Context, path: NamePath): unknown {
   if (path.length === 0) return context.view;
   const head = path[0]!;
   for (let c: Context | null = context; c !== null; c = c.parent) {
-    if (!has(c.view, head)) continue;
-    let value = (c.view as Record<string, unknown>)[head];
+    const view = c.view;
+    if (view === null || typeof view !== 'object') continue;
+    let value = (view as Record<string, unknown>)[head];
+    // `in` only when the read came back undefined: an own undefined still stops the search.
+    if (value === undefined && !(head in view)) continue;
     for (let i = 1; i < path.length; i++) {
       if (value === null || value === undefined) return undefined;
       value = (value as Record<string, unknown>)[path[i]!];

@@ -1,14 +1,22 @@
 import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
-import { planSection, resolve, varOutput } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { listKeys, planList } from './keys.js';
-import type { Node, RegionNode, SectionNode } from './nodes.js';
+import { dynamicNodes, type Node, type RegionNode, type SectionNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
 
+const partialDynamics = new WeakMap<Node[], Node[]>();
+
+function partialDynamic(nodes: Node[]): Node[] {
+  let dynamic = partialDynamics.get(nodes);
+  if (!dynamic) partialDynamics.set(nodes, (dynamic = dynamicNodes(nodes)));
+  return dynamic;
+}
+
 /** Cursor over one scope's recorded state while its nodes are walked again. */
 interface ScopeWalk {
-  readonly old: ScopeState;
+  old: ScopeState;
   vi: number;
   ci: number;
   /** Copy of old.c, made on the first child whose state changed. */
@@ -24,6 +32,9 @@ interface ScopeWalk {
  */
 export class Differ {
   readonly updates: Update[] = [];
+  /** Walk cursors reused per nesting level: a diff visits thousands of scopes. */
+  private readonly walks: ScopeWalk[] = [];
+  private level = 0;
 
   constructor(
     private readonly renderer: Renderer,
@@ -33,32 +44,44 @@ export class Differ {
   /** The scope's new state, or null when its own lookups changed and it must be re-rendered. */
   scope(nodes: readonly Node[], context: Context, old: ScopeState, path: string): ScopeState | null {
     const mark = this.updates.length;
-    const walk: ScopeWalk = { old, vi: 0, ci: 0, children: null };
-    if (!this.walk(nodes, context, walk, path) || walk.vi !== old.v.length || walk.ci !== (old.c?.length ?? 0)) {
+    const walk = (this.walks[this.level++] ??= { old, vi: 0, ci: 0, children: null });
+    walk.old = old;
+    walk.vi = 0;
+    walk.ci = 0;
+    walk.children = null;
+    const same = this.walk(nodes, context, walk, path) && walk.vi === old.v.length && walk.ci === (old.c?.length ?? 0);
+    this.level--;
+    if (!same) {
       this.updates.length = mark; // the re-render of this scope supersedes its children's updates
       return null;
     }
     return walk.children ? { v: old.v, c: walk.children } : old;
   }
 
-  private walk(nodes: readonly Node[], context: Context, walk: ScopeWalk, path: string): boolean {
+  /** `path` is null inside a flat section, whose regions are walked inline (see Renderer.nodes). */
+  private walk(nodes: readonly Node[], context: Context, walk: ScopeWalk, path: string | null): boolean {
     for (const node of nodes) {
       switch (node.kind) {
-        case 'text':
+        case 'text': // bodies walked here are dynamic-only; kept for exhaustiveness
           break;
         case 'var':
-          if (varOutput(node, context) !== walk.old.v[walk.vi++]) return false;
+          if (varText(node, context) !== walk.old.v[walk.vi++]) return false;
           break;
-        case 'section': {
-          const plan = planSection(node, context, this.renderer.subRender);
-          if (plan.summary !== walk.old.v[walk.vi++]) return false;
-          if (!this.walkFrames(node.body, plan.frames, walk, path)) return false;
+        case 'section':
+          if (!this.section(node, context, walk, path)) return false;
+          break;
+        case 'partial': {
+          this.renderer.enter();
+          const same = this.walk(partialDynamic(this.renderer.partialNodes(node)), context, walk, path);
+          this.renderer.depth--;
+          if (!same) return false;
           break;
         }
-        case 'partial':
-          if (!this.walkFrames(this.renderer.partialNodes(node), [context], walk, path)) return false;
-          break;
         case 'region': {
+          if (path === null) {
+            if (!this.walk(node.dynamic, context, walk, null)) return false;
+            break;
+          }
           const old = walk.old.c?.[walk.ci];
           if (!old) return false;
           const next = this.region(node, context, old, path);
@@ -71,16 +94,16 @@ export class Differ {
     return true;
   }
 
-  private walkFrames(nodes: readonly Node[], frames: readonly Context[], walk: ScopeWalk, path: string): boolean {
-    this.renderer.enter();
+  private section(node: SectionNode, context: Context, walk: ScopeWalk, outerPath: string | null): boolean {
+    const path = node.flat ? null : outerPath;
+    const value = resolve(node.path, context);
+    const recorded = walk.old.v[walk.vi++];
+    if (isLambda(node, value)) return `λ${lambdaOutput(node, value, context, this.renderer.subRender)}` === recorded;
+    const summary = summarize(node, value);
+    if (summary !== recorded) return false;
+    if (node.dynamic.length === 0) return true;
     let same = true;
-    for (const frame of frames) {
-      if (!this.walk(nodes, frame, walk, path)) {
-        same = false;
-        break;
-      }
-    }
-    this.renderer.depth--;
+    for (let i = 0, n = frameCount(summary); same && i < n; i++) same = this.walk(node.dynamic, frame(node, value, context, i), walk, path);
     return same;
   }
 
@@ -92,7 +115,7 @@ export class Differ {
       if (Array.isArray(value) || isList(old)) return this.replaceRegion(node, context, parentPath, path);
     }
     if (isList(old)) return this.replaceRegion(node, context, parentPath, path);
-    return this.scope(node.body, context, old, path) ?? this.replaceRegion(node, context, parentPath, path);
+    return this.scope(node.dynamic, context, old, path) ?? this.replaceRegion(node, context, parentPath, path);
   }
 
   private replaceRegion(node: RegionNode, context: Context, parentPath: string, path: string): RegionState {
@@ -102,12 +125,12 @@ export class Differ {
   }
 
   private list(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
-    const keys = listKeys(items, this.renderer.keyField);
+    const keys = listKeys(items, this.renderer.keyField, old.k);
+    if (keys === old.k) return this.items(section, items, context, old, path);
     const plan = planList(old.k, keys);
     for (const key of plan.removed) this.emit(itemFragmentId(path, encodeKey(key)), '', 'remove');
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
     const states: ScopeState[] = new Array(items.length);
-    let changed = keys.length !== old.k.length || keys.some((key, i) => key !== old.k[i]);
     let previous = '';
     for (let i = 0; i < items.length; i++) {
       const id = itemFragmentId(path, encodeKey(keys[i]!));
@@ -123,20 +146,30 @@ export class Differ {
           if (i === 0) this.emit(id, '', 'move_first');
           else this.emit(id, '', 'move_after', previous);
         }
-        const before = old.i[from]!;
-        states[i] = this.item(section, items[i], context, before, id);
-        if (states[i] !== before) changed = true;
+        states[i] = this.item(section, items[i], context, old.i[from]!, path, keys[i]!);
       }
       previous = id;
     }
-    return changed ? { k: keys, i: states } : old;
+    return { k: keys, i: states };
   }
 
-  private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, id: string): ScopeState {
-    this.renderer.enter();
-    const next = this.scope(section.body, context.push(item), old, id);
-    this.renderer.depth--;
+  /** Same keys in the same order: only item contents can differ. */
+  private items(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
+    let states: ScopeState[] | null = null;
+    for (let i = 0; i < items.length; i++) {
+      const before = old.i[i]!;
+      const after = this.item(section, items[i], context, before, path, old.k[i]!);
+      if (after !== before) (states ??= old.i.slice())[i] = after;
+    }
+    return states ? { k: old.k, i: states } : old;
+  }
+
+  private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState {
+    // The item's id is only needed for its regions' ids or a replace: build it lazily.
+    const path = section.hasRegions ? itemFragmentId(listPath, encodeKey(key)) : '';
+    const next = this.scope(section.dynamic, context.push(item), old, path);
     if (next) return next;
+    const id = path || itemFragmentId(listPath, encodeKey(key));
     const { html, state } = this.renderer.item(section, item, context, id);
     this.emit(id, html, 'replace');
     return state;

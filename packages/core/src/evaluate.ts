@@ -1,5 +1,4 @@
 import { lookup, type Context, type NamePath } from './context.js';
-import { escapeHtml } from './escape.js';
 import type { SectionNode, VarNode } from './nodes.js';
 import type { Recorded } from './state.js';
 
@@ -12,35 +11,44 @@ export function resolve(path: NamePath, context: Context): unknown {
   return typeof value === 'function' ? (value as (this: unknown) => unknown).call(context.view) : value;
 }
 
-export function varOutput(node: VarNode, context: Context): string {
+/**
+ * A variable's text before escaping. Escaping depends only on the node, so
+ * comparing this text tells whether the output changed, without escaping.
+ */
+export function varText(node: VarNode, context: Context): string {
   const value = resolve(node.path, context);
-  if (value === null || value === undefined) return '';
-  return node.escape && typeof value !== 'number' ? escapeHtml(value) : String(value);
+  return value === null || value === undefined ? '' : String(value);
 }
 
-/** How a section renders in one context: its recorded summary and the contexts its body renders in. */
-export interface SectionPlan {
-  summary: Recorded;
-  frames: Context[];
-  /** Output of a higher-order section (a lambda returning a function), rendered as is. */
-  output: string | null;
+/**
+ * A section's recorded summary: whether it renders (false / true), how many
+ * times (an array's length), or a higher-order section's output ("λ…").
+ * Equal summaries mean the body renders in the same number of frames.
+ */
+export function summarize(node: SectionNode, value: unknown): Recorded {
+  if (node.inverted) return !value || (Array.isArray(value) && value.length === 0);
+  if (!value) return false;
+  return Array.isArray(value) ? value.length : true;
 }
 
-const SKIP: SectionPlan = { summary: false, frames: [], output: null };
+/** True when a section's value is a higher-order lambda, whose output replaces the body. */
+export function isLambda(node: SectionNode, value: unknown): value is (text: string, render: (t: string) => string) => unknown {
+  return !node.inverted && typeof value === 'function';
+}
 
-export function planSection(node: SectionNode, context: Context, subRender: SubRender): SectionPlan {
-  const value = resolve(node.path, context);
-  if (node.inverted) {
-    const renders = !value || (Array.isArray(value) && value.length === 0);
-    return renders ? { summary: true, frames: [context], output: null } : SKIP;
-  }
-  if (!value) return SKIP;
-  if (Array.isArray(value)) return { summary: value.length, frames: value.map((item) => context.push(item)), output: null };
-  if (typeof value === 'function') {
-    const result: unknown = value.call(context.view, node.source, (template: string) => subRender(template, context));
-    const output = result === null || result === undefined ? '' : String(result);
-    return { summary: `λ${output}`, frames: [], output };
-  }
-  const pushes = typeof value === 'object' || typeof value === 'string' || typeof value === 'number';
-  return { summary: true, frames: [pushes ? context.push(value) : context], output: null };
+export function lambdaOutput(node: SectionNode, value: (text: string, render: (t: string) => string) => unknown, context: Context, subRender: SubRender): string {
+  const result = value.call(context.view, node.source, (template: string) => subRender(template, context));
+  return `${result ?? ''}`;
+}
+
+/** How many times the body renders for a summary. */
+export function frameCount(summary: Recorded): number {
+  return typeof summary === 'number' ? summary : summary === true ? 1 : 0;
+}
+
+/** The context of the i-th rendering of a section's body. */
+export function frame(node: SectionNode, value: unknown, context: Context, i: number): Context {
+  if (node.inverted) return context;
+  if (Array.isArray(value)) return context.push(value[i]);
+  return typeof value === 'object' || typeof value === 'string' || typeof value === 'number' ? context.push(value) : context;
 }

@@ -1,6 +1,10 @@
 export { compile, Template } from './template.js';
 export type { CompileOptions, UpdateOptions } from './template.js';
 export type { RenderState, ScopeState, ListState, RegionState } from './state.js';
+export { TemplateTracker } from './tracker.js';
+export { FragmentExtractor } from './extractor.js';
+export type { FragmentInfo, NameRead } from './fragments.js';
+export type { RegionKind } from './nodes.js';
 export { StateTemplateError, TemplateError, RenderError } from './errors.js';
 export type { TemplateErrorCode, RenderErrorCode } from './errors.js';
 export { stripAnnotations, ROOT_ID } from '@statetemplate/protocol';

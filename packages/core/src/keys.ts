@@ -3,7 +3,8 @@
  * one, else the index. Keys only make updates smaller; every kept item's
  * content is still checked, so a poor key never makes an update wrong.
  */
-export function listKeys(items: readonly unknown[], keyField: string): string[] {
+export function listKeys(items: readonly unknown[], keyField: string, previous?: string[]): string[] {
+  if (previous && sameKeys(items, keyField, previous)) return previous;
   const keys: string[] = new Array(items.length);
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
@@ -14,6 +15,17 @@ export function listKeys(items: readonly unknown[], keyField: string): string[] 
     seen.add(keys[i]!);
   }
   return keys;
+}
+
+/** True when the items still carry exactly the previous keys (the common case, checked without a Set). */
+function sameKeys(items: readonly unknown[], keyField: string, previous: readonly string[]): boolean {
+  if (items.length !== previous.length) return false;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const key = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
+    if ((typeof key !== 'string' && typeof key !== 'number') || String(key) !== previous[i]) return false;
+  }
+  return true;
 }
 
 function indexKeys(length: number): string[] {

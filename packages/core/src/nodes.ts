@@ -23,6 +23,15 @@ export interface SectionNode {
   path: NamePath;
   inverted: boolean;
   body: Node[];
+  /** The body without its static text: all a diff needs to walk. */
+  dynamic: Node[];
+  /** True when the body can render regions, whose ids need the item's path. */
+  hasRegions: boolean;
+  /**
+   * True when this section is not a region but holds regions: it may render
+   * its body many times, so regions inside render inline, without markers.
+   */
+  flat: boolean;
   /** The section's source text, handed to higher-order (lambda) sections. */
   source: string;
 }
@@ -47,6 +56,19 @@ export interface RegionNode {
   id: string;
   type: RegionKind;
   body: Node[];
+  /** The body without its static text. */
+  dynamic: Node[];
   /** The section when type is 'section' and it is not inverted. */
   list: SectionNode | null;
+}
+
+export function dynamicNodes(nodes: readonly Node[]): Node[] {
+  return nodes.filter((node) => node.kind !== 'text');
+}
+
+/** Whether rendering these nodes can emit region markers. */
+export function canHaveRegions(nodes: readonly Node[]): boolean {
+  return nodes.some(
+    (node) => node.kind === 'region' || node.kind === 'partial' || (node.kind === 'section' && node.hasRegions),
+  );
 }

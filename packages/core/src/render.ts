@@ -1,12 +1,16 @@
 import { encodeKey, itemFragmentId, itemMarker, REGION_END, regionFragmentId, regionStart } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { RenderError } from './errors.js';
-import { planSection, resolve, varOutput, type SubRender } from './evaluate.js';
+import { escapeHtml } from './escape.js';
+import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import type { ListState, RegionState, ScopeState } from './state.js';
 
-/** Deep enough for any real page; stops runaway recursive partials over cyclic data. */
+/**
+ * Deep enough for any real page; stops runaway recursive partials over
+ * cyclic data. Only partials can recurse: sections nest as deep as the source.
+ */
 export const MAX_DEPTH = 512;
 
 export interface Rendered<S> {
@@ -25,7 +29,11 @@ export class Renderer {
     readonly partialNodes: (node: PartialNode) => Node[],
   ) {}
 
-  nodes(nodes: readonly Node[], context: Context, scope: ScopeState | null, path: string): string {
+  /**
+   * `path` is the enclosing fragment's id, or null inside a flat section,
+   * where regions render inline (recorded into the scope, without markers).
+   */
+  nodes(nodes: readonly Node[], context: Context, scope: ScopeState | null, path: string | null): string {
     let out = '';
     for (const node of nodes) {
       switch (node.kind) {
@@ -33,9 +41,9 @@ export class Renderer {
           out += node.text;
           break;
         case 'var': {
-          const text = varOutput(node, context);
+          const text = varText(node, context);
           scope?.v.push(text);
-          out += text;
+          out += node.escape ? escapeHtml(text) : text;
           break;
         }
         case 'section':
@@ -47,7 +55,7 @@ export class Renderer {
           this.depth--;
           break;
         case 'region':
-          if (scope) {
+          if (scope && path !== null) {
             const { html, state } = this.regionContent(node, context, path);
             (scope.c ??= []).push(state);
             out += regionStart(node.id) + html + REGION_END;
@@ -79,10 +87,7 @@ export class Renderer {
 
   /** One list item's content (without its marker) and state. */
   item(section: SectionNode, item: unknown, context: Context, path: string): Rendered<ScopeState> {
-    this.enter();
-    const rendered = this.scope(section.body, context.push(item), path);
-    this.depth--;
-    return rendered;
+    return this.scope(section.body, context.push(item), path);
   }
 
   private list(section: SectionNode, items: unknown[], context: Context, path: string): Rendered<ListState> {
@@ -98,14 +103,18 @@ export class Renderer {
     return { html, state: { k: keys, i: states } };
   }
 
-  private section(node: SectionNode, context: Context, scope: ScopeState | null, path: string): string {
-    const plan = planSection(node, context, this.subRender);
-    scope?.v.push(plan.summary);
-    if (plan.output !== null) return plan.output;
+  private section(node: SectionNode, context: Context, scope: ScopeState | null, outerPath: string | null): string {
+    const path = node.flat ? null : outerPath;
+    const value = resolve(node.path, context);
+    if (isLambda(node, value)) {
+      const output = lambdaOutput(node, value, context, this.subRender);
+      scope?.v.push(`λ${output}`);
+      return output;
+    }
+    const summary = summarize(node, value);
+    scope?.v.push(summary);
     let out = '';
-    this.enter();
-    for (const frame of plan.frames) out += this.nodes(node.body, frame, scope, path);
-    this.depth--;
+    for (let i = 0, n = frameCount(summary); i < n; i++) out += this.nodes(node.body, frame(node, value, context, i), scope, path);
     return out;
   }
 

@@ -3,7 +3,7 @@ import { Compiler } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
 import { RenderError, StateTemplateError } from './errors.js';
-import type { Node } from './nodes.js';
+import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
 import { fingerprint, type RenderState } from './state.js';
 
@@ -23,8 +23,10 @@ export interface UpdateOptions {
 export class Template {
   /** The compiled node tree (read-only; for tooling and the extractor). */
   readonly nodes: readonly Node[];
+  private readonly dynamic: readonly Node[];
   readonly fingerprint: string;
-  private readonly renderer: Renderer;
+  /** @internal The renderer, for the extractor. */
+  readonly renderer: Renderer;
   private readonly compiler: Compiler;
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
@@ -37,6 +39,7 @@ export class Template {
     const key = options.key ?? 'id';
     this.compiler = new Compiler(partials);
     this.nodes = this.compiler.compileTemplate(source);
+    this.dynamic = dynamicNodes(this.nodes);
     this.fingerprint = fingerprint(JSON.stringify([source, partials, key]));
     this.renderer = new Renderer(
       key,
@@ -69,7 +72,7 @@ export class Template {
       const context = new Context(data);
       if (state.t === this.fingerprint) {
         const differ = new Differ(this.renderer, now);
-        const next = differ.scope(this.nodes, context, state.r, '');
+        const next = differ.scope(this.dynamic, context, state.r, '');
         if (next) {
           state.r = next;
           return differ.updates;

@@ -18,11 +18,14 @@ export function itemMarker(encodedKey: string): string {
 
 /** Keys become `[A-Za-z0-9_%]` only, so they can never close a comment or break an id path. */
 export function encodeKey(key: string): string {
+  if (PLAIN_KEY.test(key)) return key;
   return encodeURIComponent(key).replace(
     /[-.!~*'()]/g,
     (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase(),
   );
 }
+
+const PLAIN_KEY = /^\w*$/;
 
 export function decodeKey(encoded: string): string {
   return decodeURIComponent(encoded);

@@ -1,0 +1,67 @@
+import { itemFragmentId, parseMarker, regionFragmentId } from '@statetemplate/protocol';
+import { JSDOM } from 'jsdom';
+
+const { window } = new JSDOM('');
+const { DOMParser, NodeFilter } = window;
+
+/**
+ * The root a page's updates apply to: for body content, the body of a fresh
+ * document whose innerHTML is `html`; for a whole page, its <html> element.
+ */
+export function loadPage(html: string, wholeDocument: boolean): Element {
+  if (wholeDocument) return new DOMParser().parseFromString(html, 'text/html').documentElement;
+  const doc = window.document.implementation.createHTMLDocument('');
+  doc.body.innerHTML = html;
+  return doc.body;
+}
+
+/**
+ * Serialises a copy of `root` without annotations (marker comments and
+ * data-st* attributes), with adjacent text nodes merged, so a patched page
+ * and a freshly parsed plain render compare equal exactly when they are the
+ * same DOM.
+ */
+export function canonicalHtml(root: Element): string {
+  const copy = root.cloneNode(true) as Element;
+  for (const comment of nodesOf(copy, NodeFilter.SHOW_COMMENT)) {
+    if (parseMarker((comment as Comment).data) !== null) comment.remove();
+  }
+  for (const element of nodesOf(copy, NodeFilter.SHOW_ELEMENT) as Element[]) {
+    for (const name of element.getAttributeNames()) {
+      if (name.startsWith('data-st')) element.removeAttribute(name);
+    }
+  }
+  copy.normalize();
+  return copy.outerHTML;
+}
+
+/**
+ * Full fragment ids of every list item rendered in `root`, by encoded key,
+ * read from the markers in document order (the DOM contract's nesting).
+ */
+export function itemIdsByKey(root: Element): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  const open: { region: string; item?: string }[] = [];
+  const current = (): string => {
+    const top = open[open.length - 1];
+    return top === undefined ? '' : (top.item ?? top.region);
+  };
+  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT)) {
+    const marker = parseMarker((comment as Comment).data);
+    if (marker?.kind === 'start') open.push({ region: regionFragmentId(current(), marker.id) });
+    else if (marker?.kind === 'end') open.pop();
+    else if (marker?.kind === 'item' && open.length > 0) {
+      const list = open[open.length - 1]!;
+      list.item = itemFragmentId(list.region, marker.key);
+      byKey.set(marker.key, [...(byKey.get(marker.key) ?? []), list.item]);
+    }
+  }
+  return byKey;
+}
+
+function nodesOf(root: Node, what: number): Node[] {
+  const walker = root.ownerDocument!.createTreeWalker(root, what);
+  const nodes: Node[] = [];
+  for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) nodes.push(node);
+  return nodes;
+}

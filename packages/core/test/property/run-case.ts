@@ -1,0 +1,159 @@
+import { isDeepStrictEqual } from 'node:util';
+import { applyUpdates } from '@statetemplate/client';
+import { encodeKey, isWithin, ROOT_ID, type Update } from '@statetemplate/protocol';
+import Mustache from 'mustache';
+import { compile, stripAnnotations } from '../../src/index.js';
+import { Changer, type StepChanges, type Style } from './changes.js';
+import { generateObject, type Data } from './data-gen.js';
+import { canonicalHtml, itemIdsByKey, loadPage } from './dom.js';
+import { PropertyFailure, mismatch, type FailureContext } from './report.js';
+import { caseSeed, Rng } from './rng.js';
+import { generateTemplate } from './template-gen.js';
+import { Ids } from './values.js';
+
+type Template = ReturnType<typeof compile>;
+
+export interface CaseSpec {
+  suite: string;
+  baseSeed: number;
+  index: number;
+  /** One style for the whole sequence; picked per case when absent. */
+  style?: Style;
+  /** Whole pages (doctype, head, title) instead of body content. */
+  wholeDocument: boolean;
+  steps: number;
+}
+
+/** How often the conditional checks actually ran, so a suite can prove they are not vacuous. */
+export interface CaseStats {
+  steps: number;
+  noChangeChecks: number;
+  itemEditChecks: number;
+}
+
+const STYLES: readonly Style[] = ['fresh', 'shared', 'in-place'];
+
+/**
+ * Generates one template, its data and a sequence of changes, and checks
+ * after every step that patching the previous page with the updates gives
+ * the DOM of a fresh plain render. Throws PropertyFailure on any violation.
+ */
+export function runCase(spec: CaseSpec): CaseStats {
+  const seed = caseSeed(spec.baseSeed, spec.index);
+  const rng = new Rng(seed);
+  const style = spec.style ?? rng.pick(STYLES);
+  const generated = generateTemplate(rng, spec.wholeDocument);
+  const ids = new Ids(rng);
+  const context: FailureContext = {
+    baseSeed: spec.baseSeed,
+    suite: spec.suite,
+    caseIndex: spec.index,
+    caseSeed: seed,
+    style,
+    template: generated.template,
+    partials: generated.partials,
+    step: 0,
+  };
+  const stats: CaseStats = { steps: 0, noChangeChecks: 0, itemEditChecks: 0 };
+  const check = new Checker(generated.template, generated.partials, spec.wholeDocument);
+  let data = generateObject(generated.shape, rng, ids);
+  const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials }));
+  const first = check.guarded({ ...context, after: data }, () => tpl.render(data));
+  const page = loadPage(first.html, spec.wholeDocument);
+  check.guarded({ ...context, after: data }, () => check.matchesFreshRender(tpl, page, data));
+  let state = first.state;
+  const changer = new Changer(rng, ids, generated.shape);
+
+  for (let step = 1; step <= spec.steps; step++) {
+    const before = structuredClone(data);
+    const renderedItems = itemIdsByKey(page);
+    const changes = changer.step(data, style);
+    const after = structuredClone(changes.data);
+    if (rng.chance(0.3)) state = JSON.parse(JSON.stringify(state)) as typeof state;
+    const stepContext = { ...context, step, before, after, changes: changes.descriptions };
+    const updates = check.guarded(stepContext, () => tpl.update(state, changes.data));
+    check.guarded({ ...stepContext, updates }, () => {
+      if (isDeepStrictEqual(before, after)) {
+        stats.noChangeChecks += 1;
+        if (updates.length > 0) throw new Violation('data unchanged, yet updates were produced', '');
+      }
+      if (check.itemEditStaysInItem(changes, updates, renderedItems)) stats.itemEditChecks += 1;
+      applyUpdates(page, updates);
+      check.matchesFreshRender(tpl, page, changes.data);
+    });
+    data = changes.data;
+    stats.steps += 1;
+  }
+
+  // Asking again with the same data (and a state that went through JSON) must yield nothing.
+  const roundTripped = JSON.parse(JSON.stringify(state)) as typeof state;
+  const again = check.guarded({ ...context, step: spec.steps + 1, after: data }, () => tpl.update(roundTripped, data));
+  stats.noChangeChecks += 1;
+  if (again.length > 0) {
+    throw new PropertyFailure('repeating the same data produced updates', '', { ...context, after: data, updates: again });
+  }
+  return stats;
+}
+
+/** A failed check, before it is dressed with the case's context. */
+class Violation extends Error {
+  constructor(
+    readonly check: string,
+    readonly detail: string,
+  ) {
+    super(check);
+  }
+}
+
+class Checker {
+  constructor(
+    private readonly template: string,
+    private readonly partials: Record<string, string>,
+    private readonly wholeDocument: boolean,
+  ) {}
+
+  /** Runs `fn`; any violation or crash becomes a PropertyFailure carrying `context`. */
+  guarded<T>(context: FailureContext, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof Violation) throw new PropertyFailure(error.check, error.detail, context);
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      throw new PropertyFailure('threw', detail, context);
+    }
+  }
+
+  /**
+   * The patched page equals a fresh plain render of `data`; and the annotated
+   * render strips to the plain one, which is what mustache.js renders.
+   */
+  matchesFreshRender(tpl: Template, page: Element, data: Data): void {
+    const plain = tpl.renderPlain(data);
+    const stripped = stripAnnotations(tpl.render(data).html);
+    if (stripped !== plain) throw new Violation('stripAnnotations(render) differs from renderPlain', mismatch(plain, stripped));
+    const reference = Mustache.render(this.template, data, this.partials);
+    if (plain !== reference) throw new Violation('renderPlain differs from Mustache.render', mismatch(reference, plain));
+    const expected = canonicalHtml(loadPage(plain, this.wholeDocument));
+    const actual = canonicalHtml(page);
+    if (actual !== expected) throw new Violation('patched DOM differs from a fresh render', mismatch(expected, actual));
+  }
+
+  /**
+   * When the step only changed a scalar inside one list item, every update
+   * targets that item (wherever the list is rendered) or something inside it,
+   * never the root. Returns whether the check applied.
+   */
+  itemEditStaysInItem(changes: StepChanges, updates: Update[], renderedItems: Map<string, string[]>): boolean {
+    const edit = changes.itemEdit;
+    // Lists rendered inside attributes, textareas or titles have no per-item fragments.
+    if (edit === undefined || edit.lists.some((l) => l.opaque)) return false;
+    const targets = renderedItems.get(encodeKey(String(edit.id))) ?? [];
+    for (const update of updates) {
+      if (update.fragment_id === ROOT_ID || !targets.some((t) => isWithin(update.fragment_id, t))) {
+        const where = targets.length === 0 ? 'the item is not rendered' : `the item is rendered as ${targets.join(', ')}`;
+        throw new Violation('an edit inside one list item updated something outside that item', `${where}; offending update ${update.fragment_id}`);
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,146 @@
+import { isWithin } from '@statetemplate/protocol';
+import { describe, expect, it, vi } from 'vitest';
+import { compile, ROOT_ID, stripAnnotations, type Update } from '../src/index.js';
+import { Renderer } from '../src/render.js';
+
+const LIST = `<ul>{{#items}}<li class="{{#done}}done{{/done}}">{{name}}</li>{{/items}}</ul><p>{{count}}</p>`;
+const items = (...ids: number[]) => ids.map((id) => ({ id, name: `item ${id}`, done: false }));
+const actions = (updates: Update[]) => updates.map((u) => [u.action, u.fragment_id, u.ref ?? null]);
+
+describe('updates between snapshots', () => {
+  it('sends nothing when nothing changed', () => {
+    const t = compile(LIST);
+    const data = { items: items(1, 2, 3), count: 3 };
+    const { state } = t.render(data);
+    expect(t.update(state, data)).toEqual([]);
+    expect(t.update(state, structuredClone(data))).toEqual([]);
+  });
+
+  it('replaces only the changed value region, escaped', () => {
+    const t = compile(LIST);
+    const { state } = t.render({ items: items(1), count: 1 });
+    const updates = t.update(state, { items: items(1), count: '<b>2</b>' });
+    expect(updates).toEqual([{ fragment_id: '2', html: '&lt;b&gt;2&lt;&#x2F;b&gt;', action: 'replace', timestamp: expect.any(Number) }]);
+  });
+
+  it('keeps raw triple mustaches raw by intent', () => {
+    const t = compile('<div>{{{html}}}</div>');
+    const { state } = t.render({ html: '<i>a</i>' });
+    expect(t.update(state, { html: '<b>b</b>' })[0]!.html).toBe('<b>b</b>');
+  });
+
+  it('re-renders one list item for a field edit, in place or with fresh objects', () => {
+    for (const inPlace of [true, false]) {
+      const t = compile(LIST);
+      const data = { items: items(1, 2, 3), count: 3 };
+      const { state } = t.render(data);
+      const next = inPlace ? data : structuredClone(data);
+      next.items[1]!.done = true;
+      const updates = t.update(state, next);
+      expect(updates).toEqual([
+        { fragment_id: '1:2', html: '<li class="done">item 2</li>', action: 'replace', timestamp: expect.any(Number) },
+      ]);
+    }
+  });
+
+  it('places inserts, prepends, appends, removes and moves by key', () => {
+    const t = compile(LIST);
+    const data = { items: items(1, 2, 3, 4), count: 0 };
+    const { state } = t.render(data);
+    expect(actions(t.update(state, { ...data, items: items(0, 1, 2, 3, 4) }))).toEqual([['prepend', '1:0', null]]);
+    expect(actions(t.update(state, { ...data, items: items(0, 1, 9, 2, 3, 4) }))).toEqual([['insert_after', '1:9', '1:1']]);
+    expect(actions(t.update(state, { ...data, items: items(0, 1, 9, 2, 3, 4, 5, 6) }))).toEqual([
+      ['append', '1:5', null],
+      ['append', '1:6', null],
+    ]);
+    expect(actions(t.update(state, { ...data, items: items(1, 9, 3, 4, 5) }))).toEqual([
+      ['remove', '1:0', null],
+      ['remove', '1:2', null],
+      ['remove', '1:6', null],
+    ]);
+    expect(actions(t.update(state, { ...data, items: items(5, 1, 9, 3, 4) }))).toEqual([['move_first', '1:5', null]]);
+    expect(actions(t.update(state, { ...data, items: items(5, 9, 3, 1, 4) }))).toEqual([['move_after', '1:1', '1:3']]);
+  });
+
+  it('stamps every update of one call with the same timestamp', () => {
+    const t = compile(LIST);
+    const { state } = t.render({ items: items(1), count: 1 });
+    const updates = t.update(state, { items: items(2), count: 2 }, { now: 42 });
+    expect(updates.length).toBeGreaterThan(1);
+    expect(updates.every((u) => u.timestamp === 42)).toBe(true);
+  });
+
+  it('replaces the whole list region when the section stops being an array', () => {
+    const t = compile('<div>{{#items}}<i>{{.}}</i>{{/items}}</div>');
+    const { state } = t.render({ items: ['a', 'b'] });
+    expect(t.update(state, { items: { 0: 'x' } })).toEqual([
+      { fragment_id: '1', html: '<i>[object Object]</i>', action: 'replace', timestamp: expect.any(Number) },
+    ]);
+    expect(actions(t.update(state, { items: [] }))).toEqual([['replace', '1', null]]);
+    expect(actions(t.update(state, { items: ['z'] }))).toEqual([['append', '1:0', null]]);
+  });
+
+  it('addresses nested lists inside items by path', () => {
+    const t = compile('{{#groups}}<section>{{#rows}}<p>{{v}}</p>{{/rows}}</section>{{/groups}}');
+    const data = { groups: [{ id: 'g', rows: [{ id: 'r1', v: 1 }, { id: 'r2', v: 2 }] }] };
+    const { state } = t.render(data);
+    data.groups[0]!.rows[1]!.v = 3;
+    expect(actions(t.update(state, data))).toEqual([['replace', '2:g/1:r2', null]]);
+  });
+
+  it('wraps an element whose tag holds a dynamic, outside sections', () => {
+    const t = compile('<main><p class="{{cls}}">text {{x}}</p></main>');
+    const { html, state } = t.render({ cls: 'a', x: 1 });
+    expect(html).toBe('<main><!--[2--><p class="a">text <!--[1-->1<!--]--></p><!--]--></main>');
+    expect(t.update(state, { cls: 'b', x: 1 })).toEqual([
+      { fragment_id: '2', html: '<p class="b">text <!--[1-->1<!--]--></p>', action: 'replace', timestamp: expect.any(Number) },
+    ]);
+    expect(actions(t.update(state, { cls: 'b', x: 2 }))).toEqual([['replace', '2/1', null]]);
+  });
+
+  it('re-renders only the edited item of a 10,000-item list', () => {
+    const t = compile(LIST);
+    const data = { items: items(...Array.from({ length: 10_000 }, (_, i) => i)), count: 1 };
+    const { state } = t.render(data);
+    data.items[7_777]!.name = 'edited';
+    const spy = vi.spyOn(Renderer.prototype, 'item');
+    const updates = t.update(state, data);
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+    expect(updates).toHaveLength(1);
+    expect(isWithin(updates[0]!.fragment_id, '1:7777')).toBe(true);
+  });
+
+  it('keeps working on a state that went through JSON', () => {
+    const t = compile(LIST);
+    const data = { items: items(1, 2), count: 2 };
+    const state = JSON.parse(JSON.stringify(t.render(data).state));
+    data.items.push(...items(3));
+    expect(actions(t.update(state, data))).toEqual([['append', '1:3', null]]);
+    expect(state).toEqual(t.render(data).state);
+  });
+
+  it('falls back to a root replace for a state from another template', () => {
+    const { state } = compile('<p>{{a}}</p>').render({ a: 1 });
+    const updates = compile('<div>{{a}}</div>').update(state, { a: 1 });
+    expect(actions(updates)).toEqual([['replace', ROOT_ID, null]]);
+    expect(stripAnnotations(updates[0]!.html)).toBe('<div>1</div>');
+  });
+
+  it('keys lists by index when keys are missing or repeated, still correctly', () => {
+    const t = compile('{{#items}}<b>{{n}}</b>{{/items}}');
+    const { state } = t.render({ items: [{ n: 1 }, { n: 2 }] });
+    expect(actions(t.update(state, { items: [{ n: 2 }] }))).toEqual([
+      ['remove', '1:1', null],
+      ['replace', '1:0', null],
+    ]);
+    const dup = compile('{{#items}}<b>{{n}}</b>{{/items}}').render({ items: [{ id: 1, n: 1 }, { id: 1, n: 2 }] });
+    expect(dup.html).toContain('<!--:0-->');
+  });
+
+  it('uses a configurable key field and encodes any key safely', () => {
+    const t = compile('{{#items}}<b>{{n}}</b>{{/items}}', { key: 'slug' });
+    const { html } = t.render({ items: [{ slug: 'a-->b', n: 1 }] });
+    expect(html).toBe('<!--[1--><!--:a%2D%2D%3Eb--><b>1</b><!--]-->');
+  });
+});
