@@ -11,8 +11,8 @@ import { ROOT_ID, type Update } from '@statetemplate/protocol';
  */
 function superseded(replaced: ReadonlySet<string>, older: Update): boolean {
   const id = older.fragment_id;
-  if (replaced.has(ROOT_ID)) return true;
-  if (replaced.has(id)) return older.action === 'replace';
+  if (replaced.has(id) && older.action === 'replace') return true;
+  if (id !== ROOT_ID && replaced.has(ROOT_ID)) return true;
   for (let i = 1; i < id.length; i++) {
     const c = id.charCodeAt(i);
     if ((c === 47 /* / */ || c === 58 /* : */) && replaced.has(id.slice(0, i))) return true;
