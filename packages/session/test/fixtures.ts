@@ -2,7 +2,6 @@ import { JSDOM } from 'jsdom';
 import { applyUpdates } from '@statetemplate/client';
 import { compile } from '@statetemplate/core';
 import type { Update } from '@statetemplate/protocol';
-import type { SessionUpdate } from '../src/index.js';
 
 /** A 25-item todo page, the page the issue measures. */
 export const TODO_TEMPLATE = `<main>
@@ -37,11 +36,7 @@ export function toggled(page: TodoPage, index: number, text = `${page.title} edi
 export const SIGNING_KEY = 'test signing key of at least thirty-two bytes';
 
 /** The stream's next result, or a rejection with `failure()` once `deadline` passes. */
-async function nextBefore(
-  stream: AsyncIterator<SessionUpdate>,
-  deadline: number,
-  failure: () => string,
-): Promise<IteratorResult<SessionUpdate>> {
+async function nextBefore<T>(stream: AsyncIterator<T>, deadline: number, failure: () => string): Promise<IteratorResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(failure())), Math.max(0, deadline - Date.now()));
@@ -54,8 +49,8 @@ async function nextBefore(
 }
 
 /** Takes `n` updates from a stream, failing instead of hanging when they do not come. */
-export async function take(stream: AsyncIterator<SessionUpdate>, n: number, timeoutMs = 2_000): Promise<SessionUpdate[]> {
-  const got: SessionUpdate[] = [];
+export async function take<T>(stream: AsyncIterator<T>, n: number, timeoutMs = 2_000): Promise<T[]> {
+  const got: T[] = [];
   const deadline = Date.now() + timeoutMs;
   while (got.length < n) {
     const next = await nextBefore(stream, deadline, () => `got ${got.length} of ${n} updates in ${timeoutMs} ms`);
@@ -66,8 +61,8 @@ export async function take(stream: AsyncIterator<SessionUpdate>, n: number, time
 }
 
 /** Everything a stream still delivers until it ends; fails instead of hanging. */
-export async function drain(stream: AsyncIterator<SessionUpdate>, timeoutMs = 2_000): Promise<SessionUpdate[]> {
-  const got: SessionUpdate[] = [];
+export async function drain<T>(stream: AsyncIterator<T>, timeoutMs = 2_000): Promise<T[]> {
+  const got: T[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const next = await nextBefore(stream, deadline, () => `stream did not end within ${timeoutMs} ms`);

@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from 'vitest';
+import { StateTemplate, type UpdateStream } from '../src/index.js';
+import { drain, SIGNING_KEY, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
+
+const collect = globalThis.gc;
+
+function heapAfterGc(): number {
+  if (collect === undefined) throw new Error('run with --expose-gc (vitest.config.ts passes it to the workers)');
+  collect();
+  collect();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Creates `count` sessions; every tenth also gets a render and an open update stream. */
+async function populate(st: StateTemplate, count: number): Promise<UpdateStream[]> {
+  const streams: UpdateStream[] = [];
+  for (let start = 0; start < count; start += 500) {
+    await Promise.all(
+      Array.from({ length: Math.min(500, count - start) }, async (_, i) => {
+        const n = start + i;
+        const { sessionId, token } = await st.newSession(todoPage(`m${n}`));
+        if (n % 10 !== 0) return;
+        const session = await st.getSession(sessionId, token);
+        streams.push(session.updates());
+        await session.render(toggled(todoPage(`m${n}`), n % 25));
+      }),
+    );
+  }
+  return streams;
+}
+
+describe('memory', () => {
+  it('returns the heap near its baseline once 10,000 sessions expired and were cleaned up', async () => {
+    const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, expiration: 60_000 });
+    // Warm-up: lets lazy allocations (JIT, caches, pools) happen before the baseline.
+    await drainAll(await populate(st, 500), st);
+    const baseline = heapAfterGc();
+
+    let streams: UpdateStream[] | null = await populate(st, 10_000);
+    const held = heapAfterGc() - baseline;
+    expect(held).toBeGreaterThan(10_000 * 1_000);
+
+    await drainAll(streams, st);
+    streams = null;
+    const left = heapAfterGc() - baseline;
+    console.info(`10,000 sessions held ${(held / 1e6).toFixed(1)} MB; ${(left / 1e6).toFixed(2)} MB left after expiry`);
+    expect(left).toBeLessThan(Math.max(held * 0.05, 1_000_000));
+    await st.close();
+  });
+});
+
+/** Moves the clock past every expiry, runs the cleanup, and waits for each stream to end. */
+async function drainAll(streams: UpdateStream[], st: StateTemplate): Promise<void> {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  try {
+    vi.setSystemTime(Date.now() + 120_000);
+    await st.cleanup();
+    // Each ends (drain fails on a stream that does not), after what it still buffered.
+    for (const stream of streams) await drain(stream);
+  } finally {
+    vi.useRealTimers();
+  }
+}
