@@ -13,3 +13,19 @@ export {
 } from './markers.js';
 export type { IdSegment } from './fragment-id.js';
 export { ROOT_ID, parseFragmentId, itemFragmentId, regionFragmentId, isWithin } from './fragment-id.js';
+export type {
+  JsonValue,
+  HelloMessage,
+  EventMessage,
+  ClientMessage,
+  ReadyMessage,
+  UpdatesMessage,
+  ResyncMessage,
+  ErrorCode,
+  ErrorMessage,
+  GoneReason,
+  GoneMessage,
+  ServerMessage,
+  CloseCode,
+} from './messages.js';
+export { CLOSE, MessageError, parseClientMessage, parseServerMessage } from './messages.js';

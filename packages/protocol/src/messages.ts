@@ -1,0 +1,177 @@
+/**
+ * The live connection's messages: JSON text frames over a WebSocket, or the
+ * same JSON as Server-Sent Events `data:` lines (server to client) and POST
+ * bodies (client to server). See packages/server/README.md ("Wire protocol").
+ */
+import type { Update } from './update.js';
+
+/** Any value JSON can carry. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * First message on every connection, before anything else: authenticates and
+ * says where the page stands. `last` is the sequence number the page's html is
+ * at (0 for the html `newSession` returned), or -1 to ask for the whole page.
+ */
+export interface HelloMessage {
+  type: 'hello';
+  sid: string;
+  token: string;
+  last: number;
+}
+
+/** A user event for the application's handler. `cid` names the connection on the SSE transport only. */
+export interface EventMessage {
+  type: 'event';
+  name: string;
+  payload?: JsonValue;
+  cid?: string;
+}
+
+export type ClientMessage = HelloMessage | EventMessage;
+
+/** Authenticated; updates follow. On SSE, `cid` is what event POSTs must carry. */
+export interface ReadyMessage {
+  type: 'ready';
+  cid?: string;
+}
+
+/** Updates to apply in order; afterwards the page is at sequence number `seq`. */
+export interface UpdatesMessage {
+  type: 'updates';
+  seq: number;
+  updates: Update[];
+}
+
+/** The whole page at `seq`: replaces the root's content (missed updates are no longer kept). */
+export interface ResyncMessage {
+  type: 'resync';
+  seq: number;
+  html: string;
+}
+
+/**
+ * Why the server refused one message; the connection stays open.
+ * - `malformed`: not JSON, not an object, or a field missing or of the wrong type.
+ * - `unknown_type`: a `type` this protocol does not have.
+ * - `rate_limited`: more events than the connection's rate limit allows; the event was dropped.
+ * - `event_failed`: the application's event handler threw.
+ */
+export type ErrorCode = 'malformed' | 'unknown_type' | 'rate_limited' | 'event_failed';
+
+export interface ErrorMessage {
+  type: 'error';
+  code: ErrorCode;
+  message: string;
+}
+
+/** Why a session can no longer be used: the page should reload. */
+export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed';
+
+/** The session is gone for good; the server closes the connection right after. Do not reconnect. */
+export interface GoneMessage {
+  type: 'gone';
+  reason: GoneReason;
+}
+
+export type ServerMessage = ReadyMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
+
+/**
+ * WebSocket close codes. A client reconnects after any close not preceded by
+ * a `gone` message. A refused Origin never gets this far: the upgrade is
+ * answered with HTTP 403 (browsers report close code 1006).
+ */
+export const CLOSE = {
+  /** The server is shutting down. */
+  GOING_AWAY: 1001,
+  /** A binary frame. */
+  UNSUPPORTED_DATA: 1003,
+  /** A frame over the server's maxMessageBytes. */
+  MESSAGE_TOO_BIG: 1009,
+  /** The server failed (for example its session store is down). */
+  INTERNAL_ERROR: 1011,
+  /** The first frame is not a well-formed message. */
+  MALFORMED_FRAME: 4400,
+  /** The token does not open this session (after a `gone` message). */
+  INVALID_TOKEN: 4401,
+  /** No hello within the server's authentication timeout. */
+  AUTH_TIMEOUT: 4408,
+  /** A message out of place: anything but hello first, or a second hello. */
+  PROTOCOL_VIOLATION: 4409,
+  /** The session is unknown, expired or closed (after a `gone` message). */
+  SESSION_GONE: 4410,
+  /** Events kept coming far past the rate limit. */
+  RATE_LIMITED: 4429,
+} as const;
+
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** A frame that is not a valid message; `code` is what an `error` message reports. */
+export class MessageError extends Error {
+  override readonly name = 'MessageError';
+
+  constructor(
+    readonly code: 'malformed' | 'unknown_type',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Check = (value: unknown) => boolean;
+
+const text: Check = (v) => typeof v === 'string' && v !== '';
+const string: Check = (v) => typeof v === 'string';
+const seq: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
+
+const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
+  hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
+  event: { name: text, cid: optional(text) },
+};
+
+const SERVER: Record<ServerMessage['type'], Record<string, Check>> = {
+  ready: { cid: optional(text) },
+  updates: { seq, updates: Array.isArray },
+  resync: { seq, html: string },
+  error: { code: text, message: string },
+  gone: { reason: text },
+};
+
+function parse<M>(frame: string, shapes: Record<string, Record<string, Check>>): M | MessageError {
+  let message: unknown;
+  try {
+    message = JSON.parse(frame);
+  } catch {
+    return new MessageError('malformed', 'not JSON');
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return new MessageError('malformed', 'not a JSON object');
+  }
+  const fields = message as Record<string, unknown>;
+  const type = fields.type;
+  // Own properties only, so "toString" or "__proto__" are unknown types, not shapes.
+  if (typeof type !== 'string' || !Object.hasOwn(shapes, type)) {
+    return typeof type === 'string'
+      ? new MessageError('unknown_type', `unknown type ${JSON.stringify(type)}`)
+      : new MessageError('malformed', 'no type');
+  }
+  const shape = shapes[type]!;
+  for (const field in shape) {
+    if (!shape[field]!(fields[field])) return new MessageError('malformed', `${type}: bad ${field}`);
+  }
+  return message as M;
+}
+
+/** Parses and checks a client frame; the updates' own fields are left to the patcher. */
+export function parseClientMessage(frame: string): ClientMessage | MessageError {
+  return parse(frame, CLIENT);
+}
+
+/** Parses and checks a server frame. */
+export function parseServerMessage(frame: string): ServerMessage | MessageError {
+  return parse(frame, SERVER);
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { CLOSE, MessageError, parseClientMessage, parseServerMessage } from '../src/index.js';
+
+function refusal(result: unknown): string {
+  expect(result).toBeInstanceOf(MessageError);
+  return (result as MessageError).code;
+}
+
+describe('parseClientMessage', () => {
+  it('accepts a hello with a sequence number, or -1 for the whole page', () => {
+    const hello = { type: 'hello', sid: 's', token: 't', last: 7 };
+    expect(parseClientMessage(JSON.stringify(hello))).toEqual(hello);
+    expect(parseClientMessage(JSON.stringify({ ...hello, last: -1 }))).toEqual({ ...hello, last: -1 });
+  });
+
+  it('accepts events with any JSON payload or none', () => {
+    const event = { type: 'event', name: 'add', payload: { text: 'x', n: [1, null] } };
+    expect(parseClientMessage(JSON.stringify(event))).toEqual(event);
+    expect(parseClientMessage('{"type":"event","name":"tick"}')).toEqual({ type: 'event', name: 'tick' });
+    expect(parseClientMessage('{"type":"event","name":"tick","cid":"c1"}')).toEqual({ type: 'event', name: 'tick', cid: 'c1' });
+  });
+
+  it('refuses what is not a JSON object as malformed', () => {
+    for (const frame of ['', 'nope', '{"type":"hello"', '[]', 'null', '42', '"hello"']) {
+      expect(refusal(parseClientMessage(frame))).toBe('malformed');
+    }
+  });
+
+  it('refuses missing or mistyped fields as malformed', () => {
+    const frames = [
+      { sid: 's', token: 't', last: 0 },
+      { type: 7 },
+      { type: 'hello', token: 't', last: 0 },
+      { type: 'hello', sid: '', token: 't', last: 0 },
+      { type: 'hello', sid: 's', token: 5, last: 0 },
+      { type: 'hello', sid: 's', token: 't' },
+      { type: 'hello', sid: 's', token: 't', last: -2 },
+      { type: 'hello', sid: 's', token: 't', last: 1.5 },
+      { type: 'hello', sid: 's', token: 't', last: '3' },
+      { type: 'event', name: '' },
+      { type: 'event', payload: 1 },
+      { type: 'event', name: 'x', cid: 3 },
+    ];
+    for (const frame of frames) expect(refusal(parseClientMessage(JSON.stringify(frame)))).toBe('malformed');
+  });
+
+  it('refuses unknown types, including names every object inherits', () => {
+    for (const type of ['updates', 'toString', '__proto__', 'constructor', 'ping']) {
+      expect(refusal(parseClientMessage(JSON.stringify({ type })))).toBe('unknown_type');
+    }
+  });
+});
+
+describe('parseServerMessage', () => {
+  it('accepts every server message', () => {
+    const messages = [
+      { type: 'ready' },
+      { type: 'ready', cid: 'abc' },
+      { type: 'updates', seq: 3, updates: [{ fragment_id: '1', action: 'replace', html: 'x', timestamp: 0 }] },
+      { type: 'resync', seq: 0, html: '' },
+      { type: 'error', code: 'rate_limited', message: 'slow down' },
+      { type: 'gone', reason: 'expired' },
+    ];
+    for (const message of messages) expect(parseServerMessage(JSON.stringify(message))).toEqual(message);
+  });
+
+  it('refuses bad fields and unknown types', () => {
+    expect(refusal(parseServerMessage('{"type":"updates","seq":1,"updates":{}}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"updates","seq":-1,"updates":[]}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"resync","seq":1}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"gone"}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"hello","sid":"s","token":"t","last":0}'))).toBe('unknown_type');
+  });
+});
+
+describe('close codes', () => {
+  it('are distinct and in the ranges WebSockets allow to send', () => {
+    const codes = Object.values(CLOSE);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code === 1001 || code === 1003 || code === 1009 || code === 1011 || (code >= 4000 && code <= 4999)).toBe(true);
+  });
+});
