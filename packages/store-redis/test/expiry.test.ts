@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SessionRecord } from '@statetemplate/store';
 import { keyLayout, defaultPrefix } from '../src/index.js';
-import { eventually, redisOk, useRedisServer } from './redis-fixture.js';
+import { redisOk, useRedisServer } from './redis-fixture.js';
+import { eventually } from './waits.js';
 
 const keys = keyLayout(defaultPrefix);
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { StoreError, type SessionRecord } from '@statetemplate/store';
 import type { RedisSessionStore } from '../src/index.js';
-import { eventually, redisOk, settlesWithin, useRedisServer } from './redis-fixture.js';
+import { redisOk, useRedisServer } from './redis-fixture.js';
+import { eventually, settlesWithin } from './waits.js';
 
 const HOUR = 3_600_000;
 

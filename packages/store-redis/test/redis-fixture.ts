@@ -6,9 +6,15 @@ import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/index.j
 /** Whether the Redis tests run: skipped without redis-server, a failure under STATETEMPLATE_STRICT. */
 export const redisOk = requireResource('redis-server', redisAvailable(), 'no redis-server binary on PATH');
 
+interface Closable {
+  close(): Promise<unknown>;
+}
+
 export interface RedisFixture {
   /** The throwaway server of this test file. */
   readonly server: RedisServer;
+  /** Closes `resource` after the test. */
+  own<T extends Closable>(resource: T): T;
   /** A store on that server; closed after the test. */
   store(options?: RedisSessionStoreOptions): RedisSessionStore;
   /** A plain client on that server for looking behind the store (PTTL, DBSIZE); closed after the test. */
@@ -18,7 +24,7 @@ export interface RedisFixture {
 /** Registers hooks that give the calling test file its own redis-server on a free port. */
 export function useRedisServer(): RedisFixture {
   let server: RedisServer | undefined;
-  const opened: { close(): Promise<unknown> }[] = [];
+  const opened: Closable[] = [];
   beforeAll(async () => {
     server = await startRedisServer();
   });
@@ -36,37 +42,17 @@ export function useRedisServer(): RedisFixture {
       if (!server) throw new Error('the redis-server has not started');
       return server;
     },
+    own(resource) {
+      opened.push(resource);
+      return resource;
+    },
     store(options = {}) {
-      const store = new RedisSessionStore({ url: this.server.url, ...options });
-      opened.push(store);
-      return store;
+      return this.own(new RedisSessionStore({ url: this.server.url, ...options }));
     },
     inspector() {
       const client = new Redis(this.server.url);
-      opened.push({ close: () => client.quit() });
+      this.own({ close: () => client.quit() });
       return client;
     },
   };
-}
-
-/** Settles `promise` or fails after `ms`: a hang check, not a speed assertion. */
-export async function settlesWithin<T>(promise: Promise<T>, ms = 5_000): Promise<PromiseSettledResult<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([Promise.allSettled([promise]).then(([result]) => result!), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Polls `check` until it returns true, at most `ms`; for states Redis reaches on its own (expiry, reconnects). */
-export async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000, everyMs = 25): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
