@@ -1,0 +1,133 @@
+// Session benchmarks for a 25-item todo page. Run: node --expose-gc bench/session.bench.mjs
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { compile } from '@statetemplate/core';
+import { newSessionId, TokenManager } from '@statetemplate/security';
+import { StateTemplate } from '@statetemplate/session';
+
+if (typeof globalThis.gc !== 'function') {
+  console.error('run with node --expose-gc');
+  process.exit(1);
+}
+
+const TODO = `<main>
+<h1>{{title}}</h1>
+<ul class="todos">{{#items}}<li data-id="{{id}}" class="{{#done}}done{{/done}}">{{text}}</li>{{/items}}</ul>
+<p class="count">{{remaining}} left</p>
+</main>`;
+const KEY = 'benchmark signing key, at least thirty-two bytes long';
+
+function todoPage(owner) {
+  const items = Array.from({ length: 25 }, (_, i) => ({ id: i, text: `${owner} task ${i}`, done: false }));
+  return { title: `${owner}'s list`, items, remaining: 25 };
+}
+
+function toggled(page, index) {
+  const items = page.items.map((item, i) => (i === index ? { ...item, done: !item.done } : item));
+  return { ...page, items, remaining: items.filter((item) => !item.done).length };
+}
+
+function heap() {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Sorted per-call wall and CPU times in µs of `runs` sequential calls, after
+ * `warmup` untimed ones. CPU time tells the code's own cost from time lost to
+ * other processes on a busy machine.
+ */
+async function latencies(runs, warmup, fn) {
+  for (let i = 0; i < warmup; i++) await fn(i);
+  const wall = new Float64Array(runs);
+  const cpu = new Float64Array(runs);
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
+    const t = process.hrtime.bigint();
+    await fn(i);
+    wall[i] = Number(process.hrtime.bigint() - t) / 1000;
+    const used = process.cpuUsage(c);
+    cpu[i] = used.user + used.system;
+  }
+  return { wall: wall.sort(), cpu: cpu.sort() };
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const results = {};
+const rows = [];
+function report(name, value, unit, target) {
+  results[name] = { value: Number(value.toFixed(2)), unit, ...(target === undefined ? {} : { target, met: value <= target }) };
+  rows.push([name, `${value.toFixed(2)} ${unit}`, target === undefined ? '' : `<= ${target} ${unit}`, target === undefined ? '' : value <= target ? 'yes' : 'NO']);
+}
+
+// 1. Session creation, token included, and its parts.
+{
+  const st = new StateTemplate(TODO, { signingKey: KEY });
+  const data = todoPage('bench');
+  const create = await latencies(3_000, 1_000, () => st.newSession(data));
+  report('newSession p50', pct(create.wall, 50), 'µs', 150);
+  report('newSession p99', pct(create.wall, 99), 'µs');
+  const tokens = new TokenManager({ keys: KEY });
+  const ids = Array.from({ length: 4_000 }, newSessionId);
+  const token = await latencies(3_000, 1_000, (i) => tokens.generateToken(ids[i]));
+  report('  of which generateToken p50', pct(token.wall, 50), 'µs');
+  const tpl = compile(TODO);
+  const render = await latencies(3_000, 1_000, () => tpl.render(data));
+  report('  of which template render p50', pct(render.wall, 50), 'µs');
+  await st.close();
+}
+
+// 2. render() of a one-item change through a session (its replay log full after the warm-up).
+{
+  const st = new StateTemplate(TODO, { signingKey: KEY });
+  const first = todoPage('bench');
+  const { sessionId, token } = await st.newSession(first);
+  const session = await st.getSession(sessionId, token);
+  const pages = [toggled(first, 7), first];
+  const times = await latencies(5_000, 1_000, (i) => session.render(pages[i % 2]));
+  report('render one-item change p50', pct(times.wall, 50), 'µs');
+  report('render one-item change p99', pct(times.wall, 99), 'µs', 1_000);
+  report('render one-item change p99, CPU time', pct(times.cpu, 99), 'µs');
+  const stream = session.updates();
+  const streamed = await latencies(3_000, 500, async (i) => {
+    const updates = await session.render(pages[i % 2]);
+    for (let n = 0; n < updates.length; n++) await stream.next();
+  });
+  report('render + updates() delivery p99', pct(streamed.wall, 99), 'µs');
+  await st.close();
+}
+
+/** Heap per session once `count` sessions (made by `make`) exist, after GC. */
+async function heapPerSession(template, count, make) {
+  const st = new StateTemplate(template, { signingKey: KEY });
+  await st.newSession(make(0)); // warm-up outside the baseline
+  const before = heap();
+  for (let start = 0; start < count; start += 1_000) {
+    await Promise.all(Array.from({ length: Math.min(1_000, count - start) }, (_, i) => st.newSession(make(start + i))));
+  }
+  const bytes = heap() - before;
+  await st.close();
+  return bytes;
+}
+
+// 3. Retained heap per idle todo session at 10,000 sessions.
+{
+  const bytes = await heapPerSession(TODO, 10_000, (i) => todoPage(`user${i}`));
+  report('heap per idle todo session (10,000)', bytes / 10_000 / 1024, 'KB', 15);
+}
+
+// 4. 100,000 counter sessions.
+{
+  const bytes = await heapPerSession('<p>Count: {{count}}</p>', 100_000, (i) => ({ count: i }));
+  report('heap for 100,000 counter sessions', bytes / 1024 / 1024, 'MB');
+  report('  per counter session', bytes / 100_000, 'bytes');
+}
+
+const width = [0, 1, 2, 3].map((c) => Math.max(...[['benchmark', 'result', 'target', 'met'], ...rows].map((r) => r[c].length)));
+for (const row of [['benchmark', 'result', 'target', 'met'], ...rows]) console.log(row.map((cell, c) => cell.padEnd(width[c])).join('  '));
+// Wall-clock tails depend on what else the machine runs; the load average says how busy it was.
+const loadAverage = os.loadavg()[0];
+console.log(`load average ${loadAverage.toFixed(2)} on ${os.cpus().length} CPUs`);
+const meta = { node: process.version, date: new Date().toISOString(), cpus: os.cpus().length, loadAverage };
+writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify({ ...meta, results }, null, 2) + '\n');
