@@ -1,0 +1,105 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { NewSession, SessionUpdate } from '@statetemplate/session';
+import { redisOk, useRedisServer } from './redis-fixture.js';
+import { eventually, settlesWithin } from './waits.js';
+import { todoPage, withItem, type TodoPage } from './fixtures/todo-page.mjs';
+
+const script = fileURLToPath(new URL('./fixtures/instance.mjs', import.meta.url));
+const built = ['../dist/index.js', '../../session/dist/index.js'].every((path) => existsSync(fileURLToPath(new URL(path, import.meta.url))));
+
+type Reply = { id: number; result?: unknown; error?: string };
+type Line = Reply & { event?: 'ready' | 'update'; update?: SessionUpdate };
+
+/** A StateTemplate instance running fixtures/instance.mjs in its own Node process. */
+class InstanceProcess {
+  readonly updates: SessionUpdate[] = [];
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+  private nextId = 0;
+  private stderr = '';
+  private readonly exited: Promise<void>;
+  private readonly ready: Promise<void>;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    child.stderr.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    let ready = (): void => undefined;
+    this.ready = new Promise((resolve) => (ready = resolve));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as Line;
+      if (message.event === 'ready') ready();
+      else if (message.event === 'update') this.updates.push(message.update!);
+      else this.pending.get(message.id)?.(message);
+    });
+  }
+
+  static async start(redisUrl: string): Promise<InstanceProcess> {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, REDIS_URL: redisUrl } });
+    const instance = new InstanceProcess(child);
+    const exitedEarly = instance.exited.then(() => Promise.reject(new Error('exited')));
+    const started = await settlesWithin(Promise.race([instance.ready, exitedEarly]));
+    if (started.status === 'rejected') throw new Error(`instance did not start: ${instance.stderr}`, { cause: started.reason });
+    return instance;
+  }
+
+  async request<T>(op: string, args: Record<string, unknown>): Promise<T> {
+    const id = this.nextId++;
+    const reply = new Promise<Reply>((resolve) => this.pending.set(id, resolve));
+    this.child.stdin.write(`${JSON.stringify({ id, op, ...args })}\n`);
+    const settled = await settlesWithin(reply);
+    this.pending.delete(id);
+    if (settled.status === 'rejected') throw new Error(`${op} got no reply; stderr: ${this.stderr}`, { cause: settled.reason });
+    if (settled.value.error !== undefined) throw new Error(`${op} failed in the instance: ${settled.value.error}`);
+    return settled.value.result as T;
+  }
+
+  render(session: NewSession, data: TodoPage): Promise<SessionUpdate[]> {
+    return this.request('render', { sessionId: session.sessionId, token: session.token, data });
+  }
+
+  /** Closes stdin (a clean shutdown) and waits for the process to exit; kills it if it does not. */
+  async stop(): Promise<void> {
+    this.child.stdin.end();
+    if ((await settlesWithin(this.exited)).status === 'rejected') this.child.kill('SIGKILL');
+    expect(this.stderr).toBe('');
+  }
+}
+
+describe.skipIf(!redisOk)('StateTemplate in two Node processes sharing one Redis', () => {
+  const redis = useRedisServer();
+
+  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', async () => {
+    expect(built, 'the processes run the dist packages: `npx tsc -b` in store-redis and session first').toBe(true);
+    let a = await InstanceProcess.start(redis.server.url);
+    const b = await InstanceProcess.start(redis.server.url);
+    try {
+      const first = todoPage('two processes');
+      const session = await a.request<NewSession>('create', { data: first });
+      await b.request('watch', { sessionId: session.sessionId, token: session.token });
+
+      const rendered: SessionUpdate[] = [];
+      for (let i = 0; i < 5; i++) rendered.push(...(await a.render(session, withItem(first, i, `from A ${i}`))));
+      await eventually(() => b.updates.length >= rendered.length);
+      expect(b.updates).toEqual(rendered);
+
+      await a.stop();
+      a = await InstanceProcess.start(redis.server.url);
+      const afterRestart = await a.render(session, withItem(first, 9, 'after restart'));
+      expect(afterRestart[0]!.seq).toBe(rendered.at(-1)!.seq + 1);
+      rendered.push(...afterRestart);
+
+      const raced = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).render(session, withItem(first, i, `raced ${i}`))),
+      );
+      rendered.push(...raced.flat().sort((x, y) => x.seq - y.seq));
+      expect(rendered.map((u) => u.seq)).toEqual(rendered.map((_, i) => i + 1));
+      await eventually(() => b.updates.length >= rendered.length);
+      expect(b.updates).toEqual(rendered);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
