@@ -1,0 +1,76 @@
+// Session creation and one-item render() through the Redis store, side by side
+// with the memory store in the same run, on a 25-item todo page.
+// Run after a build (`npx tsc -b` here and in packages/session): node bench/store-redis.bench.mjs
+// Uses a throwaway redis-server on a free port; writes bench/results.json beside this file.
+import { writeFileSync } from 'node:fs';
+import { StateTemplate } from '@statetemplate/session';
+import { MemorySessionStore } from '@statetemplate/store-memory';
+import { redisAvailable, startRedisServer } from '@statetemplate/test-utils';
+import { RedisSessionStore } from '../dist/index.js';
+import { signingKey, todoPage, todoTemplate, withItem } from '../test/fixtures/todo-page.mjs';
+
+const WARMUP = 500;
+const ITERATIONS = 5_000;
+/** The issue's target for one render through the Redis store on loopback. */
+const TARGET_RENDER_P99_MS = 1;
+
+/** p50/p99/mean in milliseconds of `fn(i)` over ITERATIONS sequential calls, after a warmup. */
+async function measure(fn) {
+  for (let i = 0; i < WARMUP; i++) await fn(i);
+  const samples = new Float64Array(ITERATIONS);
+  for (let i = 0; i < ITERATIONS; i++) {
+    const start = process.hrtime.bigint();
+    await fn(WARMUP + i);
+    samples[i] = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  const mean = samples.reduce((sum, x) => sum + x, 0) / ITERATIONS;
+  samples.sort();
+  const at = (q) => samples[Math.min(ITERATIONS - 1, Math.floor(q * ITERATIONS))];
+  return { p50: round(at(0.5)), p99: round(at(0.99)), mean: round(mean) };
+}
+
+const round = (ms) => Math.round(ms * 1000) / 1000;
+
+/** Both cases for one store: creating sessions, and rendering a one-item change into one session. */
+async function run(store) {
+  const app = new StateTemplate(todoTemplate, { store, signingKey });
+  const page = todoPage('bench');
+  const create = await measure(() => app.newSession(page));
+  const { sessionId, token } = await app.newSession(page);
+  const session = await app.getSession(sessionId, token);
+  const render = await measure((i) => session.render(withItem(page, i % 25, `edit ${i}`)));
+  await app.close();
+  await store.close();
+  return { create, render };
+}
+
+if (!redisAvailable()) {
+  console.error('store-redis bench: no redis-server binary on PATH; nothing measured');
+  process.exit(1);
+}
+const server = await startRedisServer();
+try {
+  const memory = await run(new MemorySessionStore());
+  const redis = await run(new RedisSessionStore({ url: server.url }));
+  const ratio = (a, b) => Math.round((a / b) * 10) / 10;
+  const ratios = Object.fromEntries(
+    ['create', 'render'].map((op) => [op, { p50: ratio(redis[op].p50, memory[op].p50), p99: ratio(redis[op].p99, memory[op].p99) }]),
+  );
+  const target = { renderP99Ms: TARGET_RENDER_P99_MS, met: redis.render.p99 <= TARGET_RENDER_P99_MS };
+
+  console.log(`@statetemplate/store-redis, node ${process.version}, ${ITERATIONS} iterations after ${WARMUP} warmup, milliseconds`);
+  console.table({
+    'newSession, memory': memory.create,
+    'newSession, redis': redis.create,
+    'render 1 item, memory': memory.render,
+    'render 1 item, redis': redis.render,
+  });
+  console.table(Object.fromEntries(Object.entries(ratios).map(([op, r]) => [`${op}: redis / memory`, r])));
+  console.log(`target: redis render p99 <= ${TARGET_RENDER_P99_MS} ms: ${target.met ? 'met' : 'MISSED'} (${redis.render.p99} ms)`);
+  writeFileSync(
+    new URL('./results.json', import.meta.url),
+    `${JSON.stringify({ node: process.version, iterations: ITERATIONS, warmup: WARMUP, unit: 'milliseconds', page: '25-item todo', memory, redis, ratios, target }, null, 2)}\n`,
+  );
+} finally {
+  await server.stop();
+}
