@@ -71,9 +71,10 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     this.#notify();
   }
 
-  /** Ends the stream with an error, delivered after what is buffered. */
+  /** Ends the stream with an error, delivered after what is buffered; no-op once ended. */
   fail(error: unknown): void {
-    this.#failure ??= { error };
+    if (this.#ended) return;
+    this.#failure = { error };
     this.end();
   }
 
@@ -132,7 +133,9 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     this.#stale = true;
   }
 
+  /** Takes what a store read found; a read that finishes after the end is ignored. */
   #fill(missed: SessionUpdate[] | Resync | null): void {
+    if (this.#ended) return;
     if (missed === null) this.end();
     else if (Array.isArray(missed)) {
       const fresh = missed.filter((u) => u.seq > this.#seq);
@@ -143,6 +146,7 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
   /** A root replace supersedes everything before it; newer buffered updates stay. */
   #resync(snapshot: Resync | null): void {
     this.#stale = false;
+    if (this.#ended) return;
     if (snapshot === null) {
       this.end();
       return;

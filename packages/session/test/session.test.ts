@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RenderError } from '@statetemplate/core';
 import { ROOT_ID } from '@statetemplate/protocol';
+import { StoreError, type SessionRecord } from '@statetemplate/store';
+import { MemorySessionStore } from '@statetemplate/store-memory';
 import {
   SessionClosedError,
   SessionExpiredError,
@@ -198,6 +200,23 @@ describe('Session.updates', () => {
     const { session } = await start();
     await session.close();
     expect(() => session.updates()).toThrow(SessionClosedError);
+  });
+
+  it('rejects next() with the store error when catching up fails, instead of hanging', async () => {
+    class FailingStore extends MemorySessionStore {
+      failGets = false;
+      override async get(id: string): Promise<SessionRecord | null> {
+        if (this.failGets) throw new StoreError('unavailable', 'backend down');
+        return super.get(id);
+      }
+    }
+    const store = new FailingStore();
+    const { session } = await start(todoPage('ann'), { store });
+    store.failGets = true;
+    const error = await session.updates().next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).code).toBe('unavailable');
+    await store.close();
   });
 });
 
