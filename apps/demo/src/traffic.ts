@@ -1,0 +1,44 @@
+import type { Update } from '@statetemplate/protocol';
+
+/** Seconds of history the rates cover. */
+const WINDOW_S = 10;
+
+export interface TrafficSummary {
+  bytesPerUpdate: number;
+  updatesPerSecond: string;
+  window: number;
+  updates: number;
+  bytes: number;
+}
+
+/**
+ * What one visitor was sent, for the stats panel: the JSON size of each
+ * update (what the transport frames), averaged over a sliding window.
+ */
+export class Traffic {
+  #updates = 0;
+  #bytes = 0;
+  /** [time, update count, bytes] of each render inside the window. */
+  #recent: [number, number, number][] = [];
+
+  record(updates: readonly Update[], now: number = Date.now()): void {
+    if (updates.length === 0) return;
+    const bytes = updates.reduce((sum, u) => sum + Buffer.byteLength(JSON.stringify(u)), 0);
+    this.#updates += updates.length;
+    this.#bytes += bytes;
+    this.#recent.push([now, updates.length, bytes]);
+  }
+
+  summary(now: number = Date.now()): TrafficSummary {
+    this.#recent = this.#recent.filter(([at]) => at > now - WINDOW_S * 1000);
+    const updates = this.#recent.reduce((sum, [, n]) => sum + n, 0);
+    const bytes = this.#recent.reduce((sum, [, , b]) => sum + b, 0);
+    return {
+      bytesPerUpdate: updates === 0 ? 0 : Math.round(bytes / updates),
+      updatesPerSecond: (updates / WINDOW_S).toFixed(1),
+      window: WINDOW_S,
+      updates: this.#updates,
+      bytes: this.#bytes,
+    };
+  }
+}
