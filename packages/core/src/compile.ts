@@ -232,6 +232,8 @@ export class Compiler {
     const inner = new Body(this, body.state, false);
     this.emit(token[4] as Token[], source, inner, partial);
     const sectionBody = inner.finish();
+    // The section may render nothing, so what follows may still open a <pre>.
+    if (before.atPreStart) body.state.atPreStart = true;
     const section: SectionNode = {
       kind: 'section',
       name,

@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { listKeys, planList } from './keys.js';
+import { keyOf, listKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type RegionNode, type SectionNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
@@ -125,8 +125,13 @@ export class Differ {
   }
 
   private list(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
-    const keys = listKeys(items, this.renderer.keyField, old.k);
-    if (keys === old.k) return this.items(section, items, context, old, path);
+    if (items.length === old.k.length) {
+      const mark = this.updates.length;
+      const same = this.sameOrder(section, items, context, old, path);
+      if (same) return same;
+      this.updates.length = mark;
+    }
+    const keys = listKeys(items, this.renderer.keyField);
     const plan = planList(old.k, keys);
     for (const key of plan.removed) this.emit(itemFragmentId(path, encodeKey(key)), '', 'remove');
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
@@ -153,10 +158,16 @@ export class Differ {
     return { k: keys, i: states };
   }
 
-  /** Same keys in the same order: only item contents can differ. */
-  private items(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
+  /**
+   * The common case, in one pass: same keys in the same order, so only item
+   * contents can differ. Returns null at the first key that differs.
+   */
+  private sameOrder(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | null {
+    const keyField = this.renderer.keyField;
+    const indexed = keyOf(items[0], keyField) === undefined;
     let states: ScopeState[] | null = null;
     for (let i = 0; i < items.length; i++) {
+      if ((indexed ? String(i) : keyOf(items[i], keyField)) !== old.k[i]) return null;
       const before = old.i[i]!;
       const after = this.item(section, items[i], context, before, path, old.k[i]!);
       if (after !== before) (states ??= old.i.slice())[i] = after;

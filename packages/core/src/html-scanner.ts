@@ -243,7 +243,8 @@ function finishStartTag(s: ScanState, text: string, offset: number, events: Scan
   } else {
     s.mode = 'data';
     s.current = '';
-    s.atPreStart = name === 'pre' || name === 'listing';
+    // Only a dynamic right after the tag is at the start; text in the same chunk moves past it.
+    s.atPreStart = (name === 'pre' || name === 'listing') && offset === text.length;
   }
 }
 

@@ -3,29 +3,22 @@
  * one, else the index. Keys only make updates smaller; every kept item's
  * content is still checked, so a poor key never makes an update wrong.
  */
-export function listKeys(items: readonly unknown[], keyField: string, previous?: string[]): string[] {
-  if (previous && sameKeys(items, keyField, previous)) return previous;
+export function listKeys(items: readonly unknown[], keyField: string): string[] {
   const keys: string[] = new Array(items.length);
   const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const key = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
-    if ((typeof key !== 'string' && typeof key !== 'number') || seen.has(String(key))) return indexKeys(items.length);
-    keys[i] = String(key);
-    seen.add(keys[i]!);
+    const key = keyOf(items[i], keyField);
+    if (key === undefined || seen.has(key)) return indexKeys(items.length);
+    keys[i] = key;
+    seen.add(key);
   }
   return keys;
 }
 
-/** True when the items still carry exactly the previous keys (the common case, checked without a Set). */
-function sameKeys(items: readonly unknown[], keyField: string, previous: readonly string[]): boolean {
-  if (items.length !== previous.length) return false;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    const key = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
-    if ((typeof key !== 'string' && typeof key !== 'number') || String(key) !== previous[i]) return false;
-  }
-  return true;
+/** An item's own key, or undefined when it has none. */
+export function keyOf(item: unknown, keyField: string): string | undefined {
+  const key = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
+  return typeof key === 'string' ? key : typeof key === 'number' ? String(key) : undefined;
 }
 
 function indexKeys(length: number): string[] {
