@@ -1,2 +1,4 @@
 export { applyUpdate, applyUpdates, type Root } from './patch.js';
 export { ApplyError, type ApplyErrorCode } from './errors.js';
+export { connect, type ConnectOptions, type LiveConnection } from './connect.js';
+export type { WebSocketClass } from './socket.js';

@@ -1,0 +1,128 @@
+import { ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
+import { backoff } from './backoff.js';
+import { bind } from './bindings.js';
+import { applyUpdate, applyUpdates } from './patch.js';
+import { websocket, type WebSocketClass } from './socket.js';
+import { sse } from './sse.js';
+import type { Transport, TransportEvents } from './transport.js';
+
+export interface ConnectOptions {
+  /** The server's WebSocket endpoint (`wss://host/statetemplate/ws`), or its SSE endpoint with `transport: 'sse'`. */
+  url: string;
+  sessionId: string;
+  token: string;
+  /** The element holding the server's render; updates apply under it. */
+  root: Element;
+  /** Sequence number the root's html is at; default 0, the html `newSession` returned. */
+  seq?: number;
+  /** Default 'websocket'; 'sse' for networks that block WebSockets. */
+  transport?: 'websocket' | 'sse';
+  /** Default: the root's window's. */
+  WebSocket?: WebSocketClass;
+  /** Default: the root's window's. */
+  fetch?: typeof fetch;
+  /** Listen for `data-st-click`, `data-st-submit` and `data-st-change` under root; default true. */
+  bindings?: boolean;
+  /** First reconnect delay in ms, doubled per failed attempt (with jitter); default 500. */
+  minDelay?: number;
+  /** Longest reconnect delay in ms; default 30000. */
+  maxDelay?: number;
+  /** The session is gone for good (expired, closed, bad token): reload the page for a new one. */
+  onGone?: (reason: GoneReason) => void;
+  /** An `error` message from the server, an update the page refused (ApplyError) or a bad frame. */
+  onError?: (error: { code: string; message: string }) => void;
+  /** True once the server accepted the hello, false when the connection drops. */
+  onStatus?: (online: boolean) => void;
+  /** Every server message, after it was applied, with its size in characters. */
+  onMessage?: (message: ServerMessage, size: number) => void;
+}
+
+export interface LiveConnection {
+  /** Sends a user event; held while offline and sent once connected again. */
+  send(name: string, payload?: JsonValue): void;
+  /** Disconnects for good and removes the bindings. */
+  close(): void;
+  /** Sequence number of the last update applied (-1 while a resync is awaited). */
+  readonly seq: number;
+}
+
+/**
+ * Keeps `root` live: connects, authenticates with a hello (never in the URL),
+ * applies updates in order, and reconnects by itself with backoff, reporting
+ * the last sequence number applied so the server replays what was missed or
+ * resyncs. A refused update makes it reconnect asking for the whole page.
+ */
+export function connect(options: ConnectOptions): LiveConnection {
+  const { root, url, sessionId: sid, token, onGone, onError, onStatus, onMessage } = options;
+  const win = root.ownerDocument.defaultView!;
+  const open =
+    options.transport === 'sse' ? sse(url, options.fetch ?? win.fetch.bind(win)) : websocket(url, options.WebSocket ?? win.WebSocket);
+  const held: ClientMessage[] = [];
+  let last = options.seq ?? 0;
+  let attempt = 0;
+  let ready = false;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let transport: Transport;
+
+  const start = () => {
+    ready = false;
+    transport = open({ type: 'hello', sid, token, last }, events);
+  };
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    unbind();
+    transport.close();
+  };
+  const restart = (error: { code: string; message: string }) => {
+    last = -1;
+    onError?.(error);
+    transport.close();
+    start();
+  };
+  const send = (message: ClientMessage) => (ready ? transport.send(message) : held.push(message));
+
+  const events: TransportEvents = {
+    message(message, size) {
+      if (message instanceof Error) return onError?.(message);
+      try {
+        if (message.type === 'ready') {
+          ready = true;
+          attempt = 0;
+          held.splice(0).forEach(send);
+          onStatus?.(true);
+        } else if (message.type === 'updates') {
+          if (message.seq <= last) return;
+          applyUpdates(root, message.updates);
+          last = message.seq;
+        } else if (message.type === 'resync') {
+          applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
+          last = message.seq;
+        } else if (message.type === 'error') onError?.(message);
+        else {
+          stop();
+          onGone?.(message.reason);
+        }
+      } catch (error) {
+        return restart(error as { code: string; message: string });
+      }
+      onMessage?.(message, size);
+    },
+    closed() {
+      if (ready) onStatus?.(false);
+      ready = false;
+      if (!stopped) timer = setTimeout(start, backoff(attempt++, options.minDelay ?? 500, options.maxDelay ?? 30_000));
+    },
+  };
+
+  const unbind = options.bindings === false ? () => undefined : bind(root, (name, payload) => send({ type: 'event', name, payload }));
+  start();
+  return {
+    send: (name, payload) => void send({ type: 'event', name, payload }),
+    close: stop,
+    get seq() {
+      return last;
+    },
+  };
+}

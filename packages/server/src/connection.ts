@@ -1,0 +1,222 @@
+import { CLOSE, MessageError, ROOT_ID, type ClientMessage, type CloseCode, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { SessionError, type Session, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
+import type { Link } from './link.js';
+import type { ConnectionContext, Settings } from './options.js';
+import { TokenBucket } from './token-bucket.js';
+
+/** The session refusals that end a session for good, as the client hears them. */
+const GONE: Partial<Record<SessionErrorCode, GoneReason>> = {
+  invalid_token: 'invalid_token',
+  session_expired: 'expired',
+  session_not_found: 'not_found',
+  session_closed: 'closed',
+};
+
+const IDLE = Symbol('idle');
+/** Settles after the pending microtasks, so a race with it tells what is ready now. */
+const idle = () => new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE));
+
+/**
+ * One peer's live connection, whatever transport carries it: hello first,
+ * then events in, updates out. Frames are handled one at a time in arrival
+ * order; updates are pulled from the session only while the peer keeps up,
+ * so a slow peer's backlog stays in the session's bounded, coalescing stream.
+ */
+export class Connection {
+  #state: 'waiting' | 'live' | 'closed' = 'waiting';
+  #session: Session | null = null;
+  #stream: UpdateStream | null = null;
+  /** Sequence number of the last update sent. */
+  #seq = 0;
+  #work: Promise<void> = Promise.resolve();
+  #queued = 0;
+  /** Frames refused in a row by the rate limit. */
+  #refused = 0;
+  readonly #bucket: TokenBucket;
+  readonly #authTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly link: Link,
+    readonly ctx: ConnectionContext,
+    private readonly settings: Settings,
+    private readonly live: Set<Connection>,
+    /** Names this connection to the SSE transport's event POSTs. */
+    private readonly cid?: string,
+  ) {
+    this.#bucket = new TokenBucket(settings.eventsPerSecond, settings.eventBurst);
+    this.#authTimer = setTimeout(() => this.close(CLOSE.AUTH_TIMEOUT, 'no hello in time'), settings.authTimeoutMs);
+    live.add(this);
+  }
+
+  /** Takes one frame from the peer: a message, or why it is not one. */
+  receive(message: ClientMessage | MessageError): void {
+    if (this.#state === 'closed') return;
+    if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) return this.#throttle();
+    this.#refused = 0;
+    this.#queued++;
+    this.#work = this.#work
+      .then(() => this.#handle(message))
+      .catch((error: unknown) => this.#fail(error))
+      .finally(() => {
+        this.#queued--;
+      });
+  }
+
+  /** Closes the link and lets go of the session. */
+  close(code: CloseCode, reason: string): void {
+    if (this.#state === 'closed') return;
+    this.link.close(code, reason);
+    this.closed();
+  }
+
+  /** Called every heartbeatMs: drops a peer that missed the previous beat. */
+  heartbeat(): void {
+    if (this.link.beat()) return;
+    this.link.terminate();
+    this.closed();
+  }
+
+  /** The link is gone, closed by either side: unsubscribes and tells the application. */
+  closed(): void {
+    if (this.#state === 'closed') return;
+    const session = this.#state === 'live' ? this.#session : null;
+    this.#state = 'closed';
+    this.live.delete(this);
+    clearTimeout(this.#authTimer);
+    void this.#stream?.return();
+    if (session !== null) void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
+  }
+
+  #throttle(): void {
+    if (++this.#refused > this.settings.eventBurst) return this.close(CLOSE.RATE_LIMITED, 'too many events');
+    this.#send({ type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped' });
+  }
+
+  async #handle(message: ClientMessage | MessageError): Promise<void> {
+    if (this.#state === 'closed') return;
+    if (message instanceof MessageError) {
+      if (this.#state === 'waiting') return this.close(CLOSE.MALFORMED_FRAME, message.message);
+      return this.#send({ type: 'error', code: message.code, message: message.message });
+    }
+    if ((message.type === 'hello') !== (this.#state === 'waiting')) {
+      return this.close(CLOSE.PROTOCOL_VIOLATION, `unexpected ${message.type}`);
+    }
+    if (message.type === 'hello') await this.#authenticate(message);
+    else await this.#event(message);
+  }
+
+  async #authenticate({ sid, token, last }: HelloMessage): Promise<void> {
+    const { stateTemplate, clientOf } = this.settings;
+    let session: Session;
+    let stream: UpdateStream;
+    try {
+      session = await stateTemplate.getSession(sid, token, { client: clientOf?.(this.ctx.request) });
+      stream = session.updates({ since: last });
+    } catch (error) {
+      return this.#refuse(error);
+    }
+    if (this.#state === 'closed') {
+      void stream.return();
+      return;
+    }
+    clearTimeout(this.#authTimer);
+    this.#state = 'live';
+    this.#session = session;
+    this.#stream = stream;
+    this.#send(this.cid === undefined ? { type: 'ready' } : { type: 'ready', cid: this.cid });
+    void this.#pump(stream);
+    await this.#hook(() => this.settings.onConnect?.(session, this.ctx));
+  }
+
+  async #event({ name, payload }: EventMessage): Promise<void> {
+    const { onEvent } = this.settings;
+    if (onEvent === undefined) return;
+    try {
+      await onEvent(this.#session!, name, payload ?? null, this.ctx);
+    } catch (error) {
+      this.settings.onError(error, this.ctx);
+      this.#send({ type: 'error', code: 'event_failed', message: `the handler of event ${JSON.stringify(name)} failed` });
+    }
+  }
+
+  /**
+   * Sends the stream's updates, batching what is already buffered, and stops
+   * pulling while the peer is congested. A pending pull is marked handled: a
+   * stream failing after the connection closed must not go unhandled.
+   */
+  async #pump(stream: UpdateStream): Promise<void> {
+    const pull = () => {
+      const next = stream.next();
+      next.catch(() => undefined);
+      return next;
+    };
+    try {
+      let next = pull();
+      for (;;) {
+        let result = await next;
+        const batch: SessionUpdate[] = [];
+        while (!result.done) {
+          batch.push(result.value);
+          next = pull();
+          const now = await Promise.race([next, idle()]);
+          if (now === IDLE) break;
+          result = now;
+        }
+        if (this.#state === 'closed') return;
+        this.#sendUpdates(batch);
+        if (result.done) return await this.#ended();
+        if (this.link.congested) await this.link.drained();
+      }
+    } catch (error) {
+      this.#fail(error);
+    }
+  }
+
+  /** A root replace (a resync) goes as `resync` and makes the updates before it pointless. */
+  #sendUpdates(batch: SessionUpdate[]): void {
+    let run: Update[] = [];
+    for (const { seq, ...update } of batch) {
+      this.#seq = seq;
+      if (update.fragment_id === ROOT_ID && update.action === 'replace') {
+        run = [];
+        this.#send({ type: 'resync', seq, html: update.html });
+      } else run.push(update);
+    }
+    if (run.length > 0) this.#send({ type: 'updates', seq: this.#seq, updates: run });
+  }
+
+  /** The stream ends when the session is gone; asking for it tells why. */
+  async #ended(): Promise<void> {
+    try {
+      await this.#session!.updatesSince(this.#seq);
+      this.close(CLOSE.GOING_AWAY, 'update stream ended');
+    } catch (error) {
+      this.#refuse(error);
+    }
+  }
+
+  #refuse(error: unknown): void {
+    const reason = error instanceof SessionError ? GONE[error.code] : undefined;
+    if (reason === undefined) return this.#fail(error);
+    this.#send({ type: 'gone', reason });
+    this.close(reason === 'invalid_token' ? CLOSE.INVALID_TOKEN : CLOSE.SESSION_GONE, reason);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#state === 'closed') return;
+    this.settings.onError(error, this.ctx);
+    this.close(CLOSE.INTERNAL_ERROR, 'server error');
+  }
+
+  async #hook(run: () => unknown): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.settings.onError(error, this.ctx);
+    }
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#state !== 'closed') this.link.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,88 @@
+import type { IncomingMessage, Server as HttpServerBase } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { JsonValue } from '@statetemplate/protocol';
+import type { Session, StateTemplate } from '@statetemplate/session';
+
+/** What attach() serves on: Node's http or https server (Express and Fastify run on these). */
+export type HttpServer = HttpServerBase | HttpsServer;
+
+/** Who is on the other end of a live connection, for the application's hooks. */
+export interface ConnectionContext {
+  /** Unique per connection of this process (a reconnect is a new connection). */
+  readonly id: string;
+  readonly transport: 'websocket' | 'sse';
+  /** The upgrade request (WebSocket) or the request that opened the event stream (SSE). */
+  readonly request: IncomingMessage;
+}
+
+export interface AttachOptions {
+  /** Serves the sessions this StateTemplate holds. */
+  stateTemplate: StateTemplate;
+  /** WebSocket endpoint; default '/statetemplate/ws'. Upgrades for other paths are left to other listeners. */
+  path?: string;
+  /** Server-Sent Events endpoint (POST only); default '/statetemplate/sse'; false turns the fallback off. */
+  ssePath?: string | false;
+  /**
+   * Origins (`scheme://host[:port]`) allowed to connect. Default: only the
+   * server's own host (the Origin's host equals the Host header). A request
+   * without an Origin header (not a browser) is allowed.
+   */
+  allowedOrigins?: readonly string[];
+  /** Largest client message in bytes; default 64 KiB. Bigger frames close the socket with 1009. */
+  maxMessageBytes?: number;
+  /** Sustained events per second per connection; default 20. */
+  eventsPerSecond?: number;
+  /** Events a connection may send at once before the rate applies; default 2 × eventsPerSecond. */
+  eventBurst?: number;
+  /** Milliseconds between heartbeats; a peer that missed the previous one is dropped. Default 30 s. */
+  heartbeatMs?: number;
+  /** Milliseconds a new connection has to say hello; default 10 s. */
+  authTimeoutMs?: number;
+  /** Bytes waiting to be sent to one peer past which updates are held (and coalesced by the session); default 256 KiB. */
+  highWaterBytes?: number;
+  /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
+  clientOf?: (request: IncomingMessage) => string | undefined;
+  /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
+  onEvent?: (session: Session, name: string, payload: JsonValue, ctx: ConnectionContext) => void | Promise<void>;
+  /** A connection authenticated (its update stream is already subscribed). */
+  onConnect?: (session: Session, ctx: ConnectionContext) => void | Promise<void>;
+  /** An authenticated connection ended, for whatever reason. */
+  onDisconnect?: (session: Session, ctx: ConnectionContext) => void;
+  /** An application hook or the session store failed; default: a process warning. */
+  onError?: (error: unknown, ctx: ConnectionContext) => void;
+}
+
+/** AttachOptions with every default filled in and checked. */
+export type Settings = Required<Omit<AttachOptions, 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onConnect' | 'onDisconnect'>> &
+  Pick<AttachOptions, 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onConnect' | 'onDisconnect'>;
+
+/** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute. */
+export function settings(options: AttachOptions): Settings {
+  const eventsPerSecond = positive('eventsPerSecond', options.eventsPerSecond ?? 20);
+  return {
+    ...options,
+    path: absolute('path', options.path ?? '/statetemplate/ws'),
+    ssePath: options.ssePath === false ? false : absolute('ssePath', options.ssePath ?? '/statetemplate/sse'),
+    maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? 64 * 1024),
+    eventsPerSecond,
+    eventBurst: positive('eventBurst', options.eventBurst ?? 2 * eventsPerSecond),
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? 30_000),
+    authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 10_000),
+    highWaterBytes: positive('highWaterBytes', options.highWaterBytes ?? 256 * 1024),
+    onError: options.onError ?? warn,
+  };
+}
+
+function warn(error: unknown): void {
+  process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateServerError');
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a whole number > 0`);
+  return value;
+}
+
+function absolute(name: string, path: string): string {
+  if (!path.startsWith('/')) throw new TypeError(`${name} must start with "/"`);
+  return path;
+}
