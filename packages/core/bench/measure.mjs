@@ -1,4 +1,6 @@
-// Tiny timing helpers shared by the benchmarks: warm up, then sample.
+// Timing helpers shared by the core benchmarks.
+
+/** Per-call wall times after a warm-up: p50 and p99 in µs. */
 export function sample(fn, { warmup = 50, runs = 500 } = {}) {
   for (let i = 0; i < warmup; i++) fn(i);
   const times = new Float64Array(runs);
@@ -8,7 +10,19 @@ export function sample(fn, { warmup = 50, runs = 500 } = {}) {
     times[i] = Number(process.hrtime.bigint() - start) / 1000;
   }
   times.sort();
-  return { p50: times[Math.floor(runs * 0.5)], p99: times[Math.min(runs - 1, Math.floor(runs * 0.99))], runs };
+  return { p50: times[Math.floor(runs * 0.5)], p99: times[Math.min(runs - 1, Math.floor(runs * 0.99))] };
+}
+
+/**
+ * CPU µs per call over a batch. Ratios use this: on a shared machine CPU
+ * time drifts far less than wall time.
+ */
+export function cpuPerCall(fn, { warmup = 50, runs = 500 } = {}) {
+  for (let i = 0; i < warmup; i++) fn(i);
+  const start = process.cpuUsage();
+  for (let i = 0; i < runs; i++) fn(i);
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / runs;
 }
 
 export const fmt = (us) => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`);

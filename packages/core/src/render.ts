@@ -60,7 +60,7 @@ export class Renderer {
             (scope.c ??= []).push(state);
             out += regionStart(node.id) + html + REGION_END;
           } else {
-            out += this.nodes(node.body, context, null, path);
+            out += this.nodes(node.body, context, scope, path);
           }
           break;
       }

@@ -4,6 +4,8 @@ import { flagValue, htmlValue, textValue, type Ids } from './values.js';
 
 export type Data = Record<string, unknown>;
 
+const MAX_LIST_DEPTH = 3;
+
 /** Random data of `shape`. Every field is present (possibly as undefined or null). */
 export function generateObject(shape: ObjectShape, rng: Rng, ids: Ids, depth = 0): Data {
   const out: Data = {};
@@ -17,8 +19,9 @@ export function generateItem(shape: ObjectShape, rng: Rng, ids: Ids, depth: numb
 }
 
 export function generateList(shape: ObjectShape, rng: Rng, ids: Ids, depth: number): Data[] {
-  // Nested lists stay short: every outer item carries its own copy.
-  const length = rng.int(0, depth === 0 ? 5 : 3);
+  // Nested lists stay short (every outer item carries its own copy), and end
+  // at some depth: a recursive list (a tree) has no other bottom.
+  const length = depth >= MAX_LIST_DEPTH ? 0 : rng.int(0, depth === 0 ? 5 : 2);
   return Array.from({ length }, () => generateItem(shape, rng, ids, depth + 1));
 }
 

@@ -5,7 +5,7 @@ const { window } = new JSDOM('');
 const { DOMParser, NodeFilter } = window;
 
 /**
- * The root a page's updates apply to: for body content, the body of a fresh
+ * The root a page's updates apply to: for body content, the body of a new
  * document whose innerHTML is `html`; for a whole page, its <html> element.
  */
 export function loadPage(html: string, wholeDocument: boolean): Element {
@@ -15,24 +15,32 @@ export function loadPage(html: string, wholeDocument: boolean): Element {
   return doc.body;
 }
 
+/** Like loadPage, but body content goes into one shared document: valid until the next call. */
+export function loadReference(html: string, wholeDocument: boolean): Element {
+  if (wholeDocument) return loadPage(html, true);
+  reference.body.innerHTML = html;
+  return reference.body;
+}
+
+const reference = window.document.implementation.createHTMLDocument('');
+
 /**
- * Serialises a copy of `root` without annotations (marker comments and
- * data-st* attributes), with adjacent text nodes merged, so a patched page
- * and a freshly parsed plain render compare equal exactly when they are the
- * same DOM.
+ * Removes the annotations from `root` (marker comments and data-st*
+ * attributes), merges adjacent text nodes and serialises it, so a patched
+ * page (pass a copy) and a freshly parsed plain render compare equal exactly
+ * when they are the same DOM.
  */
 export function canonicalHtml(root: Element): string {
-  const copy = root.cloneNode(true) as Element;
-  for (const comment of nodesOf(copy, NodeFilter.SHOW_COMMENT)) {
+  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT)) {
     if (parseMarker((comment as Comment).data) !== null) comment.remove();
   }
-  for (const element of nodesOf(copy, NodeFilter.SHOW_ELEMENT) as Element[]) {
+  for (const element of nodesOf(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
     for (const name of element.getAttributeNames()) {
       if (name.startsWith('data-st')) element.removeAttribute(name);
     }
   }
-  copy.normalize();
-  return copy.outerHTML;
+  root.normalize();
+  return root.outerHTML;
 }
 
 /**

@@ -5,7 +5,7 @@ import Mustache from 'mustache';
 import { compile, stripAnnotations } from '../../src/index.js';
 import { Changer, type StepChanges, type Style } from './changes.js';
 import { generateObject, type Data } from './data-gen.js';
-import { canonicalHtml, itemIdsByKey, loadPage } from './dom.js';
+import { canonicalHtml, itemIdsByKey, loadPage, loadReference } from './dom.js';
 import { PropertyFailure, mismatch, type FailureContext } from './report.js';
 import { caseSeed, Rng } from './rng.js';
 import { generateTemplate } from './template-gen.js';
@@ -133,8 +133,8 @@ class Checker {
     if (stripped !== plain) throw new Violation('stripAnnotations(render) differs from renderPlain', mismatch(plain, stripped));
     const reference = Mustache.render(this.template, data, this.partials);
     if (plain !== reference) throw new Violation('renderPlain differs from Mustache.render', mismatch(reference, plain));
-    const expected = canonicalHtml(loadPage(plain, this.wholeDocument));
-    const actual = canonicalHtml(page);
+    const expected = canonicalHtml(loadReference(plain, this.wholeDocument));
+    const actual = canonicalHtml(page.cloneNode(true) as Element);
     if (actual !== expected) throw new Violation('patched DOM differs from a fresh render', mismatch(expected, actual));
   }
 

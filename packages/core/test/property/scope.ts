@@ -6,6 +6,12 @@ interface Frame {
   shape: ObjectShape;
   /** A list item (these carry the `id` key). */
   item: boolean;
+  /**
+   * False for the items of a recursive list, whose shape sits on the stack
+   * once per tree level: a dotted name starting there could hit the
+   * context-precedence case where mustache.js departs from the spec.
+   */
+  dotted: boolean;
 }
 
 /**
@@ -24,11 +30,11 @@ export class Scope {
   ) {}
 
   static root(shape: ObjectShape): Scope {
-    return new Scope([{ shape, item: false }], new Set(), false);
+    return new Scope([{ shape, item: false, dotted: true }], new Set(), false);
   }
 
-  push(name: string, shape: ObjectShape, item: boolean): Scope {
-    return new Scope([...this.frames, { shape, item }], new Set([...this.open, name]), this.opaque);
+  push(name: string, shape: ObjectShape, item: boolean, dotted = true): Scope {
+    return new Scope([...this.frames, { shape, item, dotted }], new Set([...this.open, name]), this.opaque);
   }
 
   /** Same stack, but what is written now lands in an attribute or RCDATA. */
@@ -56,7 +62,7 @@ export class Refs {
     const existing = this.visible(scope, kind);
     if (kind === 'text' && scope.inItem() && this.rng.chance(0.12)) return 'id';
     if (existing.length > 0 && this.rng.chance(0.5)) return this.rng.pick(existing);
-    const objects = this.visible(scope, 'object');
+    const objects = this.visible(scope, 'object', 2, (f) => f.dotted);
     if (kind !== 'html' && objects.length > 0 && this.rng.chance(0.2)) {
       const owner = this.rng.pick(objects);
       return `${owner}.${this.add(this.objectShape(scope, owner), kind)}`;
@@ -76,15 +82,17 @@ export class Refs {
     return { name, shape };
   }
 
-  list(scope: Scope): { name: string; field: ListField } {
+  /** A list to render here; a `recursive` one is always new and each of its items holds a list of the same name. */
+  list(scope: Scope, recursive = false): { name: string; field: ListField } {
     const reusable = this.listFields(scope).filter(([n]) => !scope.open.has(n));
     let entry: [string, ListField];
-    if (reusable.length > 0 && this.rng.chance(0.25)) {
+    if (!recursive && reusable.length > 0 && this.rng.chance(0.25)) {
       entry = this.rng.pick(reusable);
     } else {
       const field: ListField = { kind: 'list', item: newShape(), opaque: false };
       entry = [this.names.next('list'), field];
       this.frameFor(scope).fields.set(entry[0], field);
+      if (recursive) field.item.fields.set(entry[0], field);
     }
     if (scope.opaque) entry[1].opaque = true;
     return { name: entry[0], field: entry[1] };
@@ -102,8 +110,8 @@ export class Refs {
     return this.rng.chance(0.65) ? frames[frames.length - 1]!.shape : this.rng.pick(frames).shape;
   }
 
-  /** Names of `kind` readable here, with dotted paths up to `depth` objects deep. */
-  private visible(scope: Scope, kind: FieldShape['kind'], depth = 2): string[] {
+  /** Names of `kind` readable here (from the frames `include` accepts), with dotted paths up to `depth` objects deep. */
+  private visible(scope: Scope, kind: FieldShape['kind'], depth = 2, include = (_f: Frame) => true): string[] {
     const out: string[] = [];
     const walk = (shape: ObjectShape, prefix: string, left: number): void => {
       for (const [name, field] of shape.fields) {
@@ -111,7 +119,7 @@ export class Refs {
         if (field.kind === 'object' && left > 0) walk(field.shape, `${prefix}${name}.`, left - 1);
       }
     };
-    for (const frame of scope.frames) walk(frame.shape, '', depth);
+    for (const frame of scope.frames.filter(include)) walk(frame.shape, '', frame.dotted ? depth : 0);
     return out;
   }
 

@@ -195,9 +195,10 @@ class TemplateWriter {
       }],
       // A dynamic right after <pre> may render a leading newline, which the parser drops,
       // so no marker can sit there and the whole <pre> is one fragment: lists in it are opaque.
-      [0, () => this.rng.chance(0.5)
+      [0.3, () => this.rng.chance(0.5)
         ? `<pre>${this.rng.pick(LITERAL_TEXT)}${this.content('phrasing', scope, inner)}</pre>`
         : `<pre>${this.content('phrasing', scope.toOpaque(), inner)}</pre>`],
+      [0.4, () => this.tree(scope, depth)],
     ];
   }
 
@@ -245,6 +246,21 @@ class TemplateWriter {
   /** Attribute values stay simple, as users write them: at most one level of sections. */
   private attrValue(scope: Scope): string {
     return this.rng.chance(0.2) ? this.rng.pick(LITERAL_ATTR) : this.content('attr', scope.toOpaque(), MAX_DEPTH - 1);
+  }
+
+  /**
+   * A recursive partial rendering a tree, as users write nested comments or
+   * folders: `<ul>{{#kids}}<li>...{{> tree}}</li>{{/kids}}</ul>`, where each
+   * item has its own `kids` list.
+   */
+  private tree(scope: Scope, depth: number): string {
+    const name = `part${Object.keys(this.partials).length + 1}`;
+    this.partials[name] = '';
+    const { name: list, field } = this.refs.list(scope, true);
+    const itemScope = scope.push(list, field.item, true, false);
+    const label = this.content('flow', itemScope, depth + 2);
+    this.partials[name] = `<ul>{{#${list}}}<li>${label}{{> ${name}}}</li>{{/${list}}}</ul>`;
+    return `{{> ${name}}}`;
   }
 
   /** `{{> name}}`: a new partial holding content for `ctx`, or one already written in this scope. */
