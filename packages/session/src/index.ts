@@ -15,3 +15,6 @@ export {
   SessionClosedError,
   SessionConflictError,
 } from './errors.js';
+// The store contract, for applications that pass or implement a store.
+export type { SessionStore, SessionRecord, JsonValue } from '@statetemplate/store';
+export { StoreError } from '@statetemplate/store';
