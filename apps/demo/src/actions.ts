@@ -8,12 +8,10 @@ export type DemoAction =
   | { kind: 'rename'; name: string }
   | { kind: 'filter'; filter: Filter };
 
-/** Event names, which are also the form names (`data-st-submit` and `/do/<name>`). */
-export const ACTION_NAMES = ['add', 'toggle', 'edit', 'remove', 'move', 'rename', 'filter'] as const;
-
 /**
- * Reads an action from an event name and its fields (a form's fields, or a
- * click's value). Throws DemoError('bad_request') for anything malformed, so
+ * Reads an action from an event name (a `data-st-*` binding's, or the NAME of
+ * a `/do/NAME` form post) and its fields (the form's, or a click's
+ * `data-st-value-*`). Throws DemoError('bad_request') for anything malformed, so
  * no input a client sends can reach the list unchecked.
  */
 export function parseAction(name: string, fields: unknown): DemoAction {
@@ -34,7 +32,7 @@ export function parseAction(name: string, fields: unknown): DemoAction {
     case 'rename':
       return { kind: 'rename', name: validName(field(fields, 'name')) };
     case 'filter':
-      return { kind: 'filter', filter: parseFilter(typeof fields === 'string' ? fields : field(fields, 'value')) };
+      return { kind: 'filter', filter: parseFilter(field(fields, 'filter')) };
     default:
       throw new DemoError('bad_request', 'unknown action');
   }

@@ -24,7 +24,7 @@ const HTML_HEADERS = {
 
 /**
  * GET /          a new session's page (?filter=all|active|done)
- * GET /demo.js, /demo.css, /statetemplate.min.js
+ * GET /demo.js, /demo.css, /favicon.svg, /statetemplate.min.js
  * POST /do/NAME  the no-JavaScript fallback of every form, then back to the page
  */
 export async function handleRequest(demo: Demo, request: IncomingMessage, response: ServerResponse): Promise<void> {

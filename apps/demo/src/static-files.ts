@@ -13,6 +13,7 @@ const FILES: Record<string, StaticFile> = {
   '/statetemplate.min.js': { url: new URL('statetemplate.min.js', clientDist), type: 'text/javascript; charset=utf-8' },
   '/demo.js': { url: new URL('demo.js', publicDir), type: 'text/javascript; charset=utf-8' },
   '/demo.css': { url: new URL('demo.css', publicDir), type: 'text/css; charset=utf-8' },
+  '/favicon.svg': { url: new URL('favicon.svg', publicDir), type: 'image/svg+xml' },
 };
 
 /** The file served at `path`, or null when there is none. Read on every request, so edits show on reload. */

@@ -16,16 +16,17 @@ export interface AppView {
   stats: TrafficSummary;
 }
 
-export function appView(todos: readonly Todo[], visitor: Visitor, now: number = Date.now()): AppView {
+/** `clock` is the time of the last tick: views change with ticks and actions, never on their own. */
+export function appView(todos: readonly Todo[], visitor: Visitor, clock: number): AppView {
   const shown = todos.filter((todo) => visitor.filter === 'all' || todo.done === (visitor.filter === 'done'));
   return {
     visitor: { name: visitor.name, seconds: visitor.seconds },
-    time: new Date(now).toISOString().slice(11, 19),
+    time: new Date(clock).toISOString().slice(11, 19),
     notice: visitor.notice,
     filters: FILTERS.map((value) => ({ value, label: LABELS[value], selected: value === visitor.filter })),
     todos: shown.map((todo, i) => ({ ...todo, first: i === 0, last: i === shown.length - 1 })),
     remaining: todos.filter((todo) => !todo.done).length,
     total: todos.length,
-    stats: visitor.traffic.summary(now),
+    stats: visitor.stats,
   };
 }

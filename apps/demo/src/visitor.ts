@@ -1,5 +1,5 @@
 import { DemoError } from './errors.js';
-import { Traffic } from './traffic.js';
+import { Traffic, type TrafficSummary } from './traffic.js';
 
 export const FILTERS = ['all', 'active', 'done'] as const;
 export type Filter = (typeof FILTERS)[number];
@@ -13,6 +13,8 @@ export class Visitor {
   /** The last refusal, shown until the visitor's next accepted action. */
   notice = '';
   readonly traffic = new Traffic();
+  /** What the traffic panel shows; refreshed on each tick only, so renders in between do not change it. */
+  stats: TrafficSummary = this.traffic.summary();
 
   constructor(
     public name: string,

@@ -21,6 +21,8 @@ interface Live {
  */
 export class Visitors {
   readonly #live = new Map<string, Live>();
+  /** Time of the last tick, shown as the server time. */
+  #clock = Date.now();
 
   constructor(
     private readonly todos: TodoStore,
@@ -40,7 +42,7 @@ export class Visitors {
   }
 
   view(visitor: Visitor): AppView {
-    return appView(this.todos.todos, visitor);
+    return appView(this.todos.todos, visitor, this.#clock);
   }
 
   /** Renders the visitor's current view; a session gone meanwhile (expired, closed) forgets the visitor. */
@@ -76,9 +78,14 @@ export class Visitors {
 
   /** One second passed: every clock moves on, idle visitors past the grace are let go. */
   async tick(now: number = Date.now()): Promise<void> {
+    this.#clock = now;
     for (const [id, live] of this.#live) {
-      if (live.connections === 0 && now - live.idleSince > this.graceMs) this.#forget(id, live.session);
-      else live.visitor.seconds += 1;
+      if (live.connections === 0 && now - live.idleSince > this.graceMs) {
+        this.#forget(id, live.session);
+        continue;
+      }
+      live.visitor.seconds += 1;
+      live.visitor.stats = live.visitor.traffic.summary(now);
     }
     await this.renderAll();
   }

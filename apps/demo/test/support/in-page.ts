@@ -1,0 +1,46 @@
+/**
+ * Helpers installed in every test page as `window.__st`, written as plain
+ * JavaScript source so no test-time transform can leak into the browser.
+ *
+ * canonical(root, shown): root's inner HTML without StateTemplate's marker
+ * comments and data-st* attributes, with adjacent text nodes merged: a patched
+ * page and a freshly parsed plain render give the same string exactly when
+ * their DOMs agree. With `shown`, each input's value attribute is replaced by
+ * the value it shows, since the client deliberately keeps what a visitor typed
+ * into a focused field rather than the server's value attribute.
+ * parsed(html, whole): a detached root holding html as the browser parses it
+ * (body content, or a whole document's <html> element).
+ */
+export const IN_PAGE = String.raw`
+window.__st = {
+  marker: /^(?:\[[0-9a-z]+|\]|:[\w%]*)$/,
+  canonical(root, shown = false) {
+    const copy = root.cloneNode(true);
+    if (shown) {
+      // Cloning carries each input's current value along.
+      for (const input of copy.querySelectorAll('input')) input.setAttribute('value', input.value);
+    }
+    const walker = copy.ownerDocument.createTreeWalker(copy, NodeFilter.SHOW_COMMENT);
+    const markers = [];
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
+      if (this.marker.test(node.data)) markers.push(node);
+    }
+    for (const node of markers) node.remove();
+    for (const element of copy.querySelectorAll('*')) {
+      for (const name of element.getAttributeNames()) if (name.startsWith('data-st')) element.removeAttribute(name);
+    }
+    copy.normalize();
+    return copy.innerHTML;
+  },
+  parsed(html, whole) {
+    if (whole) return new DOMParser().parseFromString(html, 'text/html').documentElement;
+    const doc = document.implementation.createHTMLDocument('');
+    doc.body.innerHTML = html;
+    return doc.body;
+  },
+  /** Whether the app root shows exactly what the plain render html shows. */
+  appShows(html) {
+    return this.canonical(document.getElementById('app'), true) === this.canonical(this.parsed(html, false), true);
+  },
+};
+`;
