@@ -14,15 +14,6 @@ function partialDynamic(nodes: Node[]): Node[] {
   return dynamic;
 }
 
-/** Cursor over one scope's recorded state while its nodes are walked again. */
-interface ScopeWalk {
-  old: ScopeState;
-  vi: number;
-  ci: number;
-  /** Copy of old.c, made on the first child whose state changed. */
-  children: RegionState[] | null;
-}
-
 /**
  * Walks the template again over a new snapshot, comparing every lookup with
  * the one recorded at render time. Equal lookups mean equal output, so a
@@ -32,9 +23,13 @@ interface ScopeWalk {
  */
 export class Differ {
   readonly updates: Update[] = [];
-  /** Walk cursors reused per nesting level: a diff visits thousands of scopes. */
-  private readonly walks: ScopeWalk[] = [];
-  private level = 0;
+  // The scope being walked, kept in fields (saved and restored around nested
+  // scopes) because a diff visits thousands of scopes per call.
+  private old: ScopeState = { v: [] };
+  private vi = 0;
+  private ci = 0;
+  /** Copy of old.c, made on the first child whose state changed. */
+  private children: RegionState[] | null = null;
 
   constructor(
     private readonly renderer: Renderer,
@@ -44,49 +39,58 @@ export class Differ {
   /** The scope's new state, or null when its own lookups changed and it must be re-rendered. */
   scope(nodes: readonly Node[], context: Context, old: ScopeState, path: string): ScopeState | null {
     const mark = this.updates.length;
-    const walk = (this.walks[this.level++] ??= { old, vi: 0, ci: 0, children: null });
-    walk.old = old;
-    walk.vi = 0;
-    walk.ci = 0;
-    walk.children = null;
-    const same = this.walk(nodes, context, walk, path) && walk.vi === old.v.length && walk.ci === (old.c?.length ?? 0);
-    this.level--;
+    const outer = this.old;
+    const outerVi = this.vi;
+    const outerCi = this.ci;
+    const outerChildren = this.children;
+    this.old = old;
+    this.vi = 0;
+    this.ci = 0;
+    this.children = null;
+    const same = this.walk(nodes, context, path) && this.vi === old.v.length && this.ci === (old.c?.length ?? 0);
+    const children = this.children;
+    this.old = outer;
+    this.vi = outerVi;
+    this.ci = outerCi;
+    this.children = outerChildren;
     if (!same) {
       this.updates.length = mark; // the re-render of this scope supersedes its children's updates
       return null;
     }
-    return walk.children ? { v: old.v, c: walk.children } : old;
+    return children ? { v: old.v, c: children } : old;
   }
 
   /** `path` is null inside a flat section, whose regions are walked inline (see Renderer.nodes). */
-  private walk(nodes: readonly Node[], context: Context, walk: ScopeWalk, path: string | null): boolean {
-    for (const node of nodes) {
+  private walk(nodes: readonly Node[], context: Context, path: string | null): boolean {
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
       switch (node.kind) {
         case 'text': // bodies walked here are dynamic-only; kept for exhaustiveness
           break;
         case 'var':
-          if (varText(node, context) !== walk.old.v[walk.vi++]) return false;
+          if (varText(node, context) !== this.old.v[this.vi++]) return false;
           break;
         case 'section':
-          if (!this.section(node, context, walk, path)) return false;
+          if (!this.section(node, context, path)) return false;
           break;
         case 'partial': {
           this.renderer.enter();
-          const same = this.walk(partialDynamic(this.renderer.partialNodes(node)), context, walk, path);
+          const same = this.walk(partialDynamic(this.renderer.partialNodes(node)), context, path);
           this.renderer.depth--;
           if (!same) return false;
           break;
         }
         case 'region': {
           if (path === null) {
-            if (!this.walk(node.dynamic, context, walk, null)) return false;
+            if (!this.walk(node.dynamic, context, null)) return false;
             break;
           }
-          const old = walk.old.c?.[walk.ci];
+          const scope = this.old;
+          const index = this.ci++;
+          const old = scope.c?.[index];
           if (!old) return false;
           const next = this.region(node, context, old, path);
-          if (next !== old) (walk.children ??= walk.old.c!.slice())[walk.ci] = next;
-          walk.ci++;
+          if (next !== old) (this.children ??= scope.c!.slice())[index] = next;
           break;
         }
       }
@@ -94,16 +98,16 @@ export class Differ {
     return true;
   }
 
-  private section(node: SectionNode, context: Context, walk: ScopeWalk, outerPath: string | null): boolean {
+  private section(node: SectionNode, context: Context, outerPath: string | null): boolean {
     const path = node.flat ? null : outerPath;
     const value = resolve(node.path, context);
-    const recorded = walk.old.v[walk.vi++];
+    const recorded = this.old.v[this.vi++];
     if (isLambda(node, value)) return `λ${lambdaOutput(node, value, context, this.renderer.subRender)}` === recorded;
     const summary = summarize(node, value);
     if (summary !== recorded) return false;
     if (node.dynamic.length === 0) return true;
     let same = true;
-    for (let i = 0, n = frameCount(summary); same && i < n; i++) same = this.walk(node.dynamic, frame(node, value, context, i), walk, path);
+    for (let i = 0, n = frameCount(summary); same && i < n; i++) same = this.walk(node.dynamic, frame(node, value, context, i), path);
     return same;
   }
 
