@@ -1,0 +1,101 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE } from '@statetemplate/protocol';
+import { livePeer, page, Peer, start, within, type Harness } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+describe('authentication', () => {
+  it('answers a valid hello with ready, then sends the updates of each render', async () => {
+    h = await start();
+    const { peer, session } = await livePeer(h, page('a'));
+    const rendered = await session.render(page('b'));
+    const message = await peer.expect('updates');
+    expect(message.seq).toBe(rendered.at(-1)!.seq);
+    expect(message.updates).toEqual(rendered.map(({ seq: _, ...update }) => update));
+  });
+
+  it('refuses a wrong token with gone(invalid_token) and close 4401', async () => {
+    h = await start();
+    const a = await h.st.newSession(page('a'));
+    const b = await h.st.newSession(page('b'));
+    const peer = await Peer.hello(h.wsUrl, a.sessionId, b.token);
+    expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'invalid_token' });
+    expect(await peer.closeCode()).toBe(CLOSE.INVALID_TOKEN);
+  });
+
+  it('refuses a session that no longer exists with gone(not_found) and close 4410', async () => {
+    h = await start();
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    await (await h.st.getSession(sessionId, token)).close();
+    const peer = await Peer.hello(h.wsUrl, sessionId, token);
+    expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'not_found' });
+    expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
+  });
+
+  it('tells a live peer its session was closed, with close 4410', async () => {
+    h = await start();
+    const { peer, session } = await livePeer(h);
+    await session.close();
+    expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'closed' });
+    expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
+  });
+
+  it('closes with 4409 when an event comes before the hello', async () => {
+    h = await start();
+    const peer = new Peer(h.wsUrl);
+    await within(peer.opened, 'open');
+    peer.send({ type: 'event', name: 'x' });
+    expect(await peer.closeCode()).toBe(CLOSE.PROTOCOL_VIOLATION);
+  });
+
+  it('closes with 4409 on a second hello', async () => {
+    h = await start();
+    const { peer, sessionId, token } = await livePeer(h);
+    peer.send({ type: 'hello', sid: sessionId, token, last: 0 });
+    expect(await peer.closeCode()).toBe(CLOSE.PROTOCOL_VIOLATION);
+  });
+
+  it('closes with 4400 when the first frame is not a message', async () => {
+    h = await start();
+    const peer = new Peer(h.wsUrl);
+    await within(peer.opened, 'open');
+    peer.send('{"sid":');
+    expect(await peer.closeCode()).toBe(CLOSE.MALFORMED_FRAME);
+  });
+
+  it('closes with 4408 when no hello comes in time', async () => {
+    h = await start({ authTimeoutMs: 50 });
+    const peer = new Peer(h.wsUrl);
+    expect(await peer.closeCode()).toBe(CLOSE.AUTH_TIMEOUT);
+    expect(h.attached.connections).toBe(0);
+  });
+
+  it('closes with 1003 on a binary frame', async () => {
+    h = await start();
+    const { peer } = await livePeer(h);
+    peer.ws.send(Buffer.from('{"type":"event","name":"x"}'), { binary: true });
+    expect(await peer.closeCode()).toBe(CLOSE.UNSUPPORTED_DATA);
+  });
+
+  it('checks the token against the client binding clientOf derives from the request', async () => {
+    h = await start({ clientOf: (request) => request.headers['user-agent'] });
+    const { sessionId, token } = await h.st.newSession(page('a'), { client: 'browser A' });
+    const same = await Peer.hello(h.wsUrl, sessionId, token, 0, { headers: { 'user-agent': 'browser A' } });
+    await same.expect('ready');
+    const other = await Peer.hello(h.wsUrl, sessionId, token, 0, { headers: { 'user-agent': 'browser B' } });
+    expect(await other.expect('gone')).toEqual({ type: 'gone', reason: 'invalid_token' });
+  });
+
+  it('closes with 1011 and reports the error when authentication fails for a reason that is not a refusal', async () => {
+    const errors: unknown[] = [];
+    const clientOf = () => {
+      throw new Error('store down');
+    };
+    h = await start({ onError: (error) => errors.push(error), clientOf });
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    const peer = await Peer.hello(h.wsUrl, sessionId, token);
+    expect(await peer.closeCode()).toBe(CLOSE.INTERNAL_ERROR);
+    expect(errors).toEqual([new Error('store down')]);
+  });
+});

@@ -1,0 +1,188 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseServerMessage, type ServerMessage } from '@statetemplate/protocol';
+import { StateTemplate, type StateTemplateOptions } from '@statetemplate/session';
+import { WebSocket, type ClientOptions } from 'ws';
+import { attach, type AttachOptions, type Attached } from '../src/index.js';
+
+export const TEMPLATE = '<p>{{title}}</p><ul>{{#items}}<li>{{text}}</li>{{/items}}</ul>';
+export const SIGNING_KEY = 'server test signing key, at least 32 bytes long';
+
+export interface Page {
+  title: string;
+  items: { id: number; text: string }[];
+}
+
+export function page(title: string, count = 3): Page {
+  return { title, items: Array.from({ length: count }, (_, id) => ({ id, text: `${title} item ${id}` })) };
+}
+
+/** Fails with `what` instead of hanging when `promise` takes longer than `ms`. */
+export async function within<T>(promise: Promise<T>, what: string, ms = 3_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface Harness {
+  st: StateTemplate;
+  server: Server;
+  attached: Attached;
+  /** ws://127.0.0.1:PORT + the WebSocket path. */
+  wsUrl: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** A real http.Server on 127.0.0.1 with a StateTemplate attached; its own request handler answers 404. */
+export async function start(options: Partial<AttachOptions> = {}, stOptions: StateTemplateOptions = {}): Promise<Harness> {
+  const st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY, ...stOptions });
+  const server = createServer((_, response) => response.writeHead(404).end('app'));
+  const attached = attach(server, { stateTemplate: st, ...options });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    st,
+    server,
+    attached,
+    origin,
+    wsUrl: `ws://127.0.0.1:${port}${options.path ?? '/statetemplate/ws'}`,
+    async close() {
+      attached.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await st.close();
+    },
+  };
+}
+
+/** A real `ws` client that queues what it receives so tests can await each message in order. */
+export class Peer {
+  readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  #messages: ServerMessage[] = [];
+  #wake: (() => void) | null = null;
+
+  constructor(url: string, options: ClientOptions = {}) {
+    this.ws = new WebSocket(url, options);
+    this.ws.on('error', () => undefined);
+    this.opened = once(this.ws, 'open').then(() => undefined);
+    this.closed = once(this.ws, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
+    this.ws.on('message', (data) => {
+      const message = parseServerMessage(String(data));
+      if (message instanceof Error) throw message;
+      this.#messages.push(message);
+      this.#wake?.();
+    });
+  }
+
+  /** Connects and says hello. */
+  static async hello(url: string, sid: string, token: string, last = 0, options?: ClientOptions): Promise<Peer> {
+    const peer = new Peer(url, options);
+    await within(peer.opened, 'the socket to open');
+    peer.send({ type: 'hello', sid, token, last });
+    return peer;
+  }
+
+  send(message: unknown): void {
+    this.ws.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The next message received, in order. */
+  async next(what = 'a message'): Promise<ServerMessage> {
+    while (this.#messages.length === 0) {
+      await within(new Promise<void>((resolve) => (this.#wake = resolve)), what);
+    }
+    return this.#messages.shift()!;
+  }
+
+  /** The next message, which must be of `type`. */
+  async expect<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    const message = await this.next(`a ${type} message`);
+    if (message.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(message)}`);
+    return message as Extract<ServerMessage, { type: T }>;
+  }
+
+  async closeCode(): Promise<number> {
+    return (await within(this.closed, 'the socket to close')).code;
+  }
+}
+
+/** A session and a peer that is past its hello. */
+export async function livePeer(h: Harness, data: Page = page('a')) {
+  const created = await h.st.newSession(data);
+  const peer = await Peer.hello(h.wsUrl, created.sessionId, created.token);
+  await peer.expect('ready');
+  const session = await h.st.getSession(created.sessionId, created.token);
+  return { ...created, peer, session };
+}
+
+/** An SSE stream opened with a POSTed hello, read message by message. */
+export class SseReader {
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  #text = '';
+  #blocks: string[] = [];
+
+  constructor(readonly response: Response) {
+    this.#reader = response.body!.getReader();
+  }
+
+  static async open(url: string, body: unknown, origin?: string): Promise<SseReader> {
+    return new SseReader(await post(url, body, origin));
+  }
+
+  /** The next `data:` message; heartbeat comments are skipped. */
+  async next(what = 'an SSE message'): Promise<ServerMessage> {
+    for (;;) {
+      const block = this.#blocks.shift();
+      if (block !== undefined) {
+        if (!block.startsWith('data: ')) continue;
+        const message = parseServerMessage(block.slice(6));
+        if (message instanceof Error) throw message;
+        return message;
+      }
+      const chunk = await within(this.#reader.read(), what);
+      if (chunk.done) throw new Error(`the stream ended while waiting for ${what}`);
+      this.#text += this.#decoder.decode(chunk.value, { stream: true });
+      const blocks = this.#text.split('\n\n');
+      this.#text = blocks.pop()!;
+      this.#blocks.push(...blocks);
+    }
+  }
+
+  async expect<T extends ServerMessage['type']>(type: T): Promise<Extract<ServerMessage, { type: T }>> {
+    const message = await this.next(`a ${type} message`);
+    if (message.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(message)}`);
+    return message as Extract<ServerMessage, { type: T }>;
+  }
+
+  /** Resolves once the server ended the stream. */
+  async ended(): Promise<void> {
+    for (;;) if ((await within(this.#reader.read(), 'the stream to end')).done) return;
+  }
+
+  cancel(): Promise<void> {
+    return this.#reader.cancel();
+  }
+}
+
+/** POSTs `body` (JSON unless a string) with an optional Origin header. */
+export function post(url: string, body: unknown, origin?: string): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(origin === undefined ? {} : { origin }) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}

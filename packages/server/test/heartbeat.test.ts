@@ -1,0 +1,27 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Session } from '@statetemplate/session';
+import { page, Peer, start, within, type Harness } from './harness.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+describe('heartbeat', () => {
+  it('drops a peer that stops answering pings and keeps one that answers', async () => {
+    let dropped!: (id: string) => void;
+    const disconnected = new Promise<string>((resolve) => (dropped = resolve));
+    h = await start({ heartbeatMs: 40, onDisconnect: (session: Session) => dropped(session.id) });
+    const dead = await h.st.newSession(page('dead'));
+    const alive = await h.st.newSession(page('alive'));
+    const deadPeer = await Peer.hello(h.wsUrl, dead.sessionId, dead.token, 0, { autoPong: false });
+    const alivePeer = await Peer.hello(h.wsUrl, alive.sessionId, alive.token);
+    await deadPeer.expect('ready');
+    await alivePeer.expect('ready');
+    expect(await within(disconnected, 'the silent peer to be dropped')).toBe(dead.sessionId);
+    // Terminated without a close frame: the peer sees an abnormal closure.
+    expect(await deadPeer.closeCode()).toBe(1006);
+    expect(h.attached.connections).toBe(1);
+    const session = await h.st.getSession(alive.sessionId, alive.token);
+    await session.render(page('alive 2'));
+    await alivePeer.expect('updates');
+  });
+});

@@ -1,0 +1,31 @@
+import { JSDOM } from 'jsdom';
+import { applyUpdate, applyUpdates } from '@statetemplate/client';
+import { ROOT_ID, type ServerMessage } from '@statetemplate/protocol';
+import type { Session } from '@statetemplate/session';
+
+/** A page in jsdom kept up to date from server messages, as a browser would be. */
+export class Mirror {
+  readonly root: HTMLElement;
+  /** Sequence number the page is at. */
+  seq: number;
+
+  constructor(html: string, seq = 0) {
+    const { document } = new JSDOM(`<div id="root">${html}</div>`).window;
+    this.root = document.getElementById('root')!;
+    this.seq = seq;
+  }
+
+  apply(message: ServerMessage): void {
+    if (message.type === 'updates') applyUpdates(this.root, message.updates);
+    else if (message.type === 'resync') applyUpdate(this.root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
+    else return;
+    this.seq = message.seq;
+  }
+
+  /** Whether the page equals a fresh render of the session now. */
+  async matches(session: Session): Promise<boolean> {
+    const fresh = await session.updatesSince(-1);
+    if (Array.isArray(fresh)) throw new Error('updatesSince(-1) must resync');
+    return this.root.innerHTML === new Mirror(fresh.resync).root.innerHTML && this.seq === fresh.seq;
+  }
+}

@@ -1,0 +1,97 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JsonValue } from '@statetemplate/protocol';
+import { page, post, start, within, SseReader, type Harness } from './harness.js';
+import { Mirror } from './mirror.js';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+const ssePath = (h: Harness) => `${h.origin}/statetemplate/sse`;
+
+describe('Server-Sent Events fallback', () => {
+  it('streams updates after a POSTed hello and takes events as POSTs carrying the connection id', async () => {
+    const events: [string, JsonValue, string][] = [];
+    h = await start({ onEvent: (_, name, payload, ctx) => void events.push([name, payload, ctx.transport]) });
+    const { sessionId, token, html } = await h.st.newSession(page('a'));
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    expect(stream.response.status).toBe(200);
+    expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const { cid } = await stream.expect('ready');
+    expect(cid).toMatch(/^[\w-]{24}$/);
+
+    const session = await h.st.getSession(sessionId, token);
+    await session.render(page('b'));
+    const mirror = new Mirror(html);
+    mirror.apply(await stream.expect('updates'));
+    expect(await mirror.matches(session)).toBe(true);
+
+    const accepted = await post(ssePath(h), { type: 'event', name: 'add', payload: { text: 'x' }, cid }, h.origin);
+    expect(accepted.status).toBe(202);
+    await expect.poll(() => events).toEqual([['add', { text: 'x' }, 'sse']]);
+    await stream.cancel();
+    await expect.poll(() => h.attached.connections).toBe(0);
+  });
+
+  it('replays missed updates to a new stream that says where the page is', async () => {
+    h = await start();
+    const { sessionId, token, html } = await h.st.newSession(page('v0'));
+    const session = await h.st.getSession(sessionId, token);
+    await session.render(page('v1', 5));
+    await session.render(page('v2', 1));
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    await stream.expect('ready');
+    const mirror = new Mirror(html);
+    mirror.apply(await stream.expect('updates'));
+    expect(await mirror.matches(session)).toBe(true);
+  });
+
+  it('reports a refused session on the stream with gone, then ends it', async () => {
+    h = await start();
+    const { sessionId } = await h.st.newSession(page('a'));
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token: 'forged', last: 0 }, h.origin);
+    expect(await stream.expect('gone')).toEqual({ type: 'gone', reason: 'invalid_token' });
+    await stream.ended();
+  });
+
+  it('delivers refusals of events (rate limit) on the stream as error messages', async () => {
+    h = await start({ eventsPerSecond: 1, eventBurst: 1, onEvent: () => undefined });
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const { cid } = await stream.expect('ready');
+    // The hello took the only token.
+    expect((await post(ssePath(h), { type: 'event', name: 'x', cid }, h.origin)).status).toBe(202);
+    expect(await stream.expect('error')).toMatchObject({ code: 'rate_limited' });
+  });
+
+  it('refuses with HTTP statuses what cannot open a stream or reach one', async () => {
+    h = await start({ maxMessageBytes: 256 });
+    const url = ssePath(h);
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    const hello = { type: 'hello', sid: sessionId, token, last: 0 };
+    expect((await fetch(url)).status).toBe(405);
+    expect((await post(url, hello, 'http://evil.example')).status).toBe(403);
+    expect((await post(url, '{"type":"hello"', h.origin)).status).toBe(400);
+    expect((await post(url, { type: 'nope' }, h.origin)).status).toBe(400);
+    expect((await post(url, { type: 'event', name: 'x', payload: 'y'.repeat(300) }, h.origin)).status).toBe(413);
+    expect((await post(url, { type: 'event', name: 'x', cid: 'no-such-stream' }, h.origin)).status).toBe(404);
+    expect((await post(url, { type: 'event', name: 'x' }, h.origin)).status).toBe(404);
+    expect(h.attached.connections).toBe(0);
+  });
+
+  it('leaves other paths to the application request handler', async () => {
+    h = await start();
+    const response = await fetch(`${h.origin}/page`);
+    expect([response.status, await response.text()]).toEqual([404, 'app']);
+  });
+
+  it('answers 408 to a body that does not arrive in time', async () => {
+    h = await start({ authTimeoutMs: 50 });
+    const status = new Promise<number>((resolve, reject) => {
+      const req = request(ssePath(h), { method: 'POST', headers: { 'content-length': '100', origin: h.origin } }, (res) => resolve(res.statusCode!));
+      req.on('error', reject);
+      req.write('{"type":');
+    });
+    expect(await within(status, 'the 408')).toBe(408);
+  });
+});
