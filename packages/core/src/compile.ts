@@ -13,9 +13,8 @@ import {
 import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
 import { parseTokens, templateError, type Token } from './parse.js';
 
-export interface CompileOptions {
-  partials?: Record<string, string>;
-}
+/** 'item': a list item is the smallest unit inside sections; 'value': values and elements inside items get regions too. */
+export type Granularity = 'item' | 'value';
 
 /** An element or comment of the current body that may become a region. */
 interface Pending {
@@ -43,8 +42,12 @@ class Body implements ScanEvents {
   constructor(
     private readonly compiler: Compiler,
     readonly state: ScanState,
-    /** Only the template's own body gets value and element regions; inside sections the item is the unit. */
-    readonly top: boolean,
+    /**
+     * Whether values and elements get regions of their own here. Always at the
+     * template's top; inside sections only at 'value' granularity (otherwise
+     * the list item or section is the unit).
+     */
+    readonly fine: boolean,
   ) {}
 
   addText(text: string): void {
@@ -61,7 +64,7 @@ class Body implements ScanEvents {
 
   /** Marks the element (or comment) holding a dynamic that cannot have markers of its own. */
   markEnclosing(): void {
-    if (!this.top) return;
+    if (!this.fine) return;
     if (this.state.mode === 'tag' || this.state.mode === 'attr_dq' || this.state.mode === 'attr_sq') {
       if (this.opening) this.opening.needsRegion = true;
       return;
@@ -122,7 +125,7 @@ class Body implements ScanEvents {
   }
 
   private complete(pending: Pending, offset: number, type: RegionKind): void {
-    if (!pending.needsRegion || this.broken || !this.top) return;
+    if (!pending.needsRegion || this.broken || !this.fine) return;
     this.take(offset);
     this.flush();
     const body = mergeText(this.out.splice(pending.start));
@@ -160,7 +163,10 @@ export class Compiler {
   private readonly expanding: string[] = [];
   private readonly recursive = new Map<string, Node[]>();
 
-  constructor(private readonly partials: Record<string, string>) {}
+  constructor(
+    private readonly partials: Record<string, string>,
+    private readonly granularity: Granularity = 'item',
+  ) {}
 
   compileTemplate(source: string): Node[] {
     const body = new Body(this, initialState(), true);
@@ -177,7 +183,7 @@ export class Compiler {
       this.recursive.set(cacheKey, nodes);
       const source = this.partialSource(node);
       if (source !== undefined) {
-        const body = new Body(this, initialState(), false);
+        const body = new Body(this, initialState(), this.granularity === 'value');
         this.expanding.push(node.name);
         this.emit(parseTokens(source, node.name), source, body, node.name);
         this.expanding.pop();
@@ -218,7 +224,7 @@ export class Compiler {
 
   private emitVar(body: Body, name: string, escape: boolean): void {
     const node: Node = { kind: 'var', name, path: splitName(name), escape };
-    if (body.top && !body.broken && textSafe(body.state)) {
+    if (body.fine && !body.broken && textSafe(body.state)) {
       body.addNode(this.region('value', [node], null));
       return;
     }
@@ -229,7 +235,7 @@ export class Compiler {
   private emitSection(body: Body, token: Token, source: string, partial: string | undefined): void {
     const [type, name] = token;
     const before = cloneState(body.state);
-    const inner = new Body(this, body.state, false);
+    const inner = new Body(this, body.state, this.granularity === 'value');
     this.emit(token[4] as Token[], source, inner, partial);
     const sectionBody = inner.finish();
     // The section may render nothing, so what follows may still open a <pre>.

@@ -1,5 +1,6 @@
 export { compile, Template } from './template.js';
 export type { CompileOptions, UpdateOptions } from './template.js';
+export type { Granularity } from './compile.js';
 export type { RenderState, ScopeState, ListState, RegionState } from './state.js';
 export { TemplateTracker } from './tracker.js';
 export { FragmentExtractor } from './extractor.js';

@@ -1,5 +1,5 @@
 import { ROOT_ID, type Update } from '@statetemplate/protocol';
-import { Compiler } from './compile.js';
+import { Compiler, type Granularity } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
 import { RenderError, StateTemplateError } from './errors.js';
@@ -12,6 +12,12 @@ export interface CompileOptions {
   partials?: Record<string, string>;
   /** Field that identifies list items (default `id`); lists without it are keyed by index. */
   key?: string;
+  /**
+   * 'item' (default): inside sections, a list item or section is re-rendered
+   * whole, which keeps annotations small. 'value': values and elements inside
+   * items get markers too, so a one-cell edit in a wide row sends only the cell.
+   */
+  granularity?: Granularity;
 }
 
 export interface UpdateOptions {
@@ -37,10 +43,11 @@ export class Template {
   ) {
     const partials = (this.partials = options.partials ?? {});
     const key = options.key ?? 'id';
-    this.compiler = new Compiler(partials);
+    const granularity = options.granularity ?? 'item';
+    this.compiler = new Compiler(partials, granularity);
     this.nodes = this.compiler.compileTemplate(source);
     this.dynamic = dynamicNodes(this.nodes);
-    this.fingerprint = fingerprint(JSON.stringify([source, partials, key]));
+    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity]));
     this.renderer = new Renderer(
       key,
       (template, context) => this.renderer.nodes(this.lambdaTemplate(template), context, null, ''),

@@ -144,3 +144,23 @@ describe('updates between snapshots', () => {
     expect(html).toBe('<!--[1--><!--:a%2D%2D%3Eb--><b>1</b><!--]-->');
   });
 });
+
+describe("granularity 'value'", () => {
+  const ROW = '<table><tbody>{{#rows}}<tr><td>{{id}}</td><td class="{{cls}}">{{name}}</td><td>{{score}}</td></tr>{{/rows}}</tbody></table>';
+  const rows = () => Array.from({ length: 3 }, (_, i) => ({ id: i, name: `n${i}`, score: i * 10, cls: 'c' }));
+
+  it('sends only the edited cell of a row', () => {
+    const t = compile(ROW, { granularity: 'value' });
+    const data = { rows: rows() };
+    const { state } = t.render(data);
+    data.rows[1]!.score = 99;
+    expect(t.update(state, data)).toEqual([{ fragment_id: '5:1/4', html: '99', action: 'replace', timestamp: expect.any(Number) }]);
+    data.rows[2]!.cls = 'x';
+    expect(actions(t.update(state, data))).toEqual([['replace', '5:2/3', null]]);
+  });
+
+  it('renders the same plain output as the default', () => {
+    const data = { rows: rows() };
+    expect(stripAnnotations(compile(ROW, { granularity: 'value' }).render(data).html)).toBe(compile(ROW).renderPlain(data));
+  });
+});
