@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { cuttableSocket } from './support/cuttable-socket.js';
+import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
+import { addTodo } from './support/todos.js';
+
+describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
+  const harness = useDemo();
+
+  /** A visitor whose socket the test can cut, and another who keeps changing the shared list. */
+  async function setUp() {
+    const cutContext = await newVisitorContext(harness.browser);
+    const socket = await cuttableSocket(cutContext);
+    const cutOff = await openLivePage(harness, cutContext);
+    const otherContext = await newVisitorContext(harness.browser);
+    const other = await openLivePage(harness, otherContext);
+    const close = async () => void (await Promise.all([cutContext.close(), otherContext.close()]));
+    return { socket, cutOff, other, close };
+  }
+
+  async function state(live: LivePage, state: 'live' | 'offline'): Promise<void> {
+    await live.page.locator(`#connection[data-state="${state}"]`).waitFor({ timeout: WAIT_MS });
+  }
+
+  /** Ticks the clock `n` times, one after another. */
+  async function ticks(n: number): Promise<void> {
+    for (let i = 0; i < n; i++) await harness.demo.tick();
+  }
+
+  it('replays what was missed after the client reconnects: the page equals a fresh render', async () => {
+    const { socket, cutOff, other, close } = await setUp();
+    await addTodo(other.page, 'before the cut');
+    // Cut in the middle of a burst of renders; few enough for the replay log (each tick is about 6 updates).
+    const burst = ticks(2);
+    await socket.cut();
+    await burst;
+    await state(cutOff, 'offline');
+    await addTodo(other.page, 'during the cut');
+    await other.page.click('li.todo:first-child button.toggle');
+    const connectionsBefore = socket.connections;
+
+    socket.restore();
+    await state(cutOff, 'live');
+    await expectFreshRender(harness, cutOff);
+    const afterReconnect = socket.received.filter((r) => r.connection > connectionsBefore).map((r) => r.type);
+    expect(afterReconnect[0]).toBe('ready');
+    expect(afterReconnect).toContain('updates');
+    expect(afterReconnect).not.toContain('resync');
+    await close();
+  });
+
+  it('resyncs the whole page when more was missed than the replay log keeps', async () => {
+    const { socket, cutOff, other, close } = await setUp();
+    await socket.cut();
+    await state(cutOff, 'offline');
+    await addTodo(other.page, 'during a long cut');
+    // Every tick is at least one update: far more than the session's replay log holds.
+    await ticks(40);
+    const connectionsBefore = socket.connections;
+
+    socket.restore();
+    await state(cutOff, 'live');
+    await expectFreshRender(harness, cutOff);
+    expect(socket.received.filter((r) => r.connection > connectionsBefore).map((r) => r.type)).toContain('resync');
+    // And it stays live afterwards.
+    await ticks(1);
+    await expectFreshRender(harness, cutOff);
+    await close();
+  });
+});
