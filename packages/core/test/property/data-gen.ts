@@ -21,7 +21,7 @@ export function generateItem(shape: ObjectShape, rng: Rng, ids: Ids, depth: numb
 export function generateList(shape: ObjectShape, rng: Rng, ids: Ids, depth: number): Data[] {
   // Nested lists stay short (every outer item carries its own copy), and end
   // at some depth: a recursive list (a tree) has no other bottom.
-  const length = depth >= MAX_LIST_DEPTH ? 0 : rng.int(0, depth === 0 ? 5 : 2);
+  const length = depth >= MAX_LIST_DEPTH ? 0 : rng.int(0, depth === 0 ? 4 : 2);
   return Array.from({ length }, () => generateItem(shape, rng, ids, depth + 1));
 }
 

@@ -31,8 +31,8 @@ const reference = window.document.implementation.createHTMLDocument('');
  * when they are the same DOM.
  */
 export function canonicalHtml(root: Element): string {
-  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT)) {
-    if (parseMarker((comment as Comment).data) !== null) comment.remove();
+  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
+    if (parseMarker(comment.data) !== null) comment.remove();
   }
   for (const element of nodesOf(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
     for (const name of element.getAttributeNames()) {
@@ -54,8 +54,8 @@ export function itemIdsByKey(root: Element): Map<string, string[]> {
     const top = open[open.length - 1];
     return top === undefined ? '' : (top.item ?? top.region);
   };
-  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT)) {
-    const marker = parseMarker((comment as Comment).data);
+  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
+    const marker = parseMarker(comment.data);
     if (marker?.kind === 'start') open.push({ region: regionFragmentId(current(), marker.id) });
     else if (marker?.kind === 'end') open.pop();
     else if (marker?.kind === 'item' && open.length > 0) {

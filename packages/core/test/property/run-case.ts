@@ -66,7 +66,6 @@ export function runCase(spec: CaseSpec): CaseStats {
 
   for (let step = 1; step <= spec.steps; step++) {
     const before = structuredClone(data);
-    const renderedItems = itemIdsByKey(page);
     const changes = changer.step(data, style);
     const after = structuredClone(changes.data);
     if (rng.chance(0.3)) state = JSON.parse(JSON.stringify(state)) as typeof state;
@@ -77,7 +76,7 @@ export function runCase(spec: CaseSpec): CaseStats {
         stats.noChangeChecks += 1;
         if (updates.length > 0) throw new Violation('data unchanged, yet updates were produced', '');
       }
-      if (check.itemEditStaysInItem(changes, updates, renderedItems)) stats.itemEditChecks += 1;
+      if (check.itemEditStaysInItem(changes, updates, page)) stats.itemEditChecks += 1;
       applyUpdates(page, updates);
       check.matchesFreshRender(tpl, page, changes.data);
     });
@@ -140,14 +139,15 @@ class Checker {
 
   /**
    * When the step only changed a scalar inside one list item, every update
-   * targets that item (wherever the list is rendered) or something inside it,
-   * never the root. Returns whether the check applied.
+   * targets that item (wherever the list is rendered on `page`, which must
+   * not be patched yet) or something inside it, never the root. Returns
+   * whether the check applied.
    */
-  itemEditStaysInItem(changes: StepChanges, updates: Update[], renderedItems: Map<string, string[]>): boolean {
+  itemEditStaysInItem(changes: StepChanges, updates: Update[], page: Element): boolean {
     const edit = changes.itemEdit;
     // Lists rendered inside attributes, textareas or titles have no per-item fragments.
     if (edit === undefined || edit.lists.some((l) => l.opaque)) return false;
-    const targets = renderedItems.get(encodeKey(String(edit.id))) ?? [];
+    const targets = itemIdsByKey(page).get(encodeKey(String(edit.id))) ?? [];
     for (const update of updates) {
       if (update.fragment_id === ROOT_ID || !targets.some((t) => isWithin(update.fragment_id, t))) {
         const where = targets.length === 0 ? 'the item is not rendered' : `the item is rendered as ${targets.join(', ')}`;
