@@ -82,13 +82,3 @@ export async function expectFreshRender(harness: Harness, live: LivePage): Promi
   );
   expect(actual).toBe(wanted);
 }
-
-declare global {
-  interface Window {
-    __st: {
-      canonical(root: Element, shown?: boolean): string;
-      parsed(html: string, whole: boolean): Element;
-      appShows(html: string): boolean;
-    };
-  }
-}

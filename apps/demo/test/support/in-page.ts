@@ -1,3 +1,5 @@
+import type { BrowserCase } from './property-cases.js';
+
 /**
  * Helpers installed in every test page as `window.__st`, written as plain
  * JavaScript source so no test-time transform can leak into the browser.
@@ -10,6 +12,8 @@
  * into a focused field rather than the server's value attribute.
  * parsed(html, whole): a detached root holding html as the browser parses it
  * (body content, or a whole document's <html> element).
+ * runCases(cases): replays property cases (see property-cases.ts) with the
+ * client bundle's applyUpdates; returns the first failure of each failing case.
  */
 export const IN_PAGE = String.raw`
 window.__st = {
@@ -38,9 +42,57 @@ window.__st = {
     doc.body.innerHTML = html;
     return doc.body;
   },
+  runCases(cases) {
+    const failures = [];
+    for (const c of cases) {
+      const root = this.parsed(c.html, c.whole);
+      for (let i = 0; i < c.steps.length; i++) {
+        const step = c.steps[i];
+        const failure = { index: c.index, seed: c.seed, template: c.template, step: i + 1, updates: step.updates };
+        try {
+          StateTemplate.applyUpdates(root, step.updates);
+        } catch (error) {
+          failures.push({ ...failure, error: String(error && error.message ? error.code + ': ' + error.message : error) });
+          break;
+        }
+        const actual = this.canonical(root);
+        const expected = this.canonical(this.parsed(step.expected, c.whole));
+        if (actual !== expected) {
+          failures.push({ ...failure, expected, actual });
+          break;
+        }
+      }
+    }
+    return failures;
+  },
   /** Whether the app root shows exactly what the plain render html shows. */
   appShows(html) {
     return this.canonical(document.getElementById('app'), true) === this.canonical(this.parsed(html, false), true);
   },
 };
 `;
+
+/** The first failing step of a property case, as runCases reports it. */
+export interface CaseFailure {
+  index: number;
+  seed: number;
+  template: string;
+  step: number;
+  updates: unknown;
+  /** applyUpdates threw this. */
+  error?: string;
+  /** Otherwise, the canonical DOMs that differ. */
+  expected?: string;
+  actual?: string;
+}
+
+declare global {
+  interface Window {
+    __st: {
+      canonical(root: Element, shown?: boolean): string;
+      parsed(html: string, whole: boolean): Element;
+      appShows(html: string): boolean;
+      runCases(cases: BrowserCase[]): CaseFailure[];
+    };
+  }
+}
