@@ -43,8 +43,12 @@ export interface Harness {
 }
 
 /** A real http.Server on 127.0.0.1 with a StateTemplate attached; its own request handler answers 404. */
-export async function start(options: Partial<AttachOptions> = {}, stOptions: StateTemplateOptions = {}): Promise<Harness> {
-  const st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY, ...stOptions });
+export async function start(
+  options: Partial<AttachOptions> = {},
+  stOptions: StateTemplateOptions = {},
+  template = TEMPLATE,
+): Promise<Harness> {
+  const st = new StateTemplate(template, { signingKey: SIGNING_KEY, ...stOptions });
   const server = createServer((_, response) => response.writeHead(404).end('app'));
   const attached = attach(server, { stateTemplate: st, ...options });
   server.listen(0, '127.0.0.1');

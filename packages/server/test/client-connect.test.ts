@@ -1,0 +1,217 @@
+import type { Socket } from 'node:net';
+import { JSDOM } from 'jsdom';
+import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type ConnectOptions, type LiveConnection } from '@statetemplate/client';
+import type { GoneReason, JsonValue } from '@statetemplate/protocol';
+import type { Session } from '@statetemplate/session';
+import { page, start, within, type Harness, type Page } from './harness.js';
+import { Mirror } from './mirror.js';
+
+let h: Harness;
+let live: LiveConnection | undefined;
+afterEach(async () => {
+  live?.close();
+  live = undefined;
+  await h?.close();
+});
+
+/** Resolves when `check` holds, re-checking whenever `notify` is called. */
+class Signal {
+  #waiters: (() => void)[] = [];
+
+  notify = () => {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  };
+
+  async until(check: () => boolean, what: string): Promise<void> {
+    await within(
+      (async () => {
+        while (!check()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      })(),
+      what,
+    );
+  }
+}
+
+/** A jsdom page of the harness's origin holding a new session's render, connected with the client. */
+async function browser(data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}) {
+  const { html, sessionId, token } = await h.st.newSession(data);
+  const { window } = new JSDOM(`<!doctype html><body><div id="app">${html}</div></body>`, { url: `${h.origin}/` });
+  const root = window.document.getElementById('app')!;
+  const signal = new Signal();
+  const statuses: boolean[] = [];
+  const gone: GoneReason[] = [];
+  const errors: string[] = [];
+  live = connect({
+    url: h.wsUrl,
+    sessionId,
+    token,
+    root,
+    minDelay: 5,
+    maxDelay: 20,
+    onMessage: signal.notify,
+    onStatus: (online) => {
+      statuses.push(online);
+      signal.notify();
+    },
+    onGone: (reason) => {
+      gone.push(reason);
+      signal.notify();
+    },
+    onError: (error) => {
+      errors.push(error.code);
+      signal.notify();
+    },
+    ...options,
+  });
+  const session = await h.st.getSession(sessionId, token);
+  const connection = live;
+  /** Waits until the page shows the session's latest render, then checks it equals a fresh one. */
+  const settled = async (what: string) => {
+    const target = (await session.updatesSince(-1)) as { seq: number };
+    await signal.until(() => connection.seq >= target.seq, what);
+    return matches(root, session, connection);
+  };
+  return { window, root, session, connection, signal, statuses, gone, errors, settled };
+}
+
+async function matches(root: Element, session: Session, connection: LiveConnection): Promise<boolean> {
+  const mirror = new Mirror(root.innerHTML, connection.seq);
+  return mirror.matches(session);
+}
+
+describe('connect() against a real server (jsdom)', () => {
+  it('authenticates, applies live updates in order and tracks the sequence number', async () => {
+    h = await start();
+    const b = await browser(page('v0'));
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    for (let i = 1; i <= 5; i++) await b.session.render(page(`v${i}`, i));
+    expect(await b.settled('the last render')).toBe(true);
+    expect(b.root.querySelector('p')!.textContent).toBe('v5');
+  });
+
+  it('reconnects after the server cuts the socket mid-stream and ends equal to a fresh render', async () => {
+    const sockets: Socket[] = [];
+    h = await start({ onConnect: (_, ctx) => void sockets.push(ctx.request.socket) });
+    const b = await browser(page('v0'));
+    await b.signal.until(() => sockets.length === 1, 'the first connection');
+    for (let i = 1; i <= 20; i++) {
+      await b.session.render(page(`v${i}`, i % 7));
+      if (i === 5) sockets[0]!.destroy();
+    }
+    expect(await b.settled('the renders made while offline')).toBe(true);
+    expect(sockets.length).toBeGreaterThanOrEqual(2);
+    expect(b.statuses).toEqual([true, false, true]);
+    expect(b.errors).toEqual([]);
+  });
+
+  it('tells the page when its session is gone, and stops', async () => {
+    h = await start();
+    const b = await browser(page('v0'));
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    await b.session.close();
+    await b.signal.until(() => b.gone.length > 0, 'the gone notice');
+    expect(b.gone).toEqual(['closed']);
+    await expect.poll(() => h.attached.connections).toBe(0);
+  });
+
+  it('tells the page at once when its token is refused', async () => {
+    h = await start();
+    const b = await browser(page('v0'), { token: 'forged' });
+    await b.signal.until(() => b.gone.length > 0, 'the gone notice');
+    expect(b.gone).toEqual(['invalid_token']);
+    expect(b.statuses).toEqual([]);
+  });
+
+  it('resyncs the whole page when an update does not apply to what the page shows', async () => {
+    h = await start();
+    const b = await browser(page('v0'));
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    // Someone else's script broke the page: the region markers are gone.
+    b.root.innerHTML = b.root.innerHTML.replace(/<!--[[\]][^>]*-->/g, '');
+    await b.session.render(page('v1'));
+    expect(await b.settled('the resync')).toBe(true);
+    expect(b.errors).toEqual(['not_found']);
+  });
+
+  it('sends events from send(), click, submit and change bindings, with their payloads', async () => {
+    const events: [string, JsonValue][] = [];
+    const signal = new Signal();
+    const template =
+      '<button data-st-click="toggle" data-st-value-todo-id="{{id}}">t</button>' +
+      '<form data-st-submit="add" data-st-reset><input name="text" value="milk"><input name="tag" value="shop"></form>' +
+      '<input type="checkbox" data-st-change="done" data-st-value-id="{{id}}">';
+    h = await start(
+      {
+        onEvent: (_, name, payload) => {
+          events.push([name, payload]);
+          signal.notify();
+        },
+      },
+      {},
+      template,
+    );
+    const b = await browser({ id: 7 });
+    const doc = b.window.document;
+    b.connection.send('hello', { at: 1 });
+    doc.querySelector('button')!.click();
+    const form = doc.querySelector('form')!;
+    form.requestSubmit();
+    const box = doc.querySelector<HTMLInputElement>('input[type=checkbox]')!;
+    box.click();
+    await signal.until(() => events.length === 4, 'four events');
+    expect(events).toEqual([
+      ['hello', { at: 1 }],
+      ['toggle', { todoId: '7' }],
+      ['add', { text: 'milk', tag: 'shop' }],
+      ['done', { value: true, id: '7' }],
+    ]);
+    expect(doc.querySelector<HTMLInputElement>('input[name=text]')!.value).toBe('milk');
+  });
+
+  it('holds events sent while offline and delivers them once reconnected', async () => {
+    const events: string[] = [];
+    const signal = new Signal();
+    const sockets: Socket[] = [];
+    h = await start({
+      onConnect: (_, ctx) => void sockets.push(ctx.request.socket),
+      onEvent: (_, name) => {
+        events.push(name);
+        signal.notify();
+      },
+    });
+    const b = await browser(page('v0'));
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    sockets[0]!.destroy();
+    await b.signal.until(() => b.statuses.includes(false), 'offline');
+    b.connection.send('while offline');
+    await signal.until(() => events.length === 1, 'the held event');
+    expect(events).toEqual(['while offline']);
+  });
+
+  it('works over the SSE fallback: updates, events and reconnect with replay', async () => {
+    const events: string[] = [];
+    const signal = new Signal();
+    const sockets: Socket[] = [];
+    h = await start({
+      onConnect: (_, ctx) => void sockets.push(ctx.request.socket),
+      onEvent: (_, name) => {
+        events.push(name);
+        signal.notify();
+      },
+    });
+    const b = await browser(page('v0'), { transport: 'sse', url: `${h.origin}/statetemplate/sse`, fetch });
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    b.connection.send('over sse');
+    await signal.until(() => events.length === 1, 'the event POST');
+    expect(events).toEqual(['over sse']);
+    for (let i = 1; i <= 10; i++) {
+      await b.session.render(page(`v${i}`, i % 4));
+      if (i === 3) sockets[0]!.destroy();
+    }
+    expect(await b.settled('the renders over SSE')).toBe(true);
+    expect(b.statuses.filter((online) => online).length).toBeGreaterThanOrEqual(2);
+  });
+});
