@@ -130,11 +130,11 @@ const optional =
 
 const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
-  event: { name: text, cid: optional(text) },
+  event: { name: text, cid: /* @__PURE__ */ optional(text) },
 };
 
 const SERVER: Record<ServerMessage['type'], Record<string, Check>> = {
-  ready: { cid: optional(text) },
+  ready: { cid: /* @__PURE__ */ optional(text) },
   updates: { seq, updates: Array.isArray },
   resync: { seq, html: string },
   error: { code: text, message: string },
