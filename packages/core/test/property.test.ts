@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Granularity } from '../src/index.js';
 import type { Style } from './property/changes.js';
 import { PropertyFailure } from './property/report.js';
 import { baseSeed } from './property/rng.js';
@@ -22,6 +23,7 @@ interface Suite {
   cases: number;
   style?: Style;
   wholeDocument: boolean;
+  granularity?: Granularity;
 }
 
 const suites: Suite[] = [
@@ -29,6 +31,7 @@ const suites: Suite[] = [
   { name: 'immutable updates sharing unchanged subtrees', cases: 250, style: 'shared', wholeDocument: false },
   { name: 'the same object mutated in place', cases: 300, style: 'in-place', wholeDocument: false },
   { name: 'whole pages with a dynamic title', cases: 150, wholeDocument: true },
+  { name: "value granularity (regions inside list items)", cases: 200, wholeDocument: false, granularity: 'value' },
 ];
 
 function runSuite(suite: Suite, offset: number): CaseStats {
@@ -37,7 +40,7 @@ function runSuite(suite: Suite, offset: number): CaseStats {
   for (let index = offset; index < offset + suite.cases; index++) {
     try {
       const style = suite.style && { style: suite.style };
-      const stats = runCase({ suite: suite.name, baseSeed: seed, index, steps: STEPS, wholeDocument: suite.wholeDocument, ...style });
+      const stats = runCase({ suite: suite.name, baseSeed: seed, index, steps: STEPS, wholeDocument: suite.wholeDocument, granularity: suite.granularity, ...style });
       totals.steps += stats.steps;
       totals.noChangeChecks += stats.noChangeChecks;
       totals.itemEditChecks += stats.itemEditChecks;

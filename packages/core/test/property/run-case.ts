@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyUpdates } from '@statetemplate/client';
 import { encodeKey, isWithin, ROOT_ID, type Update } from '@statetemplate/protocol';
 import Mustache from 'mustache';
-import { compile, stripAnnotations } from '../../src/index.js';
+import { type Granularity, compile, stripAnnotations } from '../../src/index.js';
 import { Changer, type StepChanges, type Style } from './changes.js';
 import { generateObject, type Data } from './data-gen.js';
 import { canonicalHtml, itemIdsByKey, loadPage, loadReference } from './dom.js';
@@ -21,6 +21,8 @@ export interface CaseSpec {
   style?: Style;
   /** Whole pages (doctype, head, title) instead of body content. */
   wholeDocument: boolean;
+  /** Compile option under test (default: the compiler's own). */
+  granularity?: Granularity;
   steps: number;
 }
 
@@ -57,7 +59,7 @@ export function runCase(spec: CaseSpec): CaseStats {
   const stats: CaseStats = { steps: 0, noChangeChecks: 0, itemEditChecks: 0 };
   const check = new Checker(generated.template, generated.partials, spec.wholeDocument);
   let data = generateObject(generated.shape, rng, ids);
-  const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials }));
+  const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials, granularity: spec.granularity }));
   const first = check.guarded({ ...context, after: data }, () => tpl.render(data));
   const page = loadPage(first.html, spec.wholeDocument);
   check.guarded({ ...context, after: data }, () => check.matchesFreshRender(tpl, page, data));
