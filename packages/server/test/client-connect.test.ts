@@ -35,6 +35,25 @@ class Signal {
   }
 }
 
+/** Starts the harness recording each connection's socket (to cut it) and each event received. */
+async function startWatched(template?: string) {
+  const sockets: Socket[] = [];
+  const events: [string, JsonValue][] = [];
+  const signal = new Signal();
+  h = await start(
+    {
+      onConnect: (_, ctx) => void sockets.push(ctx.request.socket),
+      onEvent: (_, name, payload) => {
+        events.push([name, payload]);
+        signal.notify();
+      },
+    },
+    {},
+    template,
+  );
+  return { sockets, events, received: (n: number) => signal.until(() => events.length >= n, `${n} events`) };
+}
+
 /** A jsdom page of the harness's origin holding a new session's render, connected with the client. */
 async function browser(data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}) {
   const { html, sessionId, token } = await h.st.newSession(data);
@@ -93,8 +112,7 @@ describe('connect() against a real server (jsdom)', () => {
   });
 
   it('reconnects after the server cuts the socket mid-stream and ends equal to a fresh render', async () => {
-    const sockets: Socket[] = [];
-    h = await start({ onConnect: (_, ctx) => void sockets.push(ctx.request.socket) });
+    const { sockets } = await startWatched();
     const b = await browser(page('v0'));
     await b.signal.until(() => sockets.length === 1, 'the first connection');
     for (let i = 1; i <= 20; i++) {
@@ -137,22 +155,11 @@ describe('connect() against a real server (jsdom)', () => {
   });
 
   it('sends events from send(), click, submit and change bindings, with their payloads', async () => {
-    const events: [string, JsonValue][] = [];
-    const signal = new Signal();
     const template =
       '<button data-st-click="toggle" data-st-value-todo-id="{{id}}">t</button>' +
       '<form data-st-submit="add" data-st-reset><input name="text" value="milk"><input name="tag" value="shop"></form>' +
       '<input type="checkbox" data-st-change="done" data-st-value-id="{{id}}">';
-    h = await start(
-      {
-        onEvent: (_, name, payload) => {
-          events.push([name, payload]);
-          signal.notify();
-        },
-      },
-      {},
-      template,
-    );
+    const { events, received } = await startWatched(template);
     const b = await browser({ id: 7 });
     const doc = b.window.document;
     b.connection.send('hello', { at: 1 });
@@ -161,7 +168,7 @@ describe('connect() against a real server (jsdom)', () => {
     form.requestSubmit();
     const box = doc.querySelector<HTMLInputElement>('input[type=checkbox]')!;
     box.click();
-    await signal.until(() => events.length === 4, 'four events');
+    await received(4);
     expect(events).toEqual([
       ['hello', { at: 1 }],
       ['toggle', { todoId: '7' }],
@@ -172,41 +179,23 @@ describe('connect() against a real server (jsdom)', () => {
   });
 
   it('holds events sent while offline and delivers them once reconnected', async () => {
-    const events: string[] = [];
-    const signal = new Signal();
-    const sockets: Socket[] = [];
-    h = await start({
-      onConnect: (_, ctx) => void sockets.push(ctx.request.socket),
-      onEvent: (_, name) => {
-        events.push(name);
-        signal.notify();
-      },
-    });
+    const { sockets, events, received } = await startWatched();
     const b = await browser(page('v0'));
     await b.signal.until(() => b.statuses.includes(true), 'online');
     sockets[0]!.destroy();
     await b.signal.until(() => b.statuses.includes(false), 'offline');
     b.connection.send('while offline');
-    await signal.until(() => events.length === 1, 'the held event');
-    expect(events).toEqual(['while offline']);
+    await received(1);
+    expect(events).toEqual([['while offline', null]]);
   });
 
   it('works over the SSE fallback: updates, events and reconnect with replay', async () => {
-    const events: string[] = [];
-    const signal = new Signal();
-    const sockets: Socket[] = [];
-    h = await start({
-      onConnect: (_, ctx) => void sockets.push(ctx.request.socket),
-      onEvent: (_, name) => {
-        events.push(name);
-        signal.notify();
-      },
-    });
+    const { sockets, events, received } = await startWatched();
     const b = await browser(page('v0'), { transport: 'sse', url: `${h.origin}/statetemplate/sse`, fetch });
     await b.signal.until(() => b.statuses.includes(true), 'online');
     b.connection.send('over sse');
-    await signal.until(() => events.length === 1, 'the event POST');
-    expect(events).toEqual(['over sse']);
+    await received(1);
+    expect(events).toEqual([['over sse', null]]);
     for (let i = 1; i <= 10; i++) {
       await b.session.render(page(`v${i}`, i % 4));
       if (i === 3) sockets[0]!.destroy();

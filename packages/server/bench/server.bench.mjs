@@ -1,0 +1,117 @@
+// Loopback latency from session.render() to the update message arriving at a
+// peer (WebSocket and SSE), p50/p99 over ITERATIONS renders of one todo item,
+// and fan-out: one render in each of CONNECTIONS sessions until every peer has
+// its update. Run after a build; writes bench/results.json beside this file.
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { StateTemplate } from '@statetemplate/session';
+import { WebSocket } from 'ws';
+import { attach } from '../dist/index.js';
+
+const WARMUP = 50;
+const ITERATIONS = 500;
+const CONNECTIONS = 200;
+const ITEMS = 25;
+
+const template = '<h1>{{title}}</h1><ul>{{#items}}<li class="{{#done}}done{{/done}}">{{text}}</li>{{/items}}</ul>';
+const todo = (version) => ({
+  title: 'bench',
+  items: Array.from({ length: ITEMS }, (_, id) => ({ id, text: `task ${id}`, done: id === version % ITEMS })),
+});
+
+const st = new StateTemplate(template, { signingKey: 'bench signing key of at least 32 bytes!' });
+const server = createServer((_, res) => res.writeHead(404).end());
+const live = attach(server, { stateTemplate: st, eventsPerSecond: 1000 });
+server.listen(0, '127.0.0.1');
+await once(server, 'listening');
+const base = `127.0.0.1:${server.address().port}`;
+
+/** A connected peer of a new session: `next()` resolves with the next message's text. */
+async function wsPeer() {
+  const { sessionId, token } = await st.newSession(todo(0));
+  const ws = new WebSocket(`ws://${base}/statetemplate/ws`);
+  const inbox = queue();
+  ws.on('message', (data) => inbox.put(String(data)));
+  await once(ws, 'open');
+  ws.send(JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }));
+  await inbox.next();
+  return { session: await st.getSession(sessionId, token), next: inbox.next, close: () => ws.close() };
+}
+
+async function ssePeer() {
+  const { sessionId, token } = await st.newSession(todo(0));
+  const abort = new AbortController();
+  const response = await fetch(`http://${base}/statetemplate/sse`, {
+    method: 'POST',
+    body: JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }),
+    signal: abort.signal,
+  });
+  const inbox = queue();
+  void (async () => {
+    const decoder = new TextDecoder();
+    let text = '';
+    for await (const chunk of response.body) {
+      text += decoder.decode(chunk, { stream: true });
+      const blocks = text.split('\n\n');
+      text = blocks.pop();
+      for (const block of blocks) if (block.startsWith('data: ')) inbox.put(block.slice(6));
+    }
+  })().catch(() => undefined);
+  await inbox.next();
+  return { session: await st.getSession(sessionId, token), next: inbox.next, close: () => abort.abort() };
+}
+
+function queue() {
+  const items = [];
+  const waiting = [];
+  return {
+    put: (item) => (waiting.length > 0 ? waiting.shift()(item) : items.push(item)),
+    next: () => (items.length > 0 ? Promise.resolve(items.shift()) : new Promise((resolve) => waiting.push(resolve))),
+  };
+}
+
+async function latency(peer) {
+  const samples = new Float64Array(ITERATIONS);
+  for (let i = 0; i < WARMUP + ITERATIONS; i++) {
+    const start = process.hrtime.bigint();
+    await peer.session.render(todo(i + 1));
+    await peer.next();
+    if (i >= WARMUP) samples[i - WARMUP] = Number(process.hrtime.bigint() - start) / 1e6;
+  }
+  samples.sort();
+  const at = (q) => Math.round(samples[Math.min(ITERATIONS - 1, Math.floor(q * ITERATIONS))] * 1000) / 1000;
+  return { p50Ms: at(0.5), p99Ms: at(0.99) };
+}
+
+async function fanOut() {
+  const peers = await Promise.all(Array.from({ length: CONNECTIONS }, wsPeer));
+  const start = process.hrtime.bigint();
+  await Promise.all(peers.map(async (peer) => {
+    await peer.session.render(todo(1));
+    await peer.next();
+  }));
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  for (const peer of peers) peer.close();
+  return { connections: CONNECTIONS, totalMs: Math.round(ms * 10) / 10, updatesPerSecond: Math.round((CONNECTIONS / ms) * 1000) };
+}
+
+const results = {};
+for (const [name, open] of [['websocket', wsPeer], ['sse', ssePeer]]) {
+  const peer = await open();
+  results[`render to message, ${name}`] = await latency(peer);
+  peer.close();
+}
+results.fanOut = await fanOut();
+
+console.log(`@statetemplate/server, node ${process.version}, loopback, ${ITEMS}-item todo list, ${ITERATIONS} renders after ${WARMUP} warmup`);
+console.table(Object.fromEntries(Object.entries(results).filter(([name]) => name !== 'fanOut')));
+console.log(`fan-out: ${results.fanOut.connections} sessions, one render each, all delivered in ${results.fanOut.totalMs} ms (${results.fanOut.updatesPerSecond} updates/s)`);
+writeFileSync(
+  new URL('./results.json', import.meta.url),
+  `${JSON.stringify({ node: process.version, items: ITEMS, iterations: ITERATIONS, warmup: WARMUP, results }, null, 2)}\n`,
+);
+live.close();
+server.closeAllConnections();
+server.close();
+await st.close();
