@@ -65,7 +65,14 @@ export class Demo {
     const [sessions, shared] = stores as [SessionStore, SessionStore];
     // A random key is fine for one process; instances sharing sessions need SIGNING_KEY.
     const signingKey = options.signingKey ?? randomBytes(32);
-    const stateTemplate = new StateTemplate(templates.app, { partials: templates.partials, store: sessions, signingKey, expiration: 30 * 60_000 });
+    const stateTemplate = new StateTemplate(templates.app, {
+      partials: templates.partials,
+      store: sessions,
+      signingKey,
+      expiration: 30 * 60_000,
+      // Every page load is a session: bound them, so a flood of loads gets 503s instead of eating memory.
+      maxSessions: 10_000,
+    });
     return new Demo(stateTemplate, await TodoStore.open(shared), stores, templates, options);
   }
 

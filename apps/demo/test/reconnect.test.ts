@@ -66,4 +66,21 @@ describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
     await expectFreshRender(harness, cutOff);
     await close();
   });
+
+  it('reloads into a new session when the server let the page go during the cut', async () => {
+    const { socket, cutOff, close } = await setUp();
+    await socket.cut();
+    await state(cutOff, 'offline');
+    // A tick a minute later: past the grace for pages without a connection, so the visitor is forgotten.
+    await harness.demo.visitors.tick(Date.now() + 61_000);
+    expect(harness.demo.visitors.get(cutOff.sessionId)).toBeUndefined();
+
+    socket.restore();
+    // The server answers the reconnect with `gone`; demo.js reloads the page, which gets a new session.
+    await cutOff.page.waitForFunction((old) => document.getElementById('app')?.dataset.session !== old, cutOff.sessionId, { timeout: WAIT_MS });
+    await state(cutOff, 'live');
+    const sessionId = (await cutOff.page.getAttribute('#app', 'data-session'))!;
+    await expectFreshRender(harness, { ...cutOff, sessionId, visitor: harness.demo.visitors.get(sessionId)! });
+    await close();
+  });
 });
