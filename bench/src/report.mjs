@@ -1,0 +1,117 @@
+// The generated parts of docs/benchmarks.md, from the results object that
+// compare.mjs writes to bench/results.json.
+import { bytes, micros, number, resultTables, table, verdict } from './markdown.mjs';
+import { TARGET_COLUMNS } from './targets.mjs';
+
+const NAMES = { core: 'StateTemplate core', session: 'StateTemplate session', full: 'Full HTML', liveviewjs: 'LiveViewJS' };
+const IDS = Object.keys(NAMES);
+
+function machine({ date, seconds, machine: m, versions }) {
+  const ours = Object.entries(versions)
+    .filter(([name]) => ['@statetemplate/core', '@statetemplate/session'].includes(name))
+    .map(([name, v]) => `${name} ${v}`);
+  return [
+    `Run of ${date.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(seconds)} s: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage.join(' / ')} at the start.`,
+    `Versions: ${[...ours, `liveviewjs ${versions.liveviewjs}`, `mustache ${versions.mustache}`].join(', ')}; all of them in \`bench/results.json\`.`,
+  ].join('\n');
+}
+
+function scenarios(list) {
+  const cpu = table(
+    ['scenario', ...IDS.map((id) => NAMES[id]), 'full ÷ core', 'LiveViewJS ÷ core'],
+    list.map(({ title, contenders: c }) => [title, ...IDS.map((id) => micros(c[id].cpuUs)), `${number(c.full.cpuUs / c.core.cpuUs)}×`, `${number(c.liveviewjs.cpuUs / c.core.cpuUs)}×`]),
+  );
+  const wall = table(
+    ['scenario', ...IDS.map((id) => NAMES[id])],
+    list.map(({ title, contenders: c }) => [title, ...IDS.map((id) => `${micros(c[id].p50Us)} / ${micros(c[id].p99Us)}`)]),
+  );
+  const wire = table(
+    ['scenario', 'page', ...IDS.map((id) => NAMES[id]), 'LiveViewJS ÷ core', 'LiveViewJS ÷ session'],
+    list.map(({ title, pageBytes, contenders: c }) => [
+      title,
+      bytes(pageBytes),
+      ...IDS.map((id) => bytes(c[id].bytes)),
+      `${number(c.liveviewjs.bytes / c.core.bytes)}×`,
+      `${number(c.liveviewjs.bytes / c.session.bytes)}×`,
+    ]),
+  );
+  const counter = list.find((s) => s.id === 'counter')?.contenders;
+  const counterLine = counter
+    ? `Counter, payload alone (the last update, count above 1,000): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
+    : '';
+  return [
+    '**CPU time per update** (process CPU over the batches ÷ updates; the ratios use these):',
+    cpu,
+    '**Wall time per update, p50 / p99** (per-update samples; p99 shows the machine as much as the code):',
+    wall,
+    '**Bytes on the wire per update** (median message; page = the first page\'s HTML):',
+    wire,
+    counterLine,
+  ].join('\n\n');
+}
+
+const LIMIT_LABEL = { cpuVsFull: 'CPU ÷ full HTML (≤ 0.25)', cpuVsLiveViewJS: 'CPU ÷ LiveViewJS (≤ 0.1)', bytesVsLiveViewJS: 'bytes ÷ LiveViewJS (≤ 0.1)', maxBytes: 'largest update (≤ 150 B)' };
+
+function targets(list) {
+  const all = list.flatMap((s) => s.checks);
+  const met = all.filter((c) => c.met).length;
+  const perContender = ['core', 'session'].map((id) => {
+    const rows = list.map((s) => [
+      s.title,
+      ...TARGET_COLUMNS.map((target) => {
+        const check = s.checks.find((c) => c.contender === id && c.target === target);
+        if (!check) return '–';
+        return `${target === 'maxBytes' ? bytes(check.value) : number(check.value)} ${verdict(check.met)}`;
+      }),
+    ]);
+    return `**${NAMES[id]}**\n\n${table(['scenario', ...TARGET_COLUMNS.map((t) => LIMIT_LABEL[t])], rows)}`;
+  });
+  return [`${met} of ${all.length} checks met.`, ...perContender].join('\n\n');
+}
+
+const millions = (count) => `≈ ${Number((count / 1e6).toPrecision(2))} million`;
+
+function statetemplate({ create, heap, client, e2e }) {
+  const rows = [
+    ['session creation with token (todo-25), p50 / p99 wall', `${micros(create.p50Us)} / ${micros(create.p99Us)}`, `p50 ≤ 150 µs: ${verdict(create.p50Us <= 150)}`],
+    ['session creation, CPU per session', micros(create.cpuUs), ''],
+    [`retained heap per idle session, todo-25 (${heap.sessions.toLocaleString('en')} sessions)`, bytes(heap.todo25.heapPerSessionBytes), `≤ 15 KB: ${verdict(heap.todo25.heapPerSessionBytes <= 15 * 1024)}`],
+    [`retained heap per idle session, counter (${heap.sessions.toLocaleString('en')} sessions)`, bytes(heap.counter.heapPerSessionBytes), ''],
+    [`sessions that fit under the V8 heap limit (${number(heap.heapLimitBytes / 2 ** 20)} MiB), todo-25`, millions(heap.todo25.capacity), 'estimate'],
+    [`sessions that fit under the V8 heap limit, counter`, millions(heap.counter.capacity), 'estimate'],
+    client.status === 'ok'
+      ? [`client bundle \`${client.file.split('/').pop()}\`, min / min+gzip`, `${bytes(client.minBytes)} / ${bytes(client.gzipBytes)}`, `≤ 5 KB: ${verdict(client.met)}`]
+      : ['client bundle', `not built (${client.file} missing)`, ''],
+    ...(e2e.status === 'ok'
+      ? e2e.p50s.map(({ label, p50Us }) => [`end-to-end latency in Chromium, p50: ${label}${e2e.stale ? ' (an earlier run)' : ''}`, micros(p50Us), `≤ 5 ms: ${verdict(p50Us <= 5000)}`])
+      : [['end-to-end latency in Chromium, render() to patched DOM', `not measured: ${e2e.reason}`, 'p50 ≤ 5 ms']]),
+  ];
+  return table(['figure', 'value', 'target'], rows);
+}
+
+const STATUS = {
+  ok: '',
+  stale: '_Not rewritten by this run (its benchmark failed or was skipped): the figures below are from an earlier run._',
+  missing: '_No results: its benchmark did not write bench/results.json (it failed, or does not exist yet)._',
+  unreadable: '_bench/results.json is not valid JSON._',
+};
+
+function packages(list) {
+  return list
+    .map((p) => {
+      const ran = p.results?.command ? `\`${p.results.command}\` (through \`${p.command}\`)` : `\`${p.command}\` (runs \`${p.script}\`)`;
+      return [`### ${p.name}`, `Command: ${ran}; results in \`${p.file}\`.`, STATUS[p.status], p.results ? resultTables(p.results) : ''].filter(Boolean).join('\n\n');
+    })
+    .join('\n\n');
+}
+
+/** Section name → generated markdown. */
+export function sections(results) {
+  return {
+    machine: machine(results),
+    scenarios: scenarios(results.scenarios),
+    targets: targets(results.scenarios),
+    statetemplate: statetemplate(results.statetemplate),
+    packages: packages(results.packages),
+  };
+}

@@ -1,0 +1,82 @@
+// Runs one scenario for every contender, side by side in this process.
+//
+// Each contender has its own copy of the data and its own seeded generator,
+// so all of them see the same pages. Updates run in rounds; in each round
+// every contender does one batch, each first in turn, so load from other
+// processes and GC work left by another contender fall on all alike. (No
+// forced GC between batches: V8 sweeps after it on helper threads, and that
+// CPU would be billed to whichever batch comes next.) CPU
+// time per update comes from process.cpuUsage() over the batches (robust
+// on a busy machine); p50 and p99 come from per-update wall-clock samples.
+import { CONTENDERS, payload } from './contenders.mjs';
+import { seeded } from './random.mjs';
+import { ascending, cpuSince, quantile, round } from './stats.mjs';
+
+const SEED = 20_240_601;
+const ROUNDS = 10;
+
+/** The contenders did not render the same page: their figures would not be comparable. */
+export class PageMismatchError extends Error {
+  code = 'page_mismatch';
+}
+
+async function batch(lane, change, count, record) {
+  const { contender, run, data, rng } = lane;
+  const start = process.cpuUsage();
+  for (let i = 0; i < count; i++) {
+    change(data, rng);
+    const t = process.hrtime.bigint();
+    const frame = contender.async ? await run.update(data) : run.update(data);
+    const wall = Number(process.hrtime.bigint() - t) / 1000;
+    if (record) {
+      lane.wall.push(wall);
+      lane.bytes.push(Buffer.byteLength(frame));
+      lane.last = frame;
+    }
+  }
+  if (record) lane.cpu += cpuSince(start);
+}
+
+function summary(lane, updates) {
+  const wall = ascending(lane.wall);
+  const bytes = ascending(lane.bytes);
+  return {
+    cpuUs: round(lane.cpu / updates),
+    p50Us: round(quantile(wall, 0.5)),
+    p99Us: round(quantile(wall, 0.99)),
+    bytes: quantile(bytes, 0.5),
+    maxBytes: bytes[bytes.length - 1],
+    payloadBytes: Buffer.byteLength(payload(lane.contender, lane.last)),
+  };
+}
+
+/** `onRound(done, of)` reports progress. Resolves to the figures of each contender by id. */
+export async function runScenario(scenario, onRound) {
+  const lanes = [];
+  for (const contender of CONTENDERS) {
+    const rng = seeded(SEED);
+    const data = scenario.data(rng);
+    const run = await contender.start(scenario.page, data);
+    lanes.push({ contender, rng, data, run, cpu: 0, wall: [], bytes: [], last: '' });
+  }
+  const [first, ...others] = lanes;
+  const odd = others.find((lane) => lane.run.html !== first.run.html);
+  if (odd) throw new PageMismatchError(`${scenario.id}: ${odd.contender.name} renders another page than ${first.contender.name}`);
+
+  const perRound = Math.ceil(scenario.updates / ROUNDS);
+  const warmup = Math.max(20, Math.round(scenario.updates / 10));
+  for (const lane of lanes) await batch(lane, scenario.change, warmup, false);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (let k = 0; k < lanes.length; k++) {
+      await batch(lanes[(r + k) % lanes.length], scenario.change, perRound, true);
+    }
+    onRound(r + 1, ROUNDS);
+  }
+  for (const lane of lanes) await lane.run.close?.();
+  return {
+    warmup,
+    updates: perRound * ROUNDS,
+    pageBytes: Buffer.byteLength(first.run.html),
+    contenders: Object.fromEntries(lanes.map((lane) => [lane.contender.id, summary(lane, perRound * ROUNDS)])),
+  };
+}
