@@ -26,7 +26,11 @@ export function websocketTransport(server: HttpServer, settings: Settings, live:
   };
 
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (pathname(request) !== settings.path) return;
+    if (pathname(request) !== settings.path) {
+      // Another listener may serve that path; with none, the socket would hang open.
+      if (server.listenerCount('upgrade') === 1) socket.destroy();
+      return;
+    }
     if (originAllowed(request, settings.allowedOrigins)) {
       wss.handleUpgrade(request, socket, head, (ws) => open(ws, request));
       return;

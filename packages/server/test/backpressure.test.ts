@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '@statetemplate/protocol';
-import { livePeer, page, start, type Harness, type Peer } from './harness.js';
+import { page, Peer, SseReader, start, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
 
 let h: Harness;
@@ -11,48 +11,67 @@ const RENDERS = 300;
 const TITLE_BYTES = 40_000;
 const HIGH_WATER = 16 * 1024;
 
-/** Messages until the page reaches `seq`. */
-async function drain(peer: Peer, mirror: Mirror, seq: number): Promise<ServerMessage[]> {
-  const got: ServerMessage[] = [];
-  while (mirror.seq < seq) {
-    const message = await peer.next(`updates up to ${seq}`);
-    mirror.apply(message);
-    got.push(message);
-  }
-  return got;
+/** A peer past its hello that can stop reading. */
+interface Reader {
+  next(what: string): Promise<ServerMessage>;
+  pause(): void;
+  resume(): void;
 }
 
-describe('backpressure', () => {
+const transports: Record<string, (sid: string, token: string) => Promise<Reader>> = {
+  async websocket(sid, token) {
+    const peer = await Peer.hello(h.wsUrl, sid, token);
+    await peer.expect('ready');
+    return { next: (what) => peer.next(what), pause: () => peer.ws.pause(), resume: () => peer.ws.resume() };
+  },
+  async sse(sid, token) {
+    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', sid, token, last: 0 }, h.origin);
+    await stream.expect('ready');
+    // Not reading is what stops an SSE reader: fetch then stops taking bytes off the socket.
+    return { next: (what) => stream.next(what), pause: () => undefined, resume: () => undefined };
+  },
+};
+
+describe.each(Object.keys(transports))('backpressure over %s', (transport) => {
   it('holds and coalesces updates for a reader that stopped, keeps the server buffer bounded and other sessions live', async () => {
     const sockets = new Map<string, Socket>();
     h = await start(
       { highWaterBytes: HIGH_WATER, heartbeatMs: 60_000, onConnect: (session, ctx) => void sockets.set(session.id, ctx.request.socket) },
       { streamBuffer: 64 * 1024 },
     );
-    const slow = await livePeer(h, page('slow'));
-    const other = await livePeer(h, page('other'));
+    const open = async (title: string) => {
+      const { sessionId, token, html } = await h.st.newSession(page(title));
+      const reader = await transports[transport]!(sessionId, token);
+      return { reader, html, sessionId, session: await h.st.getSession(sessionId, token) };
+    };
+    const slow = await open('slow');
+    const other = await open('other');
     const mirror = new Mirror(slow.html);
-    slow.peer.ws.pause();
+    slow.reader.pause();
 
     let last = 0;
     let mostBuffered = 0;
     for (let i = 0; i < RENDERS; i++) {
       const rendered = await slow.session.render({ ...page('slow'), title: `${i} ${'x'.repeat(TITLE_BYTES)}` });
       last = rendered.at(-1)!.seq;
+      mostBuffered = Math.max(mostBuffered, sockets.get(slow.sessionId)!.writableLength);
       // Renders come from events and timers: let the connection send between them.
       await new Promise((resolve) => setImmediate(resolve));
-      mostBuffered = Math.max(mostBuffered, sockets.get(slow.sessionId)!.writableLength);
     }
     // Far more than the kernel buffers hold was rendered; the server kept at most about one batch past the mark.
     expect(RENDERS * TITLE_BYTES).toBeGreaterThan(10 * 1024 * 1024);
     expect(mostBuffered).toBeLessThan(HIGH_WATER + 2 * TITLE_BYTES);
 
     await other.session.render(page('other 2'));
-    await other.peer.expect('updates');
+    expect((await other.reader.next('the other session update')).type).toBe('updates');
 
-    slow.peer.ws.resume();
-    const received = await drain(slow.peer, mirror, last);
-    expect(received.length).toBeLessThan(RENDERS);
+    slow.reader.resume();
+    let received = 0;
+    while (mirror.seq < last) {
+      mirror.apply(await slow.reader.next(`updates up to ${last}`));
+      received++;
+    }
+    expect(received).toBeLessThan(RENDERS);
     expect(await mirror.matches(slow.session)).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Session } from '@statetemplate/session';
-import { page, Peer, start, within, type Harness } from './harness.js';
+import { page, Peer, post, start, within, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -23,5 +23,21 @@ describe('heartbeat', () => {
     const session = await h.st.getSession(alive.sessionId, alive.token);
     await session.render(page('alive 2'));
     await alivePeer.expect('updates');
+  });
+
+  it('writes heartbeat comments on an SSE stream', async () => {
+    h = await start({ heartbeatMs: 20 });
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    const response = await post(`${h.origin}/statetemplate/sse`, { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('\n:\n\n')) {
+      const chunk = await within(reader.read(), 'a heartbeat');
+      if (chunk.done) throw new Error('the stream ended before a heartbeat');
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(text.startsWith('data: {"type":"ready"')).toBe(true);
+    await reader.cancel();
   });
 });

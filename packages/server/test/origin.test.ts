@@ -49,4 +49,11 @@ describe('origin check on upgrade', () => {
     });
     expect(await upgradeStatus(h.wsUrl.replace('/statetemplate/ws', '/other'), h.origin)).toBe(418);
   });
+
+  it('ends upgrades of other paths when no other listener serves them', async () => {
+    h = await start();
+    const ws = new WebSocket(h.wsUrl.replace('/statetemplate/ws', '/other'));
+    const [error] = await within(once(ws, 'error'), 'the refused upgrade');
+    expect(String(error)).toMatch(/socket hang up/);
+  });
 });
