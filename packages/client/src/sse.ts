@@ -33,7 +33,11 @@ export function sse(url: string, fetcher: typeof fetch): OpenTransport {
     };
     read()
       .catch(() => undefined)
-      .finally(() => open && events.closed());
+      .finally(() => {
+        // Releases a refused response's body too.
+        abort.abort();
+        if (open) events.closed();
+      });
     const restart = () => abort.abort();
     return {
       // A 404 means the server no longer knows this stream: start over.
