@@ -2,10 +2,9 @@
 // per-session figures and the packages' results: writes bench/results.json,
 // the tables in docs/benchmarks.md and docs/benchmarks.svg.
 // Run: node src/compare.mjs [--since=<ms epoch>]   (the root `pnpm bench` runs the package benches first)
-import './no-network.mjs';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { chart } from './chart.mjs';
 import { machine, versions } from './machine.mjs';
 import { bytes, micros, replaceSection } from './markdown.mjs';
@@ -16,7 +15,19 @@ import { SCENARIOS } from './scenarios.mjs';
 import { checks } from './targets.mjs';
 import { rootPath } from './workspace.mjs';
 
+/** Runs node with `args`, its progress (stderr) shown live; resolves to its stdout. */
+function childOutput(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`node ${args.join(' ')} exited with ${code}`))));
+  });
+}
+
 const started = Date.now();
+const tty = process.stdout.isTTY;
 const since = process.argv.find((a) => a.startsWith('--since='))?.slice('--since='.length);
 const log = (line) => console.log(`[compare] ${line}`);
 const env = machine();
@@ -25,19 +36,17 @@ log(`${env.cpuModel}, ${env.cores} cores, Node ${env.node}, load ${env.loadAvera
 const scenarios = [];
 for (const [i, scenario] of SCENARIOS.entries()) {
   const t = Date.now();
-  const figures = await runScenario(scenario, (done, of) => process.stdout.write(`\r[compare] ${i + 1}/${SCENARIOS.length} ${scenario.title}: round ${done}/${of}`));
+  const figures = await runScenario(scenario, (done, of) => tty && process.stdout.write(`\r[compare] ${i + 1}/${SCENARIOS.length} ${scenario.title}: round ${done}/${of}`));
   const { core, session, full, liveviewjs } = figures.contenders;
   process.stdout.write(
-    `\r[compare] ${i + 1}/${SCENARIOS.length} ${scenario.title} (${((Date.now() - t) / 1000).toFixed(1)} s): CPU core ${micros(core.cpuUs)}, session ${micros(session.cpuUs)}, full ${micros(full.cpuUs)}, LiveViewJS ${micros(liveviewjs.cpuUs)}; bytes ${bytes(core.bytes)} / ${bytes(session.bytes)} / ${bytes(full.bytes)} / ${bytes(liveviewjs.bytes)}\n`,
+    `${tty ? '\r' : ''}[compare] ${i + 1}/${SCENARIOS.length} ${scenario.title} (${((Date.now() - t) / 1000).toFixed(1)} s): CPU core ${micros(core.cpuUs)}, session ${micros(session.cpuUs)}, full ${micros(full.cpuUs)}, LiveViewJS ${micros(liveviewjs.cpuUs)}; bytes ${bytes(core.bytes)} / ${bytes(session.bytes)} / ${bytes(full.bytes)} / ${bytes(liveviewjs.bytes)}\n`,
   );
   const { id, title, list, oneItem } = scenario;
   scenarios.push({ id, title, short: scenario.short, list, oneItem, ...figures, checks: checks(scenario, figures.contenders) });
 }
 
 log('StateTemplate sessions, in a child process (node --expose-gc) …');
-const child = await promisify(execFile)(process.execPath, ['--expose-gc', new URL('./session-heap.mjs', import.meta.url).pathname], { maxBuffer: 1 << 20 });
-process.stderr.write(child.stderr);
-const heap = JSON.parse(child.stdout);
+const heap = JSON.parse(await childOutput(['--expose-gc', fileURLToPath(new URL('./session-heap.mjs', import.meta.url))]));
 const { create, ...retained } = heap;
 
 const packages = packageResults(since === undefined ? undefined : Number(since));

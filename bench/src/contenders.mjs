@@ -3,6 +3,7 @@
 // its transport would send, a string, so that CPU time includes encoding and
 // bytes are exactly what goes on the wire. `html` is the first page without
 // annotations, to check that every contender renders the same page.
+import './no-network.mjs';
 import { compile, stripAnnotations } from '@statetemplate/core';
 import { StateTemplate } from '@statetemplate/session';
 import { deepDiff } from 'liveviewjs';

@@ -1,6 +1,7 @@
-// Imported before liveviewjs: it fetches a MIME database from a CDN when it
-// loads (needed for uploads only). The benchmark stays on this machine, so
-// that fetch is refused at once, with a one-line message instead of a stack.
+// Imported before liveviewjs by every module that imports it: liveviewjs
+// fetches a MIME database from a CDN when it loads (for uploads only). The
+// benchmark stays on this machine, so that fetch is refused at once, with a
+// one-line message instead of a stack trace.
 const realFetch = globalThis.fetch;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,6 +1,7 @@
 // The pages every contender renders: one Mustache template (StateTemplate and
 // full HTML) and the same markup as a LiveViewJS `html` tagged template.
 // compare.mjs checks that both give the same HTML before measuring anything.
+import './no-network.mjs';
 import { html } from 'liveviewjs';
 
 export const counter = {

@@ -2,7 +2,6 @@
 // heap holds nothing else: session creation (token included), retained heap
 // per idle session, and how many sessions fit under the V8 heap limit.
 // Run: node --expose-gc src/session-heap.mjs  (prints one JSON line on stdout)
-import './no-network.mjs';
 import v8 from 'node:v8';
 import { StateTemplate } from '@statetemplate/session';
 import { SCENARIOS } from './scenarios.mjs';
