@@ -86,13 +86,21 @@ export class Demo {
     return new URL(`http://${host}:${address.port}/`);
   }
 
-  /** Applies a visitor's action and renders whoever it affects. */
+  /** Applies a visitor's action (`visitor` is undefined for a form posted without JavaScript). */
   async perform(action: DemoAction, visitor: Visitor | undefined): Promise<void> {
-    if (action.kind === 'todo') await this.todos.apply(action.action);
-    else if (visitor === undefined) return;
-    else if (action.kind === 'rename') visitor.name = action.name;
-    else visitor.filter = action.filter;
-    if (visitor !== undefined) visitor.notice = '';
+    switch (action.kind) {
+      case 'todo':
+        // The list announces the change; every live visitor is re-rendered from there.
+        await this.todos.apply(action.action);
+        break;
+      case 'rename':
+        if (visitor) visitor.name = action.name;
+        break;
+      case 'filter':
+        if (visitor) visitor.filter = action.filter;
+        break;
+    }
+    if (visitor) visitor.notice = '';
   }
 
   /** What a fresh page load would show this visitor now: the plain render of their view. */
