@@ -22,7 +22,7 @@ function legend(series) {
     .join('');
 }
 
-/** One panel at `top`: title, log grid with labels from `format`, bars, category labels below, dashed `marks`. */
+/** One panel at `top`: title, log grid with labels from `format`, bars, category labels below, dashed `marks` (labelled beside the title). */
 function panel(top, { title, format, value, marks = [] }, categories, series) {
   const all = [...categories.flatMap((_, c) => series.map((s) => value(s.id, c))), ...marks.map((m) => m.value)].filter((v) => v > 0);
   const low = Math.floor(Math.log10(Math.min(...all)));
@@ -52,7 +52,7 @@ function panel(top, { title, format, value, marks = [] }, categories, series) {
   for (const mark of marks) {
     const at = y(mark.value).toFixed(1);
     parts.push(`<line x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at}" y2="${at}" stroke="#dc2626" stroke-dasharray="5 4"/>`);
-    parts.push(text(WIDTH - RIGHT, Number(at) - 4, mark.label, 'font-size="11" text-anchor="end" fill="#dc2626"'));
+    parts.push(text(WIDTH - RIGHT, top + 14, `- - - ${mark.label}`, 'font-size="12" text-anchor="end" fill="#dc2626"'));
   }
   return parts.join('\n');
 }
