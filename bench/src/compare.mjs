@@ -50,10 +50,12 @@ const heap = JSON.parse(await childOutput(['--expose-gc', fileURLToPath(new URL(
 const { create, ...retained } = heap;
 
 const packages = packageResults(since === undefined ? undefined : Number(since));
+const seconds = (from) => Math.round((Date.now() - from) / 100) / 10;
 const results = {
   command: 'npx -y pnpm@10 bench',
   date: new Date(started).toISOString(),
-  seconds: Math.round((Date.now() - started) / 100) / 10,
+  seconds: seconds(started),
+  ...(since === undefined ? {} : { runSeconds: seconds(Number(since)) }),
   machine: env,
   versions: versions(),
   method: {

@@ -6,12 +6,12 @@ import { TARGET_COLUMNS } from './targets.mjs';
 const NAMES = { core: 'StateTemplate core', session: 'StateTemplate session', full: 'Full HTML', liveviewjs: 'LiveViewJS' };
 const IDS = Object.keys(NAMES);
 
-function machine({ date, seconds, machine: m, versions }) {
+function machine({ date, seconds, runSeconds, machine: m, versions }) {
   const ours = Object.entries(versions)
     .filter(([name]) => ['@statetemplate/core', '@statetemplate/session'].includes(name))
     .map(([name, v]) => `${name} ${v}`);
   return [
-    `Run of ${date.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(seconds)} s: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage.join(' / ')} at the start.`,
+    `Run of ${date.slice(0, 16).replace('T', ' ')} UTC (comparison ${Math.round(seconds)} s${runSeconds === undefined ? '' : `, whole \`pnpm bench\` ${Math.round(runSeconds)} s`}): ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load average ${m.loadAverage.join(' / ')} at the start.`,
     `Versions: ${[...ours, `liveviewjs ${versions.liveviewjs}`, `mustache ${versions.mustache}`].join(', ')}; all of them in \`bench/results.json\`.`,
   ].join('\n');
 }
@@ -37,7 +37,7 @@ function scenarios(list) {
   );
   const counter = list.find((s) => s.id === 'counter')?.contenders;
   const counterLine = counter
-    ? `Counter, payload alone (the last update, count above 1,000): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
+    ? `Counter, payload alone (the run's last update): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
     : '';
   return [
     '**CPU time per update** (process CPU over the batches ÷ updates; the ratios use these):',
