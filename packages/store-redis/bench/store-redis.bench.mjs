@@ -3,6 +3,7 @@
 // Run after a build (`npx tsc -b` here and in packages/session): node bench/store-redis.bench.mjs
 // Uses a throwaway redis-server on a free port; writes bench/results.json beside this file.
 import { writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { StateTemplate } from '@statetemplate/session';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { redisAvailable, startRedisServer } from '@statetemplate/test-utils';
@@ -62,6 +63,8 @@ if (!redisAvailable()) {
   console.error('store-redis bench: no redis-server binary on PATH; nothing measured');
   process.exit(1);
 }
+// Tail latencies depend on what else the machine runs: record how busy it was before starting.
+const machine = { cpus: availableParallelism(), loadAverage1m: Math.round(loadavg()[0] * 100) / 100 };
 const server = await startRedisServer();
 try {
   const memory = await run(() => new MemorySessionStore());
@@ -73,6 +76,7 @@ try {
   const target = { renderP99Ms: TARGET_RENDER_P99_MS, met: redis.render.p99 <= TARGET_RENDER_P99_MS };
 
   console.log(`@statetemplate/store-redis, node ${process.version}, ${ITERATIONS} iterations after ${WARMUP} warmup, milliseconds`);
+  console.log(`machine: ${machine.cpus} CPUs, load average ${machine.loadAverage1m}`);
   console.table({
     'newSession, memory': memory.create,
     'newSession, redis': redis.create,
@@ -83,7 +87,7 @@ try {
   console.log(`target: redis render p99 <= ${TARGET_RENDER_P99_MS} ms: ${target.met ? 'met' : 'MISSED'} (${redis.render.p99} ms)`);
   writeFileSync(
     new URL('./results.json', import.meta.url),
-    `${JSON.stringify({ node: process.version, iterations: ITERATIONS, warmup: WARMUP, unit: 'milliseconds', page: '25-item todo', memory, redis, ratios, target }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, iterations: ITERATIONS, warmup: WARMUP, unit: 'milliseconds', page: '25-item todo', machine, memory, redis, ratios, target }, null, 2)}\n`,
   );
 } finally {
   await server.stop();
