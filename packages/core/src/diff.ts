@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { keyOf, listKeys, planList } from './keys.js';
+import { indexKeys, keyOf, ownKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type RegionNode, type SectionNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
@@ -135,31 +135,35 @@ export class Differ {
       if (same) return same;
       this.updates.length = mark;
     }
-    const keys = listKeys(items, this.renderer.keyField);
-    const plan = planList(old.k, keys);
+    let keys = ownKeys(items, this.renderer.keyField);
+    let plan = keys && planList(old.k, keys);
+    if (!keys || !plan) {
+      keys = indexKeys(items.length); // missing or repeated keys: key by position
+      plan = planList(old.k, keys)!;
+    }
+    const finalKeys = keys;
+    const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
     for (const key of plan.removed) this.emit(itemFragmentId(path, encodeKey(key)), '', 'remove');
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
     const states: ScopeState[] = new Array(items.length);
-    let previous = '';
     for (let i = 0; i < items.length; i++) {
-      const id = itemFragmentId(path, encodeKey(keys[i]!));
       const from = plan.from[i]!;
       if (from < 0) {
+        const id = itemId(i);
         const { html, state } = this.renderer.item(section, items[i], context, id);
         if (i > lastKept) this.emit(id, html, 'append');
         else if (i === 0) this.emit(id, html, 'prepend');
-        else this.emit(id, html, 'insert_after', previous);
+        else this.emit(id, html, 'insert_after', itemId(i - 1));
         states[i] = state;
       } else {
-        if (plan.ops[i] === 'move') {
-          if (i === 0) this.emit(id, '', 'move_first');
-          else this.emit(id, '', 'move_after', previous);
+        if (plan.moves[i]) {
+          if (i === 0) this.emit(itemId(i), '', 'move_first');
+          else this.emit(itemId(i), '', 'move_after', itemId(i - 1));
         }
-        states[i] = this.item(section, items[i], context, old.i[from]!, path, keys[i]!);
+        states[i] = this.item(section, items[i], context, old.i[from]!, path, finalKeys[i]!);
       }
-      previous = id;
     }
-    return { k: keys, i: states };
+    return { k: finalKeys, i: states };
   }
 
   /**

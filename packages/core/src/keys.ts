@@ -4,13 +4,17 @@
  * content is still checked, so a poor key never makes an update wrong.
  */
 export function listKeys(items: readonly unknown[], keyField: string): string[] {
+  const keys = ownKeys(items, keyField);
+  return keys && new Set(keys).size === keys.length ? keys : indexKeys(items.length);
+}
+
+/** Every item's own key, or null when one has none (repeats are not checked here). */
+export function ownKeys(items: readonly unknown[], keyField: string): string[] | null {
   const keys: string[] = new Array(items.length);
-  const seen = new Set<string>();
   for (let i = 0; i < items.length; i++) {
     const key = keyOf(items[i], keyField);
-    if (key === undefined || seen.has(key)) return indexKeys(items.length);
+    if (key === undefined) return null;
     keys[i] = key;
-    seen.add(key);
   }
   return keys;
 }
@@ -21,38 +25,68 @@ export function keyOf(item: unknown, keyField: string): string | undefined {
   return typeof key === 'string' ? key : typeof key === 'number' ? String(key) : undefined;
 }
 
-function indexKeys(length: number): string[] {
+export function indexKeys(length: number): string[] {
   return Array.from({ length }, (_, i) => String(i));
 }
-
-export type ItemOp = 'insert' | 'keep' | 'move';
 
 export interface ListPlan {
   /** Old keys that are gone. */
   removed: string[];
-  /** For each new item: inserted, kept in place, or moved. */
-  ops: ItemOp[];
   /** Old index of each new item, -1 when inserted. */
-  from: number[];
+  from: Int32Array;
+  /** True for the kept items that move; the others stay where they are. */
+  moves: Uint8Array;
 }
 
-/** Plans the fewest moves: items on a longest increasing run of old positions stay put. */
-export function planList(oldKeys: readonly string[], newKeys: readonly string[]): ListPlan {
+/**
+ * Plans the fewest moves. A common prefix and suffix stay put as they are
+ * (the usual append, prepend or single removal costs no map at all); in the
+ * middle, items on a longest increasing run of old positions stay, the
+ * other kept items move. Old keys are unique; returns null when a new key
+ * repeats, checking only what could repeat: the inserted keys.
+ */
+export function planList(oldKeys: readonly string[], newKeys: readonly string[]): ListPlan | null {
+  const from = new Int32Array(newKeys.length);
+  const moves = new Uint8Array(newKeys.length);
+  let start = 0;
+  const shortest = Math.min(oldKeys.length, newKeys.length);
+  while (start < shortest && oldKeys[start] === newKeys[start]) from[start] = start++;
+  let oldEnd = oldKeys.length;
+  let newEnd = newKeys.length;
+  while (oldEnd > start && newEnd > start && oldKeys[oldEnd - 1] === newKeys[newEnd - 1]) from[--newEnd] = --oldEnd;
+
   const oldIndex = new Map<string, number>();
-  oldKeys.forEach((key, i) => oldIndex.set(key, i));
-  const from = newKeys.map((key) => oldIndex.get(key) ?? -1);
-  const kept = new Set(newKeys);
-  const removed = oldKeys.filter((key) => !kept.has(key));
-  const stay = longestIncreasing(from);
-  const ops = from.map((f, i): ItemOp => (f < 0 ? 'insert' : stay.has(i) ? 'keep' : 'move'));
-  return { removed, ops, from };
+  for (let i = start; i < oldEnd; i++) oldIndex.set(oldKeys[i]!, i);
+  const inserted = new Set<string>();
+  let allOld: Set<string> | null = null;
+  for (let i = start; i < newEnd; i++) {
+    const key = newKeys[i]!;
+    const at = oldIndex.get(key);
+    from[i] = at ?? -1;
+    if (at !== undefined) {
+      oldIndex.delete(key);
+      continue;
+    }
+    // An unmatched key repeats if it is an old key (so it was matched, or sits in the
+    // prefix or suffix) or was inserted already. Scanning beats a Set for a few inserts.
+    if (inserted.size === MAX_SCANNED_INSERTS) allOld = new Set(oldKeys);
+    if (inserted.has(key) || (allOld ? allOld.has(key) : oldKeys.includes(key))) return null;
+    inserted.add(key);
+  }
+  const removed = [...oldIndex.keys()];
+  const stay = longestIncreasing(from, start, newEnd);
+  for (let i = start; i < newEnd; i++) if (from[i]! >= 0 && !stay.has(i)) moves[i] = 1;
+  return { removed, from, moves };
 }
 
-/** Indices of a longest strictly increasing subsequence of the non-negative entries. */
-function longestIncreasing(values: readonly number[]): Set<number> {
+/** Beyond this many inserted keys, one Set beats scanning the old keys per insert. */
+const MAX_SCANNED_INSERTS = 16;
+
+/** Indices in [start, end) of a longest strictly increasing run of the non-negative entries. */
+function longestIncreasing(values: Int32Array, start: number, end: number): Set<number> {
   const tails: number[] = [];
-  const previous = new Array<number>(values.length).fill(-1);
-  for (let i = 0; i < values.length; i++) {
+  const previous = new Int32Array(values.length).fill(-1);
+  for (let i = start; i < end; i++) {
     const v = values[i]!;
     if (v < 0) continue;
     let lo = 0;
