@@ -30,7 +30,6 @@ try {
   await page.goto(url.href);
   await page.locator('#connection[data-state="live"]').waitFor();
   const sessionId = await page.getAttribute('#app', 'data-session');
-  const visitor = demo.visitors.get(sessionId);
 
   const sync = await calibrate(page);
   const seen = new Map();
@@ -67,9 +66,10 @@ try {
   const results = {
     rename: await measure((i) => ({
       want: { selector: '#name', attribute: 'value', value: `bench ${i}` },
-      act: () => {
-        visitor.name = `bench ${i}`;
-        return demo.visitors.render(sessionId);
+      // As the live event does: the visitor's record written, then their page rendered.
+      act: async () => {
+        await demo.perform({ kind: 'rename', name: `bench ${i}` }, sessionId);
+        await demo.visitors.render(sessionId);
       },
     })),
     toggle: await measure((i) => ({

@@ -13,10 +13,16 @@ import { handleRequest } from './routes.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { TodoStore } from './todo-store.js';
 import type { Visitor } from './visitor.js';
+import { VisitorStore } from './visitor-store.js';
 import { Visitors } from './visitors.js';
 
+/** Idle time before a session (and its visitor) expires. */
+const EXPIRATION_MS = 30 * 60_000;
+/** How often expired visitor records are deleted. */
+const SWEEP_MS = 60_000;
+
 export interface DemoOptions {
-  /** Keeps sessions and the shared list in this Redis, so several instances share them; default: memory. */
+  /** Keeps sessions, visitors and the shared list in this Redis, so several instances share them; default: memory. */
   redisUrl?: string;
   /** Token signing key (32+ bytes), the same on every instance that should open each other's sessions; default: random. */
   signingKey?: string;
@@ -36,17 +42,19 @@ export class Demo {
   readonly app: Template;
   readonly #transport: Attached;
   readonly #timer: NodeJS.Timeout | undefined;
+  readonly #sweeper: NodeJS.Timeout;
 
   private constructor(
     readonly stateTemplate: StateTemplate,
     readonly todos: TodoStore,
+    visitorStore: VisitorStore,
     private readonly stores: SessionStore[],
     templates: Templates,
     options: DemoOptions,
   ) {
     this.page = compile(templates.page);
     this.app = compile(templates.app, { partials: templates.partials });
-    this.visitors = new Visitors(todos, options.graceMs ?? 60_000);
+    this.visitors = new Visitors(todos, visitorStore, options.graceMs ?? 60_000);
     todos.onChange(() => void this.visitors.renderAll());
     this.server = createServer((request, response) => void handleRequest(this, request, response));
     this.#transport = attach(this.server, {
@@ -57,23 +65,26 @@ export class Demo {
     });
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) this.#timer = setInterval(() => void this.tick(), tickMs);
+    this.#sweeper = setInterval(() => void visitorStore.sweep().catch(reportSweep), SWEEP_MS);
+    this.#sweeper.unref();
   }
 
   static async start(options: DemoOptions = {}): Promise<Demo> {
     const templates = loadTemplates();
     const stores = options.redisUrl === undefined ? [new MemorySessionStore(), new MemorySessionStore()] : redisStores(options.redisUrl);
     const [sessions, shared] = stores as [SessionStore, SessionStore];
-    // A random key is fine for one process; instances sharing sessions need SIGNING_KEY.
+    // A random key is fine for one process; instances sharing sessions, and restarts, need SIGNING_KEY.
     const signingKey = options.signingKey ?? randomBytes(32);
     const stateTemplate = new StateTemplate(templates.app, {
       partials: templates.partials,
       store: sessions,
       signingKey,
-      expiration: 30 * 60_000,
+      expiration: EXPIRATION_MS,
       // Every page load is a session: bound them, so a flood of loads gets 503s instead of eating memory.
       maxSessions: 10_000,
     });
-    return new Demo(stateTemplate, await TodoStore.open(shared), stores, templates, options);
+    // Visitors sit beside the shared list, in the store every instance shares.
+    return new Demo(stateTemplate, await TodoStore.open(shared), new VisitorStore(shared, EXPIRATION_MS), stores, templates, options);
   }
 
   /** Listens on `host:port` (port 0: any free one); resolves to the base URL. */
@@ -86,25 +97,21 @@ export class Demo {
     return new URL(`http://${host}:${address.port}/`);
   }
 
-  /** Applies a visitor's action (`visitor` is undefined for a form posted without JavaScript). */
-  async perform(action: DemoAction, visitor: Visitor | undefined): Promise<void> {
-    switch (action.kind) {
-      case 'todo':
-        // The list announces the change; every live visitor is re-rendered from there.
-        await this.todos.apply(action.action);
-        break;
-      case 'rename':
-        if (visitor) visitor.name = action.name;
-        break;
-      case 'filter':
-        if (visitor) visitor.filter = action.filter;
-        break;
-    }
-    if (visitor) visitor.notice = '';
+  /**
+   * Applies a visitor's action: a todo change to the shared list, anything
+   * else to the visitor of `sessionId` (undefined for a form posted without
+   * JavaScript). An accepted action clears their notice.
+   */
+  async perform(action: DemoAction, sessionId?: string): Promise<void> {
+    // The list announces the change; every live visitor of every instance is re-rendered from there.
+    if (action.kind === 'todo') await this.todos.apply(action.action);
+    if (sessionId !== undefined) await this.visitors.change(sessionId, (visitor) => personal(visitor, action));
   }
 
-  /** What a fresh page load would show this visitor now: the plain render of their view. */
-  freshRender(visitor: Visitor): string {
+  /** What a fresh page load would show the visitor of `sessionId` now: the plain render of their view, with this instance's clock. */
+  async freshRender(sessionId: string): Promise<string> {
+    const visitor = await this.visitors.load(sessionId);
+    if (visitor === null) throw new DemoError('not_found', 'that visitor is gone');
     return this.app.renderPlain(this.visitors.view(visitor));
   }
 
@@ -115,6 +122,7 @@ export class Demo {
 
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    clearInterval(this.#sweeper);
     this.#transport.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -123,28 +131,45 @@ export class Demo {
     await Promise.all(this.stores.map((store) => store.close()));
   }
 
-  /** A page went live: count it and render, so renders it missed before connecting reach it. */
+  /** A page went live here: take its visitor over and render, so renders it missed before connecting reach it. */
   async #connected(session: Session): Promise<void> {
-    // A page this instance no longer serves (forgotten, or from before a restart) must reload.
-    if (!this.visitors.connected(session.id)) return session.close();
+    // A page whose visitor is gone (let go, expired) must reload.
+    if (!(await this.visitors.connected(session))) return session.close();
     await this.visitors.render(session.id);
   }
 
   /** A live event; a refusal becomes the visitor's notice instead of an error on the socket. */
   async #event(session: Session, name: string, payload: unknown): Promise<void> {
-    const visitor = this.visitors.get(session.id);
-    if (visitor === undefined) return;
+    // A connection whose page moved to another instance meanwhile: that one serves it now.
+    if (!this.visitors.holds(session.id)) return;
     try {
-      await this.perform(parseAction(name, payload), visitor);
+      await this.perform(parseAction(name, payload), session.id);
     } catch (error) {
       if (!(error instanceof DemoError)) throw error;
-      visitor.notice = error.message;
+      await this.visitors.change(session.id, (visitor) => ({ ...visitor, notice: error.message }));
     }
     await this.visitors.render(session.id);
   }
 }
 
-/** Sessions and the shared list in one Redis, under prefixes of their own. */
+/** The visitor after their accepted `action`: the very same visitor when nothing of theirs changes. */
+function personal(visitor: Visitor, action: DemoAction): Visitor {
+  switch (action.kind) {
+    case 'todo':
+      return visitor.notice === '' ? visitor : { ...visitor, notice: '' };
+    case 'rename':
+      return { ...visitor, name: action.name, notice: '' };
+    case 'filter':
+      return { ...visitor, filter: action.filter, notice: '' };
+  }
+}
+
+/** Sessions, and the shared list with the visitors, in one Redis under prefixes of their own. */
 function redisStores(url: string): SessionStore[] {
   return [new RedisSessionStore({ url }), new RedisSessionStore({ url, prefix: 'statetemplate-demo:' })];
+}
+
+/** A failed sweep leaves the records for the next one. */
+function reportSweep(error: unknown): void {
+  console.error('[demo] sweeping expired visitors failed:', error);
 }

@@ -5,7 +5,7 @@ import { parseAction } from './actions.js';
 import type { Demo } from './app.js';
 import { DemoError } from './errors.js';
 import { staticFile } from './static-files.js';
-import { parseFilter, validName, Visitor } from './visitor.js';
+import { newVisitor, parseFilter, validName } from './visitor.js';
 
 /** Largest form body a no-JavaScript post may send. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -49,9 +49,10 @@ export async function handleRequest(demo: Demo, request: IncomingMessage, respon
 /** A new visitor: the server renders their page, which then goes live through demo.js. */
 async function page(demo: Demo, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   const filter = url.searchParams.has('filter') ? parseFilter(url.searchParams.get('filter')) : 'all';
-  const visitor = new Visitor(nameFromCookie(request) ?? `Visitor ${randomInt(1000, 10_000)}`, filter);
+  const visitor = newVisitor(nameFromCookie(request) ?? `Visitor ${randomInt(1000, 10_000)}`, filter, demo.visitors.id);
   const { html, sessionId, token } = await demo.stateTemplate.newSession(demo.visitors.view(visitor));
-  demo.visitors.add(await demo.stateTemplate.getSession(sessionId, token), visitor);
+  // Stored before the page leaves: its socket may land on any instance.
+  await demo.visitors.add(await demo.stateTemplate.getSession(sessionId, token), visitor);
   response.writeHead(200, HTML_HEADERS).end(demo.page.renderPlain({ app: html, sessionId, token }));
 }
 

@@ -1,13 +1,12 @@
-import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { DemoError } from './errors.js';
+import { updateRecord } from './record-update.js';
 import { applyAction, type Todo, type TodoAction } from './todos.js';
 
 /** The one record holding the shared list, and the channel announcing its changes. */
 const RECORD_ID = 'demo-todos';
 /** The shared list never expires; stores need some expiry, so it lies far ahead. */
 const FOREVER = 10 * 365 * 24 * 3_600_000;
-/** Concurrent writers (other instances) retry compare-and-set this often before giving up. */
-const MAX_ATTEMPTS = 20;
 
 /**
  * The todo list every visitor shares. It lives in a SessionStore record, so a
@@ -35,7 +34,7 @@ export class TodoStore {
   }
 
   get todos(): readonly Todo[] {
-    return (this.#record.data as { todos: Todo[] }).todos;
+    return todosOf(this.#record.data);
   }
 
   /** Calls `listener` after every change, from this instance or another. Returns the unsubscribe. */
@@ -46,19 +45,15 @@ export class TodoStore {
 
   /** Applies `action` to the newest list; rejects with DemoError when refused. */
   async apply(action: TodoAction): Promise<void> {
-    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = (await this.store.get(RECORD_ID)) ?? (await loadOrCreate(this.store));
-      const todos = applyAction((current.data as { todos: Todo[] }).todos, action);
-      try {
-        const saved = await this.store.update({ ...current, data: { todos }, expiresAt: Date.now() + FOREVER });
-        this.#adopt(saved);
-        await this.store.publish(RECORD_ID, String(saved.version));
-        return;
-      } catch (error) {
-        if (!(error instanceof StoreError && error.code === 'conflict')) throw error;
-      }
-    }
-    throw new DemoError('busy', 'the list is changing too fast; try again');
+    const saved = await updateRecord(this.store, {
+      read: async () => (await this.store.get(RECORD_ID)) ?? loadOrCreate(this.store),
+      change: (data) => ({ todos: applyAction(todosOf(data), action) }),
+      expiresAt: () => Date.now() + FOREVER,
+    });
+    // Deleted between the read and the write (by hand, in Redis): nothing was applied.
+    if (saved === null) throw new DemoError('busy', 'the list was reset meanwhile; try again');
+    this.#adopt(saved);
+    await this.store.publish(RECORD_ID, String(saved.version));
   }
 
   async close(): Promise<void> {
@@ -93,4 +88,8 @@ async function loadOrCreate(store: SessionStore): Promise<SessionRecord> {
     if (error instanceof StoreError && error.code === 'conflict') return (await store.get(RECORD_ID)) ?? record;
     throw error;
   }
+}
+
+function todosOf(data: JsonValue): Todo[] {
+  return (data as { todos: Todo[] }).todos;
 }

@@ -6,20 +6,27 @@ export type Filter = (typeof FILTERS)[number];
 
 export const MAX_NAME = 40;
 
-/** One visitor's own state: it lives in this instance and is never shown to anyone else. */
-export class Visitor {
-  /** Seconds since the page was served, pushed by the server's clock. */
-  seconds = 0;
+/**
+ * One visitor's own state, never shown to anyone else. It is kept in the
+ * store beside their session, so whichever instance their socket lands on
+ * (another one, or this one after a restart) carries on from it.
+ * A type alias of type literals, so the store takes it as JSON.
+ */
+export type Visitor = {
+  name: string;
+  filter: Filter;
+  /** Seconds on the page: one more on every clock tick of the instance holding it. */
+  seconds: number;
   /** The last refusal, shown until the visitor's next accepted action. */
-  notice = '';
-  readonly traffic = new Traffic();
-  /** What the traffic panel shows; refreshed on each tick only, so renders in between do not change it. */
-  stats: TrafficSummary = this.traffic.summary();
+  notice: string;
+  /** What the traffic panel shows, as of the last tick (so renders in between do not change it). */
+  stats: { [K in keyof TrafficSummary]: TrafficSummary[K] };
+  /** The instance holding the page's connection: the only one ticking and rendering it. */
+  holder: string;
+};
 
-  constructor(
-    public name: string,
-    public filter: Filter,
-  ) {}
+export function newVisitor(name: string, filter: Filter, holder: string): Visitor {
+  return { name, filter, seconds: 0, notice: '', stats: new Traffic().summary(), holder };
 }
 
 export function validName(name: string): string {

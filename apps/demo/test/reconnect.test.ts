@@ -73,14 +73,15 @@ describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
     await state(cutOff, 'offline');
     // A tick a minute later: past the grace for pages without a connection, so the visitor is forgotten.
     await harness.demo.visitors.tick(Date.now() + 61_000);
-    expect(harness.demo.visitors.get(cutOff.sessionId)).toBeUndefined();
+    expect(harness.demo.visitors.holds(cutOff.sessionId)).toBe(false);
+    await expect(harness.demo.visitors.load(cutOff.sessionId)).resolves.toBeNull();
 
     socket.restore();
     // The server answers the reconnect with `gone`; demo.js reloads the page, which gets a new session.
     await cutOff.page.waitForFunction((old) => document.getElementById('app')?.dataset.session !== old, cutOff.sessionId, { timeout: WAIT_MS });
     await state(cutOff, 'live');
     const sessionId = (await cutOff.page.getAttribute('#app', 'data-session'))!;
-    await expectFreshRender(harness, { ...cutOff, sessionId, visitor: harness.demo.visitors.get(sessionId)! });
+    await expectFreshRender(harness, { ...cutOff, sessionId });
     await close();
   });
 });

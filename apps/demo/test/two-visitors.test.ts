@@ -79,8 +79,8 @@ describe.skipIf(!hasChromium)('two visitors in separate browser contexts', () =>
     expect(bText).not.toContain('Alice-private');
     expect(await b.page.locator('a.filter.selected').textContent()).toBe('All');
     await expect(activeTodo(b.page, 'filtered away for a').count()).resolves.toBe(1);
-    expect(a.visitor.name).toBe('Alice-private');
-    expect(b.visitor.name).toBe('Bob-private');
+    expect((await harness.demo.visitors.load(a.sessionId))?.name).toBe('Alice-private');
+    expect((await harness.demo.visitors.load(b.sessionId))?.name).toBe('Bob-private');
     // Not even on the wire: nothing b's socket received carries a's name.
     expect(b.frames.join('\n')).not.toContain('Alice-private');
     expect(a.frames.join('\n')).not.toContain('Bob-private');

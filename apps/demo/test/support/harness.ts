@@ -2,7 +2,6 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium, requireResource } from '@statetemplate/test-utils';
 import { Demo, type DemoOptions } from '../../src/app.js';
-import type { Visitor } from '../../src/visitor.js';
 import { IN_PAGE } from './in-page.js';
 
 /** Whether the browser tests run; missing chromium skips them (fails under STATETEMPLATE_STRICT=1). */
@@ -46,8 +45,6 @@ export async function newVisitorContext(browser: Browser, options: BrowserContex
 export interface LivePage {
   page: Page;
   sessionId: string;
-  /** The visitor's server-side state. */
-  visitor: Visitor;
   /** Every frame the page's sockets received, in order. */
   frames: string[];
 }
@@ -60,18 +57,18 @@ export async function openLivePage(harness: Harness, context: BrowserContext, pa
   await page.goto(new URL(path, harness.url).href);
   await page.locator('#connection[data-state="live"]').waitFor({ timeout: WAIT_MS });
   const sessionId = (await page.getAttribute('#app', 'data-session'))!;
-  const visitor = harness.demo.visitors.get(sessionId);
-  if (visitor === undefined) throw new Error(`the demo serves no visitor for session ${sessionId}`);
-  return { page, sessionId, visitor, frames };
+  if ((await harness.demo.visitors.load(sessionId)) === null) throw new Error(`the demo stored no visitor for session ${sessionId}`);
+  return { page, sessionId, frames };
 }
 
 /**
  * Waits until the page's app shows exactly what a fresh render of the
  * visitor's current state shows (markers and data-st* attributes aside); on
- * timeout, fails with both versions side by side.
+ * timeout, fails with both versions side by side. `harness` is the instance
+ * holding the page: the server time shown is its clock's.
  */
 export async function expectFreshRender(harness: Harness, live: LivePage): Promise<void> {
-  const expected = harness.demo.freshRender(live.visitor);
+  const expected = await harness.demo.freshRender(live.sessionId);
   const matched = await live.page
     .waitForFunction((html) => window.__st.appShows(html), expected, { timeout: WAIT_MS })
     .then(() => true, () => false);
