@@ -5,6 +5,7 @@
 // annotations, to check that every contender renders the same page.
 import './no-network.mjs';
 import { compile, stripAnnotations } from '@statetemplate/core';
+import { encodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
 import { StateTemplate } from '@statetemplate/session';
 import { deepDiff } from 'liveviewjs';
 import Mustache from 'mustache';
@@ -25,7 +26,7 @@ const core = {
 
 /**
  * Through @statetemplate/session (memory store, token checked on open): the
- * `updates` message the server transport sends, which drops each update's seq.
+ * `updates` frame the server transport sends, in its compact wire form.
  */
 const session = {
   id: 'session',
@@ -38,8 +39,8 @@ const session = {
     return {
       html: stripAnnotations(html),
       update: async (next) => {
-        const updates = (await live.render(next)).map(({ seq, ...update }) => update);
-        return JSON.stringify({ type: 'updates', seq: live.seq, updates });
+        const batch = encodeUpdates(await live.render(next));
+        return stringifyServerMessage({ type: 'updates', seq: live.seq, batch });
       },
       close: () => st.close(),
     };
@@ -85,7 +86,8 @@ export const CONTENDERS = [core, session, fullHtml, liveviewjs];
 /** The diff payload alone, without a contender's envelope (for the counter's byte comparison). */
 export function payload(contender, frame) {
   const message = JSON.parse(frame);
-  if (contender.id === 'session') return JSON.stringify(message.updates);
+  // The compact frame [seq, at, …updates]: the updates alone.
+  if (contender.id === 'session') return JSON.stringify(message.slice(2));
   if (contender.id === 'liveviewjs') return JSON.stringify(message[4]);
   if (contender.id === 'full') return message.html;
   return frame;

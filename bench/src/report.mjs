@@ -37,7 +37,7 @@ function scenarios(list) {
   );
   const counter = list.find((s) => s.id === 'counter')?.contenders;
   const counterLine = counter
-    ? `Counter, payload alone (the run's last update): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
+    ? `Counter, payload alone (the run's last update): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×), its compact wire form ${bytes(counter.session.payloadBytes)} (${number(counter.session.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
     : '';
   return [
     '**CPU time per update** (process CPU over the batches ÷ updates; the ratios use these):',

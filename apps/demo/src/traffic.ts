@@ -1,4 +1,5 @@
-import type { Update } from '@statetemplate/protocol';
+import { encodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
+import type { SessionUpdate } from '@statetemplate/session';
 
 /** Seconds of history the rates cover. */
 const WINDOW_S = 10;
@@ -12,8 +13,9 @@ export interface TrafficSummary {
 }
 
 /**
- * What one visitor was sent, for the stats panel: the JSON size of each
- * update (what the transport frames), averaged over a sliding window.
+ * What one visitor was sent, for the stats panel: the size of the frame that
+ * carries each render's updates (their compact wire form), per update,
+ * averaged over a sliding window.
  */
 export class Traffic {
   #updates = 0;
@@ -21,9 +23,10 @@ export class Traffic {
   /** [time, update count, bytes] of each render inside the window. */
   #recent: [number, number, number][] = [];
 
-  record(updates: readonly Update[], now: number = Date.now()): void {
+  record(updates: readonly SessionUpdate[], now: number = Date.now()): void {
     if (updates.length === 0) return;
-    const bytes = updates.reduce((sum, u) => sum + Buffer.byteLength(JSON.stringify(u)), 0);
+    const frame = stringifyServerMessage({ type: 'updates', seq: updates.at(-1)!.seq, batch: encodeUpdates(updates) });
+    const bytes = Buffer.byteLength(frame);
     this.#updates += updates.length;
     this.#bytes += bytes;
     this.#recent.push([now, updates.length, bytes]);

@@ -1,4 +1,4 @@
-import { ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
+import { decodeUpdates, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
 import { bind } from './bindings.js';
 import { applyUpdate, applyUpdates } from './patch.js';
@@ -94,7 +94,7 @@ export function connect(options: ConnectOptions): LiveConnection {
           onStatus?.(true);
         } else if (message.type === 'updates') {
           if (message.seq <= last) return;
-          applyUpdates(root, message.updates);
+          applyUpdates(root, decodeUpdates(message.batch));
           last = message.seq;
         } else if (message.type === 'resync') {
           applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });

@@ -1,5 +1,7 @@
 export type { Action, Update } from './update.js';
 export { ACTIONS } from './update.js';
+export type { CompactBatch, CompactUpdate } from './compact-batch.js';
+export { encodeUpdates, decodeUpdates } from './compact-batch.js';
 export type { Marker } from './markers.js';
 export {
   REGION_END,
@@ -28,4 +30,4 @@ export type {
   ServerMessage,
   CloseCode,
 } from './messages.js';
-export { CLOSE, MessageError, parseClientMessage, parseServerMessage } from './messages.js';
+export { CLOSE, MessageError, parseClientMessage, parseServerMessage, stringifyServerMessage } from './messages.js';

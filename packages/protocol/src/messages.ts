@@ -2,8 +2,10 @@
  * The live connection's messages: JSON text frames over a WebSocket, or the
  * same JSON as Server-Sent Events `data:` lines (server to client) and POST
  * bodies (client to server). See packages/server/README.md ("Wire protocol").
+ * Every message is an object with a `type`, except `updates`, the one sent
+ * most: it goes as the array `[seq, …batch]` (see compact-batch.ts).
  */
-import type { Update } from './update.js';
+import { batchFault, type CompactBatch } from './compact-batch.js';
 
 /** Any value JSON can carry. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -36,11 +38,11 @@ export interface ReadyMessage {
   cid?: string;
 }
 
-/** Updates to apply in order; afterwards the page is at sequence number `seq`. */
+/** Updates to apply in order (`decodeUpdates(batch)`); afterwards the page is at sequence number `seq`. */
 export interface UpdatesMessage {
   type: 'updates';
   seq: number;
-  updates: Update[];
+  batch: CompactBatch;
 }
 
 /** The whole page at `seq`: replaces the root's content (missed updates are no longer kept). */
@@ -133,24 +135,27 @@ const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   event: { name: text, cid: /* @__PURE__ */ optional(text) },
 };
 
-const SERVER: Record<ServerMessage['type'], Record<string, Check>> = {
+// `updates` is not here: it never travels as an object.
+const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, Check>> = {
   ready: { cid: /* @__PURE__ */ optional(text) },
-  updates: { seq, updates: Array.isArray },
   resync: { seq, html: string },
   error: { code: text, message: string },
   gone: { reason: text },
 };
 
-function parse<M>(frame: string, shapes: Record<string, Record<string, Check>>): M | MessageError {
+function parse<M>(
+  frame: string,
+  shapes: Record<string, Record<string, Check>>,
+  array: (items: unknown[]) => M | MessageError = () => new MessageError('malformed', 'not a JSON object'),
+): M | MessageError {
   let message: unknown;
   try {
     message = JSON.parse(frame);
   } catch {
     return new MessageError('malformed', 'not JSON');
   }
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return new MessageError('malformed', 'not a JSON object');
-  }
+  if (Array.isArray(message)) return array(message);
+  if (typeof message !== 'object' || message === null) return new MessageError('malformed', 'not a JSON object');
   const fields = message as Record<string, unknown>;
   const type = fields.type;
   // Own properties only, so "toString" or "__proto__" are unknown types, not shapes.
@@ -171,7 +176,17 @@ export function parseClientMessage(frame: string): ClientMessage | MessageError 
   return parse(frame, CLIENT);
 }
 
-/** Parses and checks a server frame. */
+/** Parses and checks a server frame, an `updates` batch down to each update's fields. */
 export function parseServerMessage(frame: string): ServerMessage | MessageError {
-  return parse(frame, SERVER);
+  return parse(frame, SERVER, updatesMessage);
+}
+
+function updatesMessage([first, ...batch]: unknown[]): UpdatesMessage | MessageError {
+  const fault = seq(first) ? batchFault(batch) : 'bad seq';
+  return fault === null ? { type: 'updates', seq: first as number, batch: batch as CompactBatch } : new MessageError('malformed', `updates: ${fault}`);
+}
+
+/** The frame that carries `message`: JSON, an `updates` message in its compact form. */
+export function stringifyServerMessage(message: ServerMessage): string {
+  return JSON.stringify(message.type === 'updates' ? [message.seq, ...message.batch] : message);
 }

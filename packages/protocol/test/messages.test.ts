@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE, MessageError, parseClientMessage, parseServerMessage } from '../src/index.js';
+import { CLOSE, MessageError, parseClientMessage, parseServerMessage, stringifyServerMessage, type ServerMessage } from '../src/index.js';
 
 function refusal(result: unknown): string {
   expect(result).toBeInstanceOf(MessageError);
@@ -21,7 +21,7 @@ describe('parseClientMessage', () => {
   });
 
   it('refuses what is not a JSON object as malformed', () => {
-    for (const frame of ['', 'nope', '{"type":"hello"', '[]', 'null', '42', '"hello"']) {
+    for (const frame of ['', 'nope', '{"type":"hello"', '[]', '[1,0,["1","x"]]', 'null', '42', '"hello"']) {
       expect(refusal(parseClientMessage(frame))).toBe('malformed');
     }
   });
@@ -52,24 +52,56 @@ describe('parseClientMessage', () => {
 });
 
 describe('parseServerMessage', () => {
-  it('accepts every server message', () => {
-    const messages = [
+  it('accepts every server message as stringifyServerMessage writes it', () => {
+    const messages: ServerMessage[] = [
       { type: 'ready' },
       { type: 'ready', cid: 'abc' },
-      { type: 'updates', seq: 3, updates: [{ fragment_id: '1', action: 'replace', html: 'x', timestamp: 0 }] },
+      { type: 'updates', seq: 3, batch: [0, ['1', 'x']] },
+      { type: 'updates', seq: 4, batch: [5, ['1:a', 1], 2, ['1:b', 4, '<i>b</i>', '1:c'], ['1:d', 0, 'x'], -2] },
+      { type: 'updates', seq: 0, batch: [0] },
       { type: 'resync', seq: 0, html: '' },
       { type: 'error', code: 'rate_limited', message: 'slow down' },
       { type: 'gone', reason: 'expired' },
     ];
-    for (const message of messages) expect(parseServerMessage(JSON.stringify(message))).toEqual(message);
+    for (const message of messages) expect(parseServerMessage(stringifyServerMessage(message))).toEqual(message);
+    expect(stringifyServerMessage(messages[2]!)).toBe('[3,0,["1","x"]]');
   });
 
   it('refuses bad fields and unknown types', () => {
-    expect(refusal(parseServerMessage('{"type":"updates","seq":1,"updates":{}}'))).toBe('malformed');
-    expect(refusal(parseServerMessage('{"type":"updates","seq":-1,"updates":[]}'))).toBe('malformed');
     expect(refusal(parseServerMessage('{"type":"resync","seq":1}'))).toBe('malformed');
     expect(refusal(parseServerMessage('{"type":"gone"}'))).toBe('malformed');
     expect(refusal(parseServerMessage('{"type":"hello","sid":"s","token":"t","last":0}'))).toBe('unknown_type');
+    // Updates travel only in their compact form.
+    expect(refusal(parseServerMessage('{"type":"updates","seq":1,"updates":[]}'))).toBe('unknown_type');
+  });
+
+  it('refuses malformed update batches, down to each update, as malformed', () => {
+    const frames = [
+      '[]',
+      '[-1,0]',
+      '[1.5,0]',
+      '["1",0]',
+      '[1]',
+      '[1,null]',
+      '[1,"0",["1","x"]]',
+      '[1,0.5,["1","x"]]',
+      '[1,0,{}]',
+      '[1,0,[]]',
+      '[1,0,["1"]]',
+      '[1,0,[1,"x"]]',
+      '[1,0,["1","x","y"]]',
+      '[1,0,["1",7]]',
+      '[1,0,["1",-1]]',
+      '[1,0,["1",1.5]]',
+      '[1,0,["1",null]]',
+      '[1,0,["1",1,null]]',
+      '[1,0,["1",4,"x",2]]',
+      '[1,0,["1",4,"x","r","extra"]]',
+      '[1,0,["1","x"],0.5]',
+      '[1,0,["1","x"],"x"]',
+      `[1,0,${'["1","x"],'.repeat(50)}["1",0,{}]]`,
+    ];
+    for (const frame of frames) expect([frame, refusal(parseServerMessage(frame))]).toEqual([frame, 'malformed']);
   });
 });
 

@@ -1,4 +1,4 @@
-import { CLOSE, MessageError, ROOT_ID, type ClientMessage, type CloseCode, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
 import { SessionError, type Session, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
@@ -182,7 +182,7 @@ export class Connection {
         this.#send({ type: 'resync', seq, html: update.html });
       } else run.push(update);
     }
-    if (run.length > 0) this.#send({ type: 'updates', seq: this.#seq, updates: run });
+    if (run.length > 0) this.#send({ type: 'updates', seq: this.#seq, batch: encodeUpdates(run) });
   }
 
   /** The stream ends when the session is gone; asking for it tells why. */
@@ -217,6 +217,6 @@ export class Connection {
   }
 
   #send(message: ServerMessage): void {
-    if (this.#state !== 'closed') this.link.send(JSON.stringify(message));
+    if (this.#state !== 'closed') this.link.send(stringifyServerMessage(message));
   }
 }

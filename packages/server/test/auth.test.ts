@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE } from '@statetemplate/protocol';
+import { CLOSE, decodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
 import { livePeer, page, Peer, start, within, type Harness } from './harness.js';
 
 let h: Harness;
@@ -12,7 +12,20 @@ describe('authentication', () => {
     const rendered = await session.render(page('b'));
     const message = await peer.expect('updates');
     expect(message.seq).toBe(rendered.at(-1)!.seq);
-    expect(message.updates).toEqual(rendered.map(({ seq: _, ...update }) => update));
+    expect(decodeUpdates(message.batch)).toEqual(rendered.map(({ seq: _, ...update }) => update));
+  });
+
+  it('sends updates as compact frames: a one-item change stays well under 150 B', async () => {
+    h = await start();
+    const { peer, session } = await livePeer(h, page('a'));
+    const data = page('a');
+    data.items[1]!.text = 'a changed item';
+    const [update] = await session.render(data);
+    const message = await peer.expect('updates');
+    const frame = peer.frames.at(-1)!;
+    expect(frame).toBe(stringifyServerMessage(message));
+    expect(frame).toBe(JSON.stringify([update!.seq, update!.timestamp, [update!.fragment_id, '<li>a changed item</li>']]));
+    expect(Buffer.byteLength(frame)).toBeLessThan(70);
   });
 
   it('refuses a wrong token with gone(invalid_token) and close 4401', async () => {

@@ -75,6 +75,8 @@ export class Peer {
   readonly ws: WebSocket;
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** Every frame received, as sent. */
+  readonly frames: string[] = [];
   #messages: ServerMessage[] = [];
   #wake: (() => void) | null = null;
 
@@ -84,6 +86,7 @@ export class Peer {
     this.opened = once(this.ws, 'open').then(() => undefined);
     this.closed = once(this.ws, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
     this.ws.on('message', (data) => {
+      this.frames.push(String(data));
       const message = parseServerMessage(String(data));
       if (message instanceof Error) throw message;
       this.#messages.push(message);

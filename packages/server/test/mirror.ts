@@ -1,6 +1,6 @@
 import { JSDOM } from 'jsdom';
 import { applyUpdate, applyUpdates } from '@statetemplate/client';
-import { ROOT_ID, type ServerMessage } from '@statetemplate/protocol';
+import { decodeUpdates, ROOT_ID, type ServerMessage } from '@statetemplate/protocol';
 import type { Session } from '@statetemplate/session';
 
 /** A page in jsdom kept up to date from server messages, as a browser would be. */
@@ -16,7 +16,7 @@ export class Mirror {
   }
 
   apply(message: ServerMessage): void {
-    if (message.type === 'updates') applyUpdates(this.root, message.updates);
+    if (message.type === 'updates') applyUpdates(this.root, decodeUpdates(message.batch));
     else if (message.type === 'resync') applyUpdate(this.root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
     else return;
     this.seq = message.seq;

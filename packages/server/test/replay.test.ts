@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeUpdates } from '@statetemplate/protocol';
 import { livePeer, page, Peer, start, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
 
@@ -19,7 +20,7 @@ describe('reconnecting with last', () => {
     const back = await Peer.hello(h.wsUrl, sessionId, token, mirror.seq);
     await back.expect('ready');
     const replay = await back.expect('updates');
-    expect(replay.updates).toEqual(missed.map(({ seq: _, ...update }) => update));
+    expect(decodeUpdates(replay.batch)).toEqual(missed.map(({ seq: _, ...update }) => update));
     mirror.apply(replay);
     expect(await mirror.matches(session)).toBe(true);
 

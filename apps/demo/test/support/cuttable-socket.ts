@@ -1,3 +1,4 @@
+import { parseServerMessage } from '@statetemplate/protocol';
 import type { BrowserContext, WebSocketRoute } from 'playwright-core';
 
 export interface CuttableSocket {
@@ -26,7 +27,8 @@ export async function cuttableSocket(context: BrowserContext): Promise<CuttableS
     const connection = ++connections;
     const server = page.connectToServer();
     server.onMessage((frame) => {
-      received.push({ connection, type: (JSON.parse(String(frame)) as { type: string }).type });
+      const message = parseServerMessage(String(frame));
+      received.push({ connection, type: message instanceof Error ? message.code : message.type });
       page.send(frame);
     });
     open.add([page, server]);

@@ -1,0 +1,72 @@
+/**
+ * The compact wire form of a batch of updates: JSON arrays instead of
+ * objects, so no field names travel, and one timestamp for the batch.
+ *
+ *   [at, entry, entry, …]
+ *
+ * - `at`: the first update's timestamp (integer milliseconds since the epoch);
+ * - `[id, html]`: a `replace` (the commonest update);
+ * - `[id, code, html?, ref?]`: any action, `code` its index in ACTIONS;
+ *   `html` is left out when empty and no `ref` follows;
+ * - a number `n`: the updates after it were made at `at + n` (one render's
+ *   updates share a timestamp, so only a batch spanning renders has these).
+ */
+import { ACTIONS, type Update } from './update.js';
+
+export type CompactUpdate = [id: string, html: string] | [id: string, code: number, html?: string, ref?: string];
+
+export type CompactBatch = [at: number, ...entries: (CompactUpdate | number)[]];
+
+export function encodeUpdates(updates: readonly Update[]): CompactBatch {
+  const at = updates[0]?.timestamp ?? 0;
+  const batch: CompactBatch = [at];
+  let time = at;
+  for (const update of updates) {
+    if (update.timestamp !== time) batch.push((time = update.timestamp) - at);
+    batch.push(compact(update));
+  }
+  return batch;
+}
+
+function compact({ fragment_id: id, action, html, ref }: Update): CompactUpdate {
+  const code = ACTIONS.indexOf(action);
+  if (ref !== undefined) return [id, code, html, ref];
+  if (code === 0) return [id, html];
+  return html === '' ? [id, code] : [id, code, html];
+}
+
+/** The updates a batch carries: one from encodeUpdates, or one parseServerMessage accepted. */
+export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
+  const updates: Update[] = [];
+  let timestamp = at;
+  for (const entry of entries) {
+    if (typeof entry === 'number') timestamp = at + entry;
+    else if (typeof entry[1] === 'string') updates.push({ fragment_id: entry[0], action: 'replace', html: entry[1], timestamp });
+    else {
+      const [fragment_id, code, html = '', ref] = entry;
+      const update: Update = { fragment_id, action: ACTIONS[code]!, html, timestamp };
+      if (ref !== undefined) update.ref = ref;
+      updates.push(update);
+    }
+  }
+  return updates;
+}
+
+/** Why `value` is not a compact batch, or null when it is one. */
+export function batchFault(value: readonly unknown[]): string | null {
+  if (!Number.isSafeInteger(value[0])) return 'bad timestamp';
+  for (let i = 1; i < value.length; i++) {
+    const entry = value[i];
+    if (!(Number.isSafeInteger(entry) || isCompactUpdate(entry))) return `bad update at ${i}`;
+  }
+  return null;
+}
+
+const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+
+function isCompactUpdate(entry: unknown): boolean {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string') return false;
+  const [, second, html, ref] = entry as unknown[];
+  if (typeof second === 'string') return entry.length === 2;
+  return entry.length <= 4 && typeof second === 'number' && ACTIONS[second] !== undefined && optionalString(html) && optionalString(ref);
+}

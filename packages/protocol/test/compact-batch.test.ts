@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIONS, decodeUpdates, encodeUpdates, parseServerMessage, stringifyServerMessage, type Update } from '../src/index.js';
+
+/** mulberry32: the same cases on every run. */
+function seeded(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+const PIECES = ['', 'x', '<li class="done">a</li>', '"quoted" \\ back', '<!--[3-->é 😀<!--]-->', '\n\t', '0', '[1,"a"]'];
+
+function randomUpdates(random: (n: number) => number): Update[] {
+  let timestamp = random(2) === 0 ? 0 : 1_700_000_000_000 + random(1e9);
+  return Array.from({ length: random(8) }, () => {
+    // Mostly one render's shared timestamp; sometimes a later or (clock skew) earlier one.
+    if (random(4) === 0) timestamp += random(5000) - 1000;
+    const update: Update = {
+      fragment_id: ['0', '1', '3:42/7', '12:a%20b', ''][random(5)]!,
+      action: ACTIONS[random(ACTIONS.length)]!,
+      html: PIECES[random(PIECES.length)]!,
+      timestamp,
+    };
+    if (random(3) === 0) update.ref = ['1:0', '', '2:k%2D1'][random(3)]!;
+    return update;
+  });
+}
+
+/** The bytes of the frame a batch goes out in. */
+const frameBytes = (updates: Update[], seq = 1234) =>
+  Buffer.byteLength(stringifyServerMessage({ type: 'updates', seq, batch: encodeUpdates(updates) }));
+
+const NOW = 1_761_000_000_000;
+
+describe('encodeUpdates / decodeUpdates', () => {
+  it('round-trips every field of random updates, alone and through a parsed frame', () => {
+    const random = seeded(6);
+    for (let i = 0; i < 2000; i++) {
+      const updates = randomUpdates(random);
+      const batch = encodeUpdates(updates);
+      expect(decodeUpdates(batch)).toStrictEqual(updates);
+      const message = parseServerMessage(stringifyServerMessage({ type: 'updates', seq: i, batch }));
+      expect(message).toStrictEqual({ type: 'updates', seq: i, batch });
+    }
+  });
+
+  it('sends one timestamp for a render and leaves out field names, replace codes and empty html', () => {
+    const render: Update[] = [
+      { fragment_id: '1', action: 'replace', html: '42', timestamp: NOW },
+      { fragment_id: '2:a', action: 'remove', html: '', timestamp: NOW },
+      { fragment_id: '2:b', action: 'move_after', html: '', timestamp: NOW, ref: '2:c' },
+      { fragment_id: '2:d', action: 'append', html: '<li>d</li>', timestamp: NOW },
+    ];
+    expect(encodeUpdates(render)).toEqual([NOW, ['1', '42'], ['2:a', 1], ['2:b', 5, '', '2:c'], ['2:d', 2, '<li>d</li>']]);
+    expect(encodeUpdates([...render.slice(0, 1), { ...render[1]!, timestamp: NOW + 16 }])).toEqual([NOW, ['1', '42'], 16, ['2:a', 1]]);
+    expect(encodeUpdates([])).toEqual([0]);
+  });
+
+  it('keeps one-item changes well under 150 B and a counter near 30 B on the wire', () => {
+    const item = '<li class="todo done"><input type="checkbox" checked> milk</li>';
+    expect(item.length).toBe(63);
+    const toggle = frameBytes([{ fragment_id: '3:42', action: 'replace', html: item, timestamp: NOW }]);
+    const counter = frameBytes([{ fragment_id: '1', action: 'replace', html: '1234', timestamp: NOW }]);
+    const remove = frameBytes([{ fragment_id: '3:42', action: 'remove', html: '', timestamp: NOW }]);
+    expect(toggle).toBeLessThanOrEqual(100);
+    expect(counter).toBeLessThanOrEqual(36);
+    expect(remove).toBeLessThanOrEqual(32);
+  });
+});
