@@ -1,19 +1,27 @@
 import type { RenderState } from '@statetemplate/core';
-import type { JsonValue, SessionRecord } from '@statetemplate/store';
+import { StoreError, type JsonValue, type SessionRecord } from '@statetemplate/store';
 import { weight, type SessionUpdate } from './session-update.js';
 
-/** What a session keeps in its store record's `data`; JSON-safe so any store can hold it. */
+/**
+ * What a session keeps in its store record's `data`; JSON-safe so any store
+ * can hold it. Immutable like the record (a store may share it): each render
+ * builds a new one, sharing what did not change.
+ */
 export interface SessionData {
-  /** Core's diff state for the data last rendered. */
-  state: RenderState;
-  /** The data last rendered, so a full page can be rendered again for a resync. */
-  data: unknown;
+  /** Core's diff state for the data last rendered; core's update builds new states copy-on-write. */
+  readonly state: Readonly<RenderState>;
+  /**
+   * JSON text of the data last rendered, to render the page again for a
+   * resync. Text, not the caller's objects: those may change in place after
+   * render() returns, and a string costs a store nothing to check or copy.
+   */
+  readonly page: string;
   /** Sequence number of the newest update (0 before the first). */
-  seq: number;
+  readonly seq: number;
   /** The newest updates, oldest first, for clients catching up after a reconnect. */
-  log: SessionUpdate[];
+  readonly log: readonly SessionUpdate[];
   /** The client binding the session's token carries, if any. */
-  client?: string;
+  readonly client?: string;
 }
 
 /** A replay log never holds more html than this: past it, a resync is cheaper than a replay. */
@@ -27,8 +35,20 @@ export function toJson(data: SessionData): JsonValue {
   return data as unknown as JsonValue;
 }
 
+/** The JSON text of data to render; data JSON cannot encode is refused as the store would refuse it. */
+export function pageText(data: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data);
+  } catch (error) {
+    throw new StoreError('invalid', 'the data to render is not JSON-encodable', { cause: error });
+  }
+  // undefined (or a lone function) renders like null.
+  return text ?? 'null';
+}
+
 /** `log` plus `updates`, keeping the newest `limit` of them and at most LOG_BYTES of html. */
-export function appendLog(log: SessionUpdate[], updates: SessionUpdate[], limit: number): SessionUpdate[] {
+export function appendLog(log: readonly SessionUpdate[], updates: readonly SessionUpdate[], limit: number): SessionUpdate[] {
   const all = log.concat(updates);
   let start = Math.max(0, all.length - limit);
   let bytes = 0;
@@ -39,11 +59,19 @@ export function appendLog(log: SessionUpdate[], updates: SessionUpdate[], limit:
   return start === 0 ? all : all.slice(start);
 }
 
-/** The updates after `seq`, or null when the log no longer reaches back that far (or `seq` is unknown). */
+/**
+ * Copies of the updates after `seq` (the log itself stays the store's), or
+ * null when the log no longer reaches back that far (or `seq` is unknown).
+ */
 export function loggedSince(data: SessionData, seq: number): SessionUpdate[] | null {
   if (seq === data.seq) return [];
   if (!Number.isInteger(seq) || seq > data.seq) return null;
   const first = data.log[0];
   if (first === undefined || first.seq > seq + 1) return null;
-  return data.log.filter((u) => u.seq > seq);
+  return data.log.filter((u) => u.seq > seq).map(copy);
+}
+
+/** An update the caller may change without touching the stored log. */
+export function copy(update: SessionUpdate): SessionUpdate {
+  return { ...update };
 }

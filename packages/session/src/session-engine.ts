@@ -4,7 +4,7 @@ import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { SessionChannel } from './session-channel.js';
-import { appendLog, loggedSince, sessionData, toJson, type SessionData } from './session-data.js';
+import { appendLog, copy, loggedSince, pageText, sessionData, toJson, type SessionData } from './session-data.js';
 import type { Resync, SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
 
@@ -90,14 +90,17 @@ export class SessionEngine {
       const current = sessionData(record);
       const now = Date.now();
       const expiresAt = now + expiration;
-      const updates = template.update(current.state, data, { now });
+      // The stored state is shared with the store: core moves only the top level, so a shallow copy keeps it intact.
+      const state = { ...current.state };
+      const updates = template.update(state, data, { now });
       signal?.throwIfAborted();
       if (updates.length === 0) {
         return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
       }
       const sequenced = updates.map((u, i): SessionUpdate => ({ ...u, seq: current.seq + i + 1 }));
       const seq = current.seq + sequenced.length;
-      const next: SessionData = { ...current, data, seq, log: appendLog(current.log, sequenced, replayLog) };
+      // The page text is taken before any await: the caller may change its data in place once render() resolves.
+      const next: SessionData = { ...current, state, page: pageText(data), seq, log: appendLog(current.log, sequenced, replayLog) };
       try {
         await store.update({ ...record, expiresAt, data: toJson(next) });
       } catch (error) {
@@ -108,7 +111,8 @@ export class SessionEngine {
         throw new SessionConflictError(`session ${id} kept changing under ${MAX_ATTEMPTS} attempts to render`, { cause: error });
       }
       await store.publish(id, encodeMessage({ updates: sequenced }));
-      return { updates: sequenced, seq, expiresAt };
+      // The logged updates now belong to the stored record: the caller gets its own.
+      return { updates: sequenced.map(copy), seq, expiresAt };
     }
   }
 
@@ -200,7 +204,7 @@ export class SessionEngine {
   }
 
   #resync(data: SessionData): Resync {
-    return { resync: this.settings.template.render(data.data).html, seq: data.seq };
+    return { resync: this.settings.template.render(JSON.parse(data.page)).html, seq: data.seq };
   }
 
   /** Throws SessionClosedError once shutdown began. */

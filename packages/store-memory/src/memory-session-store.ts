@@ -1,17 +1,18 @@
-import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { ExpiryHeap, type HeapEntry } from './expiry-heap.js';
+import { jsonFlaw } from './json-flaw.js';
 
 /**
- * What the store keeps per session. `data` is held as its JSON text: parsing a
- * fresh copy on every read is what keeps callers from mutating stored state
- * by reference, it is faster than structuredClone for this kind of data, and a
- * one-byte string is far smaller than the object graph it encodes.
+ * What the store keeps per session. `data` is held by reference: records are
+ * immutable values (see SessionRecord), so sharing it is safe, and a render
+ * that changes one item costs no copy of the whole session. The other fields
+ * are the store's own, so a caller's record object is never kept or returned.
  */
 interface Entry extends HeapEntry {
   readonly id: string;
   version: number;
   createdAt: number;
-  json: string;
+  data: JsonValue;
 }
 
 type Listener = (message: string) => void;
@@ -26,10 +27,10 @@ export class MemorySessionStore implements SessionStore {
 
   async create(record: SessionRecord): Promise<void> {
     this.open();
-    const json = encode(record);
+    check(record, undefined);
     if (this.entries.has(record.id)) throw new StoreError('conflict', `session ${record.id} already exists`);
-    const { id, version, createdAt, expiresAt } = record;
-    const entry: Entry = { id, version, createdAt, expiresAt, json, heapIndex: -1 };
+    const { id, version, createdAt, expiresAt, data } = record;
+    const entry: Entry = { id, version, createdAt, expiresAt, data, heapIndex: -1 };
     this.entries.set(record.id, entry);
     this.expiry.add(entry);
   }
@@ -37,29 +38,22 @@ export class MemorySessionStore implements SessionStore {
   async get(id: string): Promise<SessionRecord | null> {
     this.open();
     const entry = this.live(id);
-    if (entry === undefined) return null;
-    return {
-      id: entry.id,
-      version: entry.version,
-      createdAt: entry.createdAt,
-      expiresAt: entry.expiresAt,
-      data: JSON.parse(entry.json),
-    };
+    return entry === undefined ? null : snapshot(entry);
   }
 
   async update(record: SessionRecord): Promise<SessionRecord> {
     this.open();
-    const json = encode(record);
-    const entry = this.live(record.id);
+    const entry = this.live(record?.id);
+    check(record, entry?.data);
     if (entry === undefined) throw new StoreError('not_found', `session ${record.id} does not exist`);
     if (entry.version !== record.version) {
       throw new StoreError('conflict', `session ${record.id} is at version ${entry.version}, not ${record.version}`);
     }
     entry.version += 1;
     entry.createdAt = record.createdAt;
-    entry.json = json;
+    entry.data = record.data;
     this.expire(entry, record.expiresAt);
-    return { ...record, version: entry.version };
+    return snapshot(entry);
   }
 
   async touch(id: string, expiresAt: number): Promise<boolean> {
@@ -144,20 +138,31 @@ export class MemorySessionStore implements SessionStore {
   }
 }
 
-/** Validates the record's shape and returns its data as JSON; bad input becomes a StoreError, never a crash. */
-function encode(record: SessionRecord): string {
+/** The record as it stands now, in an object of its own. */
+function snapshot(entry: Entry): SessionRecord {
+  const { id, version, createdAt, expiresAt, data } = entry;
+  return { id, version, createdAt, expiresAt, data };
+}
+
+/**
+ * Validates the record's shape and that its data is JSON data, walking only
+ * what is not shared with `known` (the data stored before); bad input becomes
+ * a StoreError, never a crash.
+ */
+function check(record: SessionRecord, known: JsonValue | undefined): void {
+  if (typeof record !== 'object' || record === null) throw new StoreError('invalid', 'a record must be an object');
   const { id, version, createdAt, expiresAt } = record;
   if (typeof id !== 'string' || id === '') throw new StoreError('invalid', 'id must be a non-empty string');
   if (!Number.isInteger(version)) throw new StoreError('invalid', 'version must be an integer');
   if (!Number.isFinite(createdAt) || !Number.isFinite(expiresAt)) {
     throw new StoreError('invalid', 'createdAt and expiresAt must be finite numbers');
   }
-  let json: string | undefined;
+  let flaw: string | null;
   try {
-    json = JSON.stringify(record.data);
+    flaw = jsonFlaw(record.data, known);
   } catch (error) {
-    throw new StoreError('invalid', `data of session ${id} is not JSON-encodable`, { cause: error });
+    // Nesting too deep for the stack, or a getter that throws.
+    throw new StoreError('invalid', `data of session ${id} cannot be checked`, { cause: error });
   }
-  if (json === undefined) throw new StoreError('invalid', `data of session ${id} is not a JSON value`);
-  return json;
+  if (flaw !== null) throw new StoreError('invalid', `data of session ${id} is not JSON data: it holds ${flaw}`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '@statetemplate/store';
+import type { JsonValue, SessionRecord } from '@statetemplate/store';
 import { MemorySessionStore } from '../src/index.js';
 
 /** A deterministic pseudo-random sequence, so a failure can be replayed. */
@@ -27,7 +27,7 @@ describe('MemorySessionStore', () => {
         model.set(id, r);
       } else if (op < 0.4) {
         await store.touch(id, at);
-        known.expiresAt = at;
+        model.set(id, { ...known, expiresAt: at });
       } else if (op < 0.8) {
         model.set(id, await store.update({ ...known, expiresAt: at, data: step }));
       } else {
@@ -87,10 +87,56 @@ describe('MemorySessionStore', () => {
   it('rejects malformed records with invalid instead of storing them', async () => {
     const store = new MemorySessionStore();
     const ok = { id: 'a', version: 1, createdAt: 0, expiresAt: Date.now() + 1000, data: null };
-    for (const bad of [{ ...ok, id: '' }, { ...ok, version: 1.5 }, { ...ok, expiresAt: Number.NaN }, { ...ok, data: undefined }]) {
+    for (const bad of [{ ...ok, id: '' }, { ...ok, version: 1.5 }, { ...ok, expiresAt: Number.NaN }, { ...ok, data: undefined }, null, 'record']) {
       await expect(store.create(bad as unknown as SessionRecord)).rejects.toMatchObject({ code: 'invalid' });
     }
+    await expect(store.update(null as unknown as SessionRecord)).rejects.toMatchObject({ code: 'invalid' });
     await expect(store.touch('a', Number.POSITIVE_INFINITY)).rejects.toMatchObject({ code: 'invalid' });
     expect(await store.count()).toBe(0);
+  });
+
+  it('refuses data JSON would change (NaN, Infinity, Date, Map, class instances, undefined in arrays, functions) instead of storing it', async () => {
+    const store = new MemorySessionStore();
+    class Point {
+      x = 1;
+    }
+    const changed = [Number.NaN, -Infinity, new Date(0), new Map(), new Point(), [1, undefined], [1, , 3], () => 1, Symbol('s')];
+    for (const [i, value] of changed.entries()) {
+      const record = { id: `s${i}`, version: 1, createdAt: 0, expiresAt: Date.now() + 60_000, data: { nested: [{ value }] } };
+      await expect(store.create(record as unknown as SessionRecord)).rejects.toMatchObject({ code: 'invalid' });
+    }
+    expect(await store.count()).toBe(0);
+  });
+
+  it('accepts a field holding undefined, which JSON leaves out, and objects without a prototype', async () => {
+    const store = new MemorySessionStore();
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
+    const data = { client: undefined, bare };
+    await store.create({ id: 's', version: 1, createdAt: 0, expiresAt: Date.now() + 60_000, data: data as unknown as JsonValue });
+    expect((await store.get('s'))?.data).toEqual({ bare: { a: 1 } });
+  });
+
+  it('refuses data nested too deep to check with invalid instead of overflowing the stack', async () => {
+    const store = new MemorySessionStore();
+    let deep: JsonValue = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    const record = { id: 's', version: 1, createdAt: 0, expiresAt: Date.now() + 60_000, data: deep };
+    await expect(store.create(record)).rejects.toMatchObject({ code: 'invalid' });
+  });
+
+  it('shares data instead of copying it, and keeps none of the caller\'s record objects', async () => {
+    const store = new MemorySessionStore();
+    const data = { items: [{ n: 1 }] };
+    const record = { id: 's', version: 1, createdAt: 0, expiresAt: Date.now() + 60_000, data };
+    await store.create(record);
+    const got = await store.get('s');
+    expect(got?.data).toBe(data);
+    expect(got).not.toBe(record);
+    const saved = await store.update({ ...got!, data: { items: [...data.items, { n: 2 }] } });
+    expect(await store.get('s')).not.toBe(saved);
+    // Top-level fields are the store's own: writing them on a record changes nothing stored.
+    (saved as { version: number }).version = 9;
+    (got as { expiresAt: number }).expiresAt = 0;
+    expect(await store.get('s')).toMatchObject({ version: 2, expiresAt: record.expiresAt });
   });
 });

@@ -1,23 +1,35 @@
-/** Anything JSON.stringify round-trips unchanged. */
+/**
+ * Anything JSON.stringify round-trips unchanged. Read-only: stored data is
+ * shared between a store and its callers (see SessionRecord).
+ */
 export type JsonValue =
   | string
   | number
   | boolean
   | null
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
 
-/** What a store keeps for one session. Everything is JSON-safe so any backend can hold it. */
+/**
+ * What a store keeps for one session. Everything is JSON-safe so any backend can hold it.
+ *
+ * Records are immutable values: once a record is handed to a store (create,
+ * update) or returned by one (get, update), neither side changes it or
+ * anything inside its `data`. A store may therefore keep and return `data`
+ * by reference instead of copying it (the memory store does), and a caller
+ * builds each new version as new objects along the paths it changes while
+ * sharing the unchanged parts with the version it read.
+ */
 export interface SessionRecord {
-  id: string;
+  readonly id: string;
   /** Starts at 1 on create; every successful update increments it (compare-and-set). */
-  version: number;
+  readonly version: number;
   /** Milliseconds since the epoch. */
-  createdAt: number;
+  readonly createdAt: number;
   /** Milliseconds since the epoch; `touch` and `update` move it. */
-  expiresAt: number;
+  readonly expiresAt: number;
   /** The session's own state; opaque to the store. */
-  data: JsonValue;
+  readonly data: JsonValue;
 }
 
 /**
@@ -27,7 +39,9 @@ export interface SessionRecord {
 export interface SessionStore {
   /**
    * Stores a new record. Rejects with code `conflict` if the id exists, `invalid`
-   * when `data` is not JSON-encodable (cyclic, BigInt).
+   * when `data` is not JSON data (cyclic, BigInt; a store that does not
+   * serialise may also refuse what JSON would change: NaN, Infinity, Dates,
+   * class instances, undefined in arrays).
    */
   create(record: SessionRecord): Promise<void>;
   /** The record, or null when it is missing or expired. */
@@ -36,7 +50,7 @@ export interface SessionStore {
    * Compare-and-set: succeeds only while the stored version equals
    * `record.version`; stores the record with version + 1 and returns it.
    * Rejects with code `conflict` on a version mismatch, `not_found` when gone
-   * (missing or expired), `invalid` when `data` is not JSON-encodable.
+   * (missing or expired), `invalid` when `data` is not JSON data (as for create).
    */
   update(record: SessionRecord): Promise<SessionRecord>;
   /** Moves the expiry, leaving version and data alone; false when the session is gone (missing or expired). */

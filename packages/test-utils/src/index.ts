@@ -1,4 +1,5 @@
 export { strict, requireResource, repoRoot, sharedDir } from './resources.js';
 export { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
 export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
+export { deepFreeze } from './deep-freeze.js';
 export { chromiumAvailable, chromiumPath, launchChromium } from './chromium.js';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { deepFreeze } from './deep-freeze.js';
 
 export interface StoreContractOptions {
   /** Upper bound for waiting on published messages; stores with a network hop may need more. */
@@ -105,16 +106,22 @@ export function describeStoreContract(
         }
       });
 
-      it('holds values, not references: mutating inputs or results leaves the stored record alone', async () => {
-        const data = { items: [{ title: 'a' }] };
-        const r = record({ data });
+      it('never changes a record it was given or returned (both deep-frozen), across versions sharing parts', async () => {
+        const r = deepFreeze(record({ data: { items: [{ title: 'a' }, { title: 'b' }], meta: { tags: ['x'] } } }));
         await store.create(r);
-        data.items[0]!.title = 'changed after create';
-        const got = await store.get(r.id);
-        expect(got?.data).toEqual({ items: [{ title: 'a' }] });
-        ((got!.data as { items: { title: string }[] }).items[0]!).title = 'changed after get';
-        got!.version = 99;
-        expect(await store.get(r.id)).toEqual({ ...r, data: { items: [{ title: 'a' }] } });
+        const got = deepFreeze(await store.get(r.id))!;
+        expect(got).toEqual(r);
+        expect(await store.touch(r.id, r.expiresAt + 1000)).toBe(true);
+        const read = got.data as { items: readonly JsonValue[]; meta: JsonValue };
+        // The next version as callers build it: new objects where it changed, the rest shared.
+        const next = deepFreeze({ ...got, expiresAt: r.expiresAt + 2000, data: { items: [read.items[0]!, { title: 'b2' }], meta: read.meta } });
+        const saved = deepFreeze(await store.update(next));
+        expect(saved).toEqual({ ...next, version: 2 });
+        const last = await store.update(deepFreeze({ ...saved, data: { items: [{ title: 'a3' }], meta: read.meta } }));
+        expect(await store.get(r.id)).toEqual(last);
+        expect(last).toEqual({ ...saved, version: 3, data: { items: [{ title: 'a3' }], meta: { tags: ['x'] } } });
+        expect(got).toEqual(r);
+        expect(saved.data).toEqual({ items: [{ title: 'a' }, { title: 'b2' }], meta: { tags: ['x'] } });
       });
 
       it('rejects data JSON cannot encode with invalid', async () => {
@@ -175,6 +182,36 @@ export function describeStoreContract(
         cyclic.push(cyclic);
         await expectStoreError(store.update({ ...r, data: cyclic as JsonValue }), 'invalid');
         expect(await store.get(r.id)).toEqual(r);
+      });
+
+      it('rejects a cycle or BigInt added beside parts shared with the stored data', async () => {
+        const r = record({ data: { kept: { list: [1, 2, 3] }, items: [{ n: 1 }, { n: 2 }] } });
+        await store.create(r);
+        const got = (await store.get(r.id))!;
+        const { kept, items } = got.data as { kept: JsonValue; items: readonly JsonValue[] };
+        const cyclic: Record<string, unknown> = { kept };
+        cyclic['self'] = cyclic;
+        await expectStoreError(store.update({ ...got, data: { kept, items, added: cyclic } as unknown as JsonValue }), 'invalid');
+        const big = [...items, { deep: [{ n: 1n }] }];
+        await expectStoreError(store.update({ ...got, data: { kept, items: big } as unknown as JsonValue }), 'invalid');
+        expect(await store.get(r.id)).toEqual(got);
+      });
+
+      it('accepts a list whose stored items shifted or were shuffled, and still refuses a bad item among them', async () => {
+        const entries = Array.from({ length: 40 }, (_, n) => ({ n, html: `<li>${n}</li>` }));
+        const r = record({ data: { log: entries } });
+        await store.create(r);
+        const got = (await store.get(r.id))!;
+        const log = (got.data as { log: readonly JsonValue[] }).log;
+        // A sliding log, then a shuffle: stored items at new indexes, beside new ones.
+        const slid = await store.update({ ...got, data: { log: [...log.slice(3), { n: 40, html: '' }] } });
+        const shuffled = [...log].reverse().concat({ n: 41, html: '' });
+        const last = await store.update({ ...slid, data: { log: shuffled } });
+        expect(await store.get(r.id)).toEqual(last);
+        expect((last.data as { log: JsonValue[] }).log).toHaveLength(41);
+        const bad = [...shuffled.slice(0, 20), { n: 1n }, ...shuffled.slice(20)];
+        await expectStoreError(store.update({ ...last, data: { log: bad } as unknown as JsonValue }), 'invalid');
+        expect(await store.get(r.id)).toEqual(last);
       });
     });
 
