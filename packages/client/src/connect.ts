@@ -50,7 +50,7 @@ export interface LiveConnection {
  * Keeps `root` live: connects, authenticates with a hello (never in the URL),
  * applies updates in order, and reconnects by itself with backoff, reporting
  * the last sequence number applied so the server replays what was missed or
- * resyncs. A refused update makes it reconnect asking for the whole page.
+ * resyncs. A refused update or an unreadable frame makes it reconnect asking for the whole page.
  */
 export function connect(options: ConnectOptions): LiveConnection {
   const { root, url, sessionId: sid, token, onGone, onError, onStatus, onMessage } = options;
@@ -85,7 +85,8 @@ export function connect(options: ConnectOptions): LiveConnection {
 
   const events: TransportEvents = {
     message(message, size) {
-      if (message instanceof Error) return onError?.(message);
+      // A frame we cannot read may have carried updates: ask for the whole page.
+      if (message instanceof Error) return restart(message);
       try {
         if (message.type === 'ready') {
           ready = true;

@@ -154,6 +154,34 @@ describe('connect() against a real server (jsdom)', () => {
     expect(b.errors).toEqual(['not_found']);
   });
 
+  it('asks for the whole page after a frame it cannot read, since that frame may have carried updates', async () => {
+    h = await start();
+    const hellos: string[] = [];
+    let garbled = false;
+    // The page's own WebSocket, with one unreadable frame slipped in after the first ready.
+    const { window } = new JSDOM('', { url: `${h.origin}/` });
+    class Garbling extends window.WebSocket {
+      override send(data: string): void {
+        if (data.includes('"hello"')) hellos.push(data);
+        super.send(data);
+      }
+      override set onmessage(handler: ((event: MessageEvent) => void) | null) {
+        super.onmessage = handler && ((event: MessageEvent) => {
+          handler(event);
+          if (!garbled && String(event.data).includes('"ready"')) {
+            garbled = true;
+            handler(new window.MessageEvent('message', { data: '[1,"not a batch"' }) as MessageEvent);
+          }
+        });
+      }
+    }
+    const b = await browser(page('v0'), { WebSocket: Garbling as unknown as typeof WebSocket });
+    await b.session.render(page('v1'));
+    expect(await b.settled('the resync after the unreadable frame')).toBe(true);
+    expect(b.errors).toEqual(['malformed']);
+    expect(hellos.map((hello) => JSON.parse(hello).last)).toEqual([0, -1]);
+  });
+
   it('sends events from send(), click, submit and change bindings, with their payloads', async () => {
     const template =
       '<button data-st-click="toggle" data-st-value-todo-id="{{id}}">t</button>' +
