@@ -12,9 +12,7 @@ interface Live {
   traffic: Traffic;
   /** The totals the panel showed when this instance took the page over, carried on from there. */
   carried: { updates: number; bytes: number };
-  /** Open connections (WebSocket or SSE) of the visitor's page on this instance. */
-  connections: number;
-  /** When the last connection closed, or the page was served. */
+  /** When the last connection closed, or the page was served or taken over. */
   idleSince: number;
 }
 
@@ -33,6 +31,11 @@ export class Visitors {
   /** This instance, as the holder of the visitors it serves; a restart is a new one. */
   readonly id = randomBytes(8).toString('hex');
   readonly #live = new Map<string, Live>();
+  /**
+   * Open connections (WebSocket or SSE) of each page on this instance,
+   * counted the moment they come and go, also while the visitor is still loading.
+   */
+  readonly #connections = new Map<string, number>();
   /** Time of the last tick, shown as the server time. */
   #clock = Date.now();
 
@@ -72,6 +75,7 @@ export class Visitors {
    * from wherever they were. False when the visitor is gone (the page must reload).
    */
   async connected(session: Session): Promise<boolean> {
+    this.#connections.set(session.id, this.#connectionsOf(session.id) + 1);
     let heldHere = false;
     const visitor = await this.store.change(session.id, (v) => {
       heldHere = v.holder === this.id;
@@ -80,17 +84,16 @@ export class Visitors {
     if (visitor === null) return false;
     const known = this.#live.get(session.id);
     // Taken back from another instance: its traffic counts since are in the store, not here.
-    const live = known !== undefined && heldHere ? known : this.#hold(session, visitor);
-    live.connections = (known?.connections ?? 0) + 1;
-    this.#live.set(session.id, live);
+    if (known === undefined || !heldHere) this.#live.set(session.id, this.#hold(session, visitor));
     return true;
   }
 
   disconnected(sessionId: string): void {
+    const left = this.#connectionsOf(sessionId) - 1;
+    if (left > 0) return void this.#connections.set(sessionId, left);
+    this.#connections.delete(sessionId);
     const live = this.#live.get(sessionId);
-    if (live === undefined) return;
-    live.connections = Math.max(0, live.connections - 1);
-    if (live.connections === 0) live.idleSince = Date.now();
+    if (live !== undefined) live.idleSince = Date.now();
   }
 
   /** Renders the visitor's page from their stored state, while this instance holds it. */
@@ -114,11 +117,15 @@ export class Visitors {
 
   #hold(session: Session, visitor: Visitor): Live {
     const { updates, bytes } = visitor.stats;
-    return { session, traffic: new Traffic(), carried: { updates, bytes }, connections: 0, idleSince: Date.now() };
+    return { session, traffic: new Traffic(), carried: { updates, bytes }, idleSince: Date.now() };
+  }
+
+  #connectionsOf(sessionId: string): number {
+    return this.#connections.get(sessionId) ?? 0;
   }
 
   async #tick(sessionId: string, live: Live, now: number): Promise<void> {
-    if (live.connections === 0 && now - live.idleSince > this.graceMs) return this.#forget(sessionId, live);
+    if (this.#connectionsOf(sessionId) === 0 && now - live.idleSince > this.graceMs) return this.#forget(sessionId, live);
     const stats = this.#stats(live, now);
     const visitor = await this.store.change(sessionId, (v) => (v.holder === this.id ? { ...v, seconds: v.seconds + 1, stats } : v));
     if (this.#keeps(sessionId, live, visitor)) await this.#render(sessionId, live, visitor);
