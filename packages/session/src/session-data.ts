@@ -8,8 +8,13 @@ import { weight, type SessionUpdate } from './session-update.js';
  * builds a new one, sharing what did not change.
  */
 export interface SessionData {
-  /** Core's diff state for the data last rendered; core's update builds new states copy-on-write. */
-  readonly state: Readonly<RenderState>;
+  /**
+   * Core's diff state for the data last rendered. JSON text until the first
+   * render: many sessions are never rendered again, and the text takes about a
+   * fifth of the heap of the objects. Renders keep the objects, which core's
+   * update builds copy-on-write.
+   */
+  readonly state: Readonly<RenderState> | string;
   /**
    * JSON text of the data last rendered, to render the page again for a
    * resync. Text, not the caller's objects: those may change in place after
@@ -29,6 +34,12 @@ const LOG_BYTES = 16 * 1024;
 
 export function sessionData(record: SessionRecord): SessionData {
   return record.data as unknown as SessionData;
+}
+
+/** The state for core's update to move forward, leaving the stored one as it is. */
+export function workingState(data: SessionData): RenderState {
+  // Core's update reassigns only the top level of a state, so a shallow copy is enough.
+  return typeof data.state === 'string' ? (JSON.parse(data.state) as RenderState) : { ...data.state };
 }
 
 export function toJson(data: SessionData): JsonValue {

@@ -4,7 +4,7 @@ import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { SessionChannel } from './session-channel.js';
-import { appendLog, copy, loggedSince, pageText, sessionData, toJson, type SessionData } from './session-data.js';
+import { appendLog, copy, loggedSince, pageText, sessionData, toJson, workingState, type SessionData } from './session-data.js';
 import type { Resync, SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
 
@@ -90,8 +90,7 @@ export class SessionEngine {
       const current = sessionData(record);
       const now = Date.now();
       const expiresAt = now + expiration;
-      // The stored state is shared with the store: core moves only the top level, so a shallow copy keeps it intact.
-      const state = { ...current.state };
+      const state = workingState(current);
       const updates = template.update(state, data, { now });
       signal?.throwIfAborted();
       if (updates.length === 0) {

@@ -87,7 +87,7 @@ export class StateTemplate {
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = Date.now();
-    const session: SessionData = { state, page, seq: 0, log: [], ...(client === undefined ? {} : { client }) };
+    const session: SessionData = { state: JSON.stringify(state), page, seq: 0, log: [], ...(client === undefined ? {} : { client }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: now + this.#expiration, data: toJson(session) });
     return { html, sessionId, token };
   }

@@ -1,5 +1,4 @@
-// MemorySessionStore benchmarks, and the measurement behind keeping data as JSON text.
-// Run: node --expose-gc bench/store-memory.bench.mjs
+// MemorySessionStore benchmarks. Run: node --expose-gc bench/store-memory.bench.mjs
 import { writeFileSync } from 'node:fs';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 
@@ -8,22 +7,29 @@ if (typeof globalThis.gc !== 'function') {
   process.exit(1);
 }
 
-// A record shaped like a 25-item todo session: diff state, last data, a short replay log.
-const items = Array.from({ length: 25 }, (_, i) => ({ id: i, text: `task number ${i}`, done: i % 3 === 0 }));
-const log = Array.from({ length: 16 }, (_, i) => ({ fragment_id: `2:${i}`, html: `<li class="done">task number ${i}</li>`, action: 'replace', timestamp: 1e12, seq: i + 1 }));
-const data = { state: { t: 'abc123', r: { v: ['Todo', 25], c: [{ k: items.map((x) => String(x.id)), i: items.map((x) => ({ v: [x.done, x.text] })) }] } }, data: { title: 'Todo', items }, seq: 16, log };
+/** Data shaped like a todo session of `count` items: diff state, the page as text, a replay log. */
+function sessionData(count) {
+  const items = Array.from({ length: count }, (_, i) => ({ id: i, text: `task number ${i}`, done: i % 3 === 0 }));
+  const log = Array.from({ length: 16 }, (_, i) => ({ fragment_id: `2:${i}`, html: `<li class="done">task number ${i}</li>`, action: 'replace', timestamp: 1e12, seq: i + 1 }));
+  const state = { t: 'abc123', r: { v: ['Todo', count], c: [{ k: items.map((x) => String(x.id)), i: items.map((x) => ({ v: [x.done, x.text] })) }] } };
+  return { state, page: JSON.stringify({ title: 'Todo', items }), seq: 16, log };
+}
+
+/** The next version as a session builds it: one item's state replaced, a log entry added, the rest shared. */
+function nextVersion(data, n) {
+  const list = data.state.r.c[0];
+  const at = n % list.i.length;
+  const i = list.i.slice();
+  i[at] = { v: [n % 2 === 0, `task number ${at}`] };
+  const r = { v: data.state.r.v, c: [{ k: list.k, i }] };
+  const log = data.log.slice(1).concat({ fragment_id: `2:${at}`, html: '<li>x</li>', action: 'replace', timestamp: 1e12, seq: data.seq + 1 });
+  return { ...data, state: { t: data.state.t, r }, seq: data.seq + 1, log };
+}
 
 function heap() {
   gc();
   gc();
   return process.memoryUsage().heapUsed;
-}
-
-function perCall(n, fn) {
-  for (let i = 0; i < n / 10; i++) fn(i);
-  const t = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) fn(i);
-  return Number(process.hrtime.bigint() - t) / 1000 / n;
 }
 
 async function perCallAsync(n, fn) {
@@ -40,34 +46,29 @@ function report(name, value, unit) {
   rows.push([name, `${value.toFixed(2)} ${unit}`]);
 }
 
-// Copy on the way out: parsing stored JSON text against structuredClone of a stored object.
-const json = JSON.stringify(data);
-report('copy out: JSON.parse of stored text', perCall(5_000, () => JSON.parse(json)), 'µs');
-report('copy out: structuredClone of stored object', perCall(5_000, () => structuredClone(data)), 'µs');
-report('copy in: JSON.stringify', perCall(5_000, () => JSON.stringify(data)), 'µs');
-report('copy in: structuredClone', perCall(5_000, () => structuredClone(data)), 'µs');
-{
-  const before = heap();
-  const texts = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ ...data, seq: i }));
-  const asText = (heap() - before) / 10_000;
-  texts.length = 0;
-  const base = heap();
-  const objects = Array.from({ length: 10_000 }, () => structuredClone(data));
-  const asObject = (heap() - base) / objects.length;
-  report('held as JSON text, per record', asText, 'bytes');
-  report('held as object graph, per record', asObject, 'bytes');
+// A render's round trip: get, then update with a version that shares all but one item with it.
+for (const count of [25, 1_000]) {
+  const store = new MemorySessionStore();
+  const expiresAt = Date.now() + 3_600_000;
+  const data = sessionData(count);
+  let created = 0;
+  report(`create, ${count} items (checks every part)`, await perCallAsync(2_000, () => store.create({ id: `c${created++}`, version: 1, createdAt: 0, expiresAt, data })), 'µs');
+  await store.create({ id: 's', version: 1, createdAt: 0, expiresAt, data });
+  report(`get, ${count} items`, await perCallAsync(5_000, () => store.get('s')), 'µs');
+  report(`get + update of one item, ${count} items (a render's round trip)`, await perCallAsync(5_000, async (n) => {
+    const record = await store.get('s');
+    await store.update({ ...record, data: nextVersion(record.data, n) });
+  }), 'µs');
+  await store.close();
 }
 
-// Store operations.
+// Heap a stored record holds: the store shares the caller's objects instead of a copy.
 {
   const store = new MemorySessionStore();
   const expiresAt = Date.now() + 3_600_000;
-  await store.create({ id: 's', version: 1, createdAt: 0, expiresAt, data });
-  report('get', await perCallAsync(5_000, () => store.get('s')), 'µs');
-  let record = await store.get('s');
-  report('get + update (a render\'s round trip)', await perCallAsync(5_000, async () => {
-    record = await store.update({ ...(await store.get('s')), expiresAt: record.expiresAt + 1 });
-  }), 'µs');
+  const before = heap();
+  for (let i = 0; i < 10_000; i++) await store.create({ id: `h${i}`, version: 1, createdAt: 0, expiresAt, data: sessionData(25) });
+  report('heap per stored 25-item record', (heap() - before) / 10_000, 'bytes');
   await store.close();
 }
 
