@@ -5,7 +5,8 @@
  */
 export class Context {
   constructor(
-    readonly view: unknown,
+    /** Mutable only for the diff's per-list frame, which nothing keeps past one item's check. */
+    public view: unknown,
     readonly parent: Context | null = null,
   ) {}
 

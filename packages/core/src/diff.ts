@@ -174,12 +174,31 @@ export class Differ {
     const keyField = this.renderer.keyField;
     const indexed = keyOf(items[0], keyField) === undefined;
     let states: ScopeState[] | null = null;
+    // Region-free items are checked inline: the enclosing scope's cursor is saved once per list, not per item.
+    const outer = this.old;
+    const outerVi = this.vi;
+    const frame = context.push(undefined);
     for (let i = 0; i < items.length; i++) {
-      if ((indexed ? String(i) : keyOf(items[i], keyField)) !== old.k[i]) return null;
+      if ((indexed ? String(i) : keyOf(items[i], keyField)) !== old.k[i]) {
+        this.old = outer;
+        this.vi = outerVi;
+        return null;
+      }
       const before = old.i[i]!;
-      const after = this.item(section, items[i], context, before, path, old.k[i]!);
+      let after = before;
+      if (section.hasRegions) after = this.item(section, items[i], context, before, path, old.k[i]!);
+      else {
+        this.old = before;
+        this.vi = 0;
+        frame.view = items[i];
+        if (!this.walk(section.dynamic, frame, '') || this.vi !== before.v.length) {
+          after = this.replaceItem(section, items[i], context, itemFragmentId(path, encodeKey(old.k[i]!)));
+        }
+      }
       if (after !== before) (states ??= old.i.slice())[i] = after;
     }
+    this.old = outer;
+    this.vi = outerVi;
     return states ? { k: old.k, i: states } : old;
   }
 
@@ -187,8 +206,10 @@ export class Differ {
     // The item's id is only needed for its regions' ids or a replace: build it lazily.
     const path = section.hasRegions ? itemFragmentId(listPath, encodeKey(key)) : '';
     const next = this.scope(section.dynamic, context.push(item), old, path);
-    if (next) return next;
-    const id = path || itemFragmentId(listPath, encodeKey(key));
+    return next ?? this.replaceItem(section, item, context, path || itemFragmentId(listPath, encodeKey(key)));
+  }
+
+  private replaceItem(section: SectionNode, item: unknown, context: Context, id: string): ScopeState {
     const { html, state } = this.renderer.item(section, item, context, id);
     this.emit(id, html, 'replace');
     return state;
