@@ -43,6 +43,7 @@ export class MemorySessionStore implements SessionStore {
 
   async update(record: SessionRecord): Promise<SessionRecord> {
     this.open();
+    // `?.`: a record that is no object is refused by check(), not by a TypeError here.
     const entry = this.live(record?.id);
     check(record, entry?.data);
     if (entry === undefined) throw new StoreError('not_found', `session ${record.id} does not exist`);
