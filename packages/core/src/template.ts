@@ -5,6 +5,7 @@ import { Differ } from './diff.js';
 import { RenderError, StateTemplateError } from './errors.js';
 import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
+import { Replayer } from './replay.js';
 import { fingerprint, type RenderState } from './state.js';
 
 export interface CompileOptions {
@@ -90,6 +91,16 @@ export class Template {
       state.r = root;
       return [{ fragment_id: ROOT_ID, html, action: 'replace', timestamp: now }];
     });
+  }
+
+  /**
+   * The annotated page that `state` describes, rebuilt from its recorded
+   * values without the data (equal to `render(data).html` for the data that
+   * produced the state). Throws RenderError `state_mismatch` for a state of another template.
+   */
+  renderState(state: RenderState): string {
+    if (state.t !== this.fingerprint) throw new RenderError('state_mismatch', 'this state belongs to another template');
+    return this.guard(() => new Replayer((node) => this.compiler.recursivePartial(node)).scope(this.nodes, state.r));
   }
 
   private lambdaTemplate(template: string): Node[] {

@@ -1,6 +1,6 @@
 import { isWithin } from '@statetemplate/protocol';
 import { describe, expect, it, vi } from 'vitest';
-import { compile, ROOT_ID, stripAnnotations, type Update } from '../src/index.js';
+import { compile, RenderError, ROOT_ID, stripAnnotations, type Update } from '../src/index.js';
 import { Renderer } from '../src/render.js';
 
 const LIST = `<ul>{{#items}}<li class="{{#done}}done{{/done}}">{{name}}</li>{{/items}}</ul><p>{{count}}</p>`;
@@ -162,5 +162,22 @@ describe("granularity 'value'", () => {
   it('renders the same plain output as the default', () => {
     const data = { rows: rows() };
     expect(stripAnnotations(compile(ROW, { granularity: 'value' }).render(data).html)).toBe(compile(ROW).renderPlain(data));
+  });
+});
+
+describe('renderState', () => {
+  it('rebuilds the annotated page from the state alone', () => {
+    const t = compile(LIST);
+    const data = { items: items(1, 2), count: 2 };
+    const { html, state } = t.render(data);
+    expect(t.renderState(JSON.parse(JSON.stringify(state)))).toBe(html);
+    data.items.push(...items(3));
+    t.update(state, data);
+    expect(t.renderState(state)).toBe(t.render(data).html);
+  });
+
+  it('refuses a state of another template', () => {
+    const { state } = compile('<p>{{a}}</p>').render({ a: 1 });
+    expect(() => compile('<div>{{a}}</div>').renderState(state)).toThrow(RenderError);
   });
 });

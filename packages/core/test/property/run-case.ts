@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { applyUpdates } from '@statetemplate/client';
 import { encodeKey, isWithin, ROOT_ID, type Update } from '@statetemplate/protocol';
 import Mustache from 'mustache';
-import { type Granularity, compile, stripAnnotations } from '../../src/index.js';
+import { type Granularity, type RenderState, compile, stripAnnotations } from '../../src/index.js';
 import { Changer, type StepChanges, type Style } from './changes.js';
 import { generateObject, type Data } from './data-gen.js';
 import { canonicalHtml, itemIdsByKey, loadPage, loadReference } from './dom.js';
@@ -62,8 +62,8 @@ export function runCase(spec: CaseSpec): CaseStats {
   const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials, granularity: spec.granularity }));
   const first = check.guarded({ ...context, after: data }, () => tpl.render(data));
   const page = loadPage(first.html, spec.wholeDocument);
-  check.guarded({ ...context, after: data }, () => check.matchesFreshRender(tpl, page, data));
   let state = first.state;
+  check.guarded({ ...context, after: data }, () => check.matchesFreshRender(tpl, page, data, state));
   const changer = new Changer(rng, ids, generated.shape);
 
   for (let step = 1; step <= spec.steps; step++) {
@@ -80,7 +80,7 @@ export function runCase(spec: CaseSpec): CaseStats {
       }
       if (check.itemEditStaysInItem(changes, updates, page)) stats.itemEditChecks += 1;
       applyUpdates(page, updates);
-      check.matchesFreshRender(tpl, page, changes.data);
+      check.matchesFreshRender(tpl, page, changes.data, state);
     });
     data = changes.data;
     stats.steps += 1;
@@ -125,13 +125,17 @@ class Checker {
   }
 
   /**
-   * The patched page equals a fresh plain render of `data`; and the annotated
-   * render strips to the plain one, which is what mustache.js renders.
+   * The patched page equals a fresh plain render of `data`; the annotated
+   * render strips to the plain one, which is what mustache.js renders; and
+   * the state alone rebuilds the annotated render.
    */
-  matchesFreshRender(tpl: Template, page: Element, data: Data): void {
+  matchesFreshRender(tpl: Template, page: Element, data: Data, state: RenderState): void {
     const plain = tpl.renderPlain(data);
-    const stripped = stripAnnotations(tpl.render(data).html);
+    const annotated = tpl.render(data).html;
+    const stripped = stripAnnotations(annotated);
     if (stripped !== plain) throw new Violation('stripAnnotations(render) differs from renderPlain', mismatch(plain, stripped));
+    const replayed = tpl.renderState(state);
+    if (replayed !== annotated) throw new Violation('renderState(state) differs from render(data)', mismatch(annotated, replayed));
     const reference = Mustache.render(this.template, data, this.partials);
     if (plain !== reference) throw new Violation('renderPlain differs from Mustache.render', mismatch(reference, plain));
     const expected = canonicalHtml(loadReference(plain, this.wholeDocument));

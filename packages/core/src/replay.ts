@@ -1,0 +1,71 @@
+import { encodeKey, itemMarker, REGION_END, regionStart } from '@statetemplate/protocol';
+import { escapeHtml } from './escape.js';
+import { frameCount } from './evaluate.js';
+import type { Node, PartialNode, RegionNode } from './nodes.js';
+import { isList, type Recorded, type RegionState, type ScopeState } from './state.js';
+
+/**
+ * Renders the annotated page a state describes from its recorded lookups
+ * alone: a state holds every value the page shows, in render order, so the
+ * data is not needed. Sessions use it to resync a page without keeping a
+ * copy of the data last rendered.
+ */
+export class Replayer {
+  private values: readonly Recorded[] = [];
+  private children: readonly RegionState[] = [];
+  private vi = 0;
+  private ci = 0;
+
+  constructor(private readonly partialNodes: (node: PartialNode) => Node[]) {}
+
+  scope(nodes: readonly Node[], state: ScopeState): string {
+    const { values, children, vi, ci } = this;
+    this.values = state.v;
+    this.children = state.c ?? [];
+    this.vi = 0;
+    this.ci = 0;
+    const html = this.nodes(nodes, false);
+    this.values = values;
+    this.children = children;
+    this.vi = vi;
+    this.ci = ci;
+    return html;
+  }
+
+  /** `flat`: inside a flat section, regions render inline (see Renderer.nodes). */
+  private nodes(nodes: readonly Node[], flat: boolean): string {
+    let out = '';
+    for (const node of nodes) {
+      switch (node.kind) {
+        case 'text':
+          out += node.text;
+          break;
+        case 'var': {
+          const text = String(this.values[this.vi++]);
+          out += node.escape ? escapeHtml(text) : text;
+          break;
+        }
+        case 'section': {
+          const summary = this.values[this.vi++]!;
+          if (typeof summary === 'string') out += summary.slice(1); // a lambda's output, recorded as "λ…"
+          else for (let i = frameCount(summary); i > 0; i--) out += this.nodes(node.body, flat || node.flat);
+          break;
+        }
+        case 'partial':
+          out += this.nodes(this.partialNodes(node), flat);
+          break;
+        case 'region':
+          out += flat ? this.nodes(node.body, true) : regionStart(node.id) + this.region(node, this.children[this.ci++]!) + REGION_END;
+          break;
+      }
+    }
+    return out;
+  }
+
+  private region(node: RegionNode, state: RegionState): string {
+    if (!isList(state)) return this.scope(node.body, state);
+    let out = '';
+    for (let i = 0; i < state.k.length; i++) out += itemMarker(encodeKey(state.k[i]!)) + this.scope(node.list!.body, state.i[i]!);
+    return out;
+  }
+}
