@@ -1,5 +1,5 @@
 import type { RenderState } from '@statetemplate/core';
-import { StoreError, type JsonValue, type SessionRecord } from '@statetemplate/store';
+import type { JsonValue, SessionRecord } from '@statetemplate/store';
 import { weight, type SessionUpdate } from './session-update.js';
 
 /**
@@ -15,12 +15,6 @@ export interface SessionData {
    * update builds copy-on-write.
    */
   readonly state: Readonly<RenderState> | string;
-  /**
-   * JSON text of the data last rendered, to render the page again for a
-   * resync. Text, not the caller's objects: those may change in place after
-   * render() returns, and a string costs a store nothing to check or copy.
-   */
-  readonly page: string;
   /** Sequence number of the newest update (0 before the first). */
   readonly seq: number;
   /** The newest updates, oldest first, for clients catching up after a reconnect. */
@@ -44,18 +38,6 @@ export function workingState(data: SessionData): RenderState {
 
 export function toJson(data: SessionData): JsonValue {
   return data as unknown as JsonValue;
-}
-
-/** The JSON text of data to render; data JSON cannot encode is refused as the store would refuse it. */
-export function pageText(data: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(data);
-  } catch (error) {
-    throw new StoreError('invalid', 'the data to render is not JSON-encodable', { cause: error });
-  }
-  // undefined (or a lone function) renders like null.
-  return text ?? 'null';
 }
 
 /** `log` plus `updates`, keeping the newest `limit` of them and at most LOG_BYTES of html. */

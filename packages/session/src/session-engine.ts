@@ -4,7 +4,7 @@ import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { SessionChannel } from './session-channel.js';
-import { appendLog, copy, loggedSince, pageText, sessionData, toJson, workingState, type SessionData } from './session-data.js';
+import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData } from './session-data.js';
 import type { Resync, SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
 
@@ -98,8 +98,7 @@ export class SessionEngine {
       }
       const sequenced = updates.map((u, i): SessionUpdate => ({ ...u, seq: current.seq + i + 1 }));
       const seq = current.seq + sequenced.length;
-      // The page text is taken before any await: the caller may change its data in place once render() resolves.
-      const next: SessionData = { ...current, state, page: pageText(data), seq, log: appendLog(current.log, sequenced, replayLog) };
+      const next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
       try {
         await store.update({ ...record, expiresAt, data: toJson(next) });
       } catch (error) {
@@ -203,7 +202,8 @@ export class SessionEngine {
   }
 
   #resync(data: SessionData): Resync {
-    return { resync: this.settings.template.render(JSON.parse(data.page)).html, seq: data.seq };
+    // The state holds every value the page shows: no copy of the data is kept for this.
+    return { resync: this.settings.template.renderState(workingState(data)), seq: data.seq };
   }
 
   /** Throws SessionClosedError once shutdown began. */

@@ -4,7 +4,7 @@ import type { SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
-import { pageText, sessionData, toJson, type SessionData } from './session-data.js';
+import { sessionData, toJson, type SessionData } from './session-data.js';
 import { SessionEngine } from './session-engine.js';
 
 export interface StateTemplateOptions {
@@ -82,12 +82,10 @@ export class StateTemplate {
     this.#engine.assertOpen();
     const sessionId = newSessionId();
     const { html, state } = this.#engine.template.render(data);
-    // Taken before any await: the caller may change its data in place meanwhile.
-    const page = pageText(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = Date.now();
-    const session: SessionData = { state: JSON.stringify(state), page, seq: 0, log: [], ...(client === undefined ? {} : { client }) };
+    const session: SessionData = { state: JSON.stringify(state), seq: 0, log: [], ...(client === undefined ? {} : { client }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: now + this.#expiration, data: toJson(session) });
     return { html, sessionId, token };
   }
