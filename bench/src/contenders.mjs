@@ -18,7 +18,7 @@ const core = {
   name: 'StateTemplate core',
   async: false,
   start(page, data) {
-    const template = compile(page.template);
+    const template = compile(page.template, page.options);
     const { html, state } = template.render(data);
     return { html: stripAnnotations(html), update: (next) => JSON.stringify(template.update(state, next)) };
   },
@@ -33,7 +33,7 @@ const session = {
   name: 'StateTemplate session',
   async: true,
   async start(page, data) {
-    const st = new StateTemplate(page.template, { signingKey: KEY });
+    const st = new StateTemplate(page.template, { signingKey: KEY, ...page.options });
     const { html, sessionId, token } = await st.newSession(data);
     const live = await st.getSession(sessionId, token);
     return {

@@ -26,13 +26,17 @@ export const chat = {
     html`<div class="chat"><h2>${d.room}</h2><ol class="messages">${d.messages.map((m) => html`<li><b>${m.author}</b> <time>${m.time}</time> <p>${m.text}</p></li>`)}</ol></div>`,
 };
 
+// Pages whose list items change one value at a time are compiled the way a
+// user would for them: with granularity 'value' (see @statetemplate/core).
 export const dashboard = {
+  options: { granularity: 'value' },
   template: `<div class="dashboard">{{#metrics}}<div class="card"><span class="label">{{label}}</span> <span class="value">{{value}}</span> <span class="unit">{{unit}}</span></div>{{/metrics}}</div>`,
   liveview: (d) =>
     html`<div class="dashboard">${d.metrics.map((m) => html`<div class="card"><span class="label">${m.label}</span> <span class="value">${m.value}</span> <span class="unit">${m.unit}</span></div>`)}</div>`,
 };
 
 export const table = {
+  options: { granularity: 'value' },
   template: `<table class="grid"><thead><tr><th>#</th><th>Name</th><th>City</th><th>Amount</th><th>Status</th></tr></thead><tbody>{{#rows}}<tr><td>{{id}}</td><td>{{name}}</td><td>{{city}}</td><td>{{amount}}</td><td>{{status}}</td></tr>{{/rows}}</tbody></table>`,
   liveview: (d) =>
     html`<table class="grid"><thead><tr><th>#</th><th>Name</th><th>City</th><th>Amount</th><th>Status</th></tr></thead><tbody>${d.rows.map((r) => html`<tr><td>${r.id}</td><td>${r.name}</td><td>${r.city}</td><td>${r.amount}</td><td>${r.status}</td></tr>`)}</tbody></table>`,

@@ -1,4 +1,4 @@
-import { compile } from '@statetemplate/core';
+import { compile, type Granularity } from '@statetemplate/core';
 import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
 import type { SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
@@ -12,6 +12,8 @@ export interface StateTemplateOptions {
   partials?: Record<string, string>;
   /** The field that keys list items (default 'id'). */
   key?: string;
+  /** Core's granularity: 'item' (default) or 'value' for regions inside list items (see @statetemplate/core). */
+  granularity?: Granularity;
   /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires; default 24 h. Tokens live as long. */
   expiration?: number;
   /** Where sessions live; default a MemorySessionStore, closed by close(). A store you pass stays yours to close. */
@@ -60,7 +62,7 @@ export class StateTemplate {
   constructor(template: string, options: StateTemplateOptions = {}) {
     this.#expiration = positive('expiration', options.expiration ?? 24 * HOUR);
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
-    const compiled = compile(template, { partials: options.partials, key: options.key });
+    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(this.#expiration, 1000) });
     this.#engine = new SessionEngine({
       template: compiled,
