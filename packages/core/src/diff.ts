@@ -2,9 +2,12 @@ import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update }
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { indexKeys, keyOf, ownKeys, planList } from './keys.js';
-import { dynamicNodes, type Node, type RegionNode, type SectionNode } from './nodes.js';
+import { dynamicNodes, type Node, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
+
+/** The path of an item checked inline, before its id is built (see sameOrder). */
+const UNPLACED = '\u0000unplaced';
 
 const partialDynamics = new WeakMap<Node[], Node[]>();
 
@@ -89,6 +92,9 @@ export class Differ {
           const index = this.ci++;
           const old = scope.c?.[index];
           if (!old) return false;
+          // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
+          if (node.type === 'value' && !isList(old) && old.v[0] === varText(node.body[0] as VarNode, context)) break;
+          if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item
           const next = this.region(node, context, old, path);
           if (next !== old) (this.children ??= scope.c!.slice())[index] = next;
           break;
@@ -174,33 +180,31 @@ export class Differ {
     const keyField = this.renderer.keyField;
     const indexed = keyOf(items[0], keyField) === undefined;
     let states: ScopeState[] | null = null;
-    // Region-free items are checked inline: the enclosing scope's cursor is saved once per list, not per item.
-    const outer = this.old;
-    const outerVi = this.vi;
+    // Items are first checked inline, cheaply: the enclosing scope's cursor is saved once
+    // per list, the context frame is reused, and the item's id is not built (UNPLACED).
+    // Only an item that differs takes the full path, which places, diffs or re-renders it.
+    const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
+    let same = true;
     for (let i = 0; i < items.length; i++) {
-      if ((indexed ? String(i) : keyOf(items[i], keyField)) !== old.k[i]) {
-        this.old = outer;
-        this.vi = outerVi;
-        return null;
-      }
+      same = (indexed ? String(i) : keyOf(items[i], keyField)) === old.k[i];
+      if (!same) break;
       const before = old.i[i]!;
-      let after = before;
-      if (section.hasRegions) after = this.item(section, items[i], context, before, path, old.k[i]!);
-      else {
-        this.old = before;
-        this.vi = 0;
-        frame.view = items[i];
-        if (!this.walk(section.dynamic, frame, '') || this.vi !== before.v.length) {
-          after = this.replaceItem(section, items[i], context, itemFragmentId(path, encodeKey(old.k[i]!)));
-        }
-      }
+      this.old = before;
+      this.vi = 0;
+      this.ci = 0;
+      frame.view = items[i];
+      if (this.walk(section.dynamic, frame, UNPLACED) && this.vi === before.v.length && this.ci === (before.c?.length ?? 0)) continue;
+      const after = this.item(section, items[i], context, before, path, old.k[i]!);
       if (after !== before) (states ??= old.i.slice())[i] = after;
     }
     this.old = outer;
     this.vi = outerVi;
+    this.ci = outerCi;
+    if (!same) return null;
     return states ? { k: old.k, i: states } : old;
   }
+
 
   private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState {
     // The item's id is only needed for its regions' ids or a replace: build it lazily.
