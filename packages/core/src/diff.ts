@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { indexKeys, keyOf, ownKeys, planList } from './keys.js';
+import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
@@ -192,9 +192,10 @@ export class Differ {
     // Only an item that differs takes the full path, which places, diffs or re-renders it.
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
+    const numbers = numericKeys(old.k);
     let same = true;
     for (let i = 0; i < items.length; i++) {
-      same = (indexed ? String(i) : keyOf(items[i], keyField)) === old.k[i];
+      same = indexed ? numbers[i] === i : hasKey(items[i], keyField, old.k[i]!, numbers[i]!);
       if (!same) break;
       const before = old.i[i]!;
       this.old = before;

@@ -19,6 +19,28 @@ export function ownKeys(items: readonly unknown[], keyField: string): string[] |
   return keys;
 }
 
+/**
+ * The keys as numbers where a key is a number's canonical text ("42"), else
+ * NaN; cached per keys array, which a list's state keeps while its keys stay.
+ * Lets a diff compare numeric ids without turning each into a string.
+ */
+export function numericKeys(keys: readonly string[]): Float64Array {
+  let numbers = numericCache.get(keys);
+  if (!numbers) {
+    numbers = Float64Array.from(keys, (key) => (String(Number(key)) === key ? Number(key) : NaN));
+    numericCache.set(keys, numbers);
+  }
+  return numbers;
+}
+
+const numericCache = new WeakMap<readonly string[], Float64Array>();
+
+/** Whether an item's own key is `key` (whose numeric form is `numeric`). */
+export function hasKey(item: unknown, keyField: string, key: string, numeric: number): boolean {
+  const own = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
+  return typeof own === 'string' ? own === key : typeof own === 'number' && own === numeric;
+}
+
 /** An item's own key, or undefined when it has none. */
 export function keyOf(item: unknown, keyField: string): string | undefined {
   const key = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;

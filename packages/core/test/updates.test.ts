@@ -181,3 +181,14 @@ describe('renderState', () => {
     expect(() => compile('<div>{{a}}</div>').renderState(state)).toThrow(RenderError);
   });
 });
+
+describe('numeric and string keys', () => {
+  it('tells a numeric id from a string id that only looks like it', () => {
+    const t = compile('{{#items}}<b>{{n}}</b>{{/items}}');
+    const { state } = t.render({ items: [{ id: '01', n: 1 }, { id: 2, n: 2 }] });
+    expect(actions(t.update(state, { items: [{ id: 1, n: 1 }, { id: '2', n: 2 }] }))).toEqual([
+      ['remove', '1:01', null],
+      ['prepend', '1:1', null],
+    ]);
+  });
+});
