@@ -19,9 +19,9 @@ describe.skipIf(!redisOk)('RedisSessionStore publish and subscribe', () => {
     const store = redis.store();
     const inspect = redis.inspector();
     await store.count();
-    const connectionsBefore = (await inspect.client('LIST')).trim().split('\n').length;
+    const connectionsBefore = String(await inspect.client('LIST')).trim().split('\n').length;
     await Promise.all(Array.from({ length: 100 }, (_, i) => store.subscribe(`id-${i}`, () => undefined)));
-    const connectionsAfter = (await inspect.client('LIST')).trim().split('\n').length;
+    const connectionsAfter = String(await inspect.client('LIST')).trim().split('\n').length;
     expect(connectionsAfter - connectionsBefore).toBe(1);
     expect(await inspect.pubsub('NUMSUB', 'statetemplate:updates:id-7')).toEqual(['statetemplate:updates:id-7', 1]);
   });
