@@ -1,4 +1,5 @@
 import { ACTIONS, type Action } from '@statetemplate/protocol';
+import { copy } from './session-data.js';
 import type { SessionUpdate } from './session-update.js';
 
 /** Why a session's update streams end. */
@@ -7,12 +8,26 @@ export type EndReason = 'closed' | 'expired';
 /** What travels on a session's channel: a render's updates, or the end of the session. */
 export type ChannelMessage = { updates: SessionUpdate[] } | { end: EndReason };
 
+/**
+ * The message this process encoded last. A store in this process (the memory
+ * store) hands the very same text to subscribers, which then take copies of
+ * its updates instead of parsing the text again; equal text means an equal message.
+ */
+let recent: { text: string; message: ChannelMessage } | null = null;
+
 export function encodeMessage(message: ChannelMessage): string {
-  return JSON.stringify(message);
+  const text = JSON.stringify(message);
+  recent = { text, message };
+  return text;
 }
 
 /** The message, or null for anything that is not one of ours (never throws). */
 export function decodeMessage(text: string): ChannelMessage | null {
+  if (recent?.text === text) {
+    const { message } = recent;
+    // Each decode owns its updates, as a parse would give: the encoded ones may belong to a stored log.
+    return 'updates' in message ? { updates: message.updates.map(copy) } : message;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -1,5 +1,3 @@
-const settle = (): void => undefined;
-
 /** Runs tasks that share a key one after another, in call order; different keys run freely. */
 export class KeyedQueue {
   readonly #tails = new Map<string, Promise<void>>();
@@ -7,12 +5,12 @@ export class KeyedQueue {
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key);
     const result = previous === undefined ? task() : previous.then(task);
-    const tail = result.then(settle, settle);
-    this.#tails.set(key, tail);
     // Forget idle keys so a queue per session costs nothing once it drains.
-    void tail.then(() => {
+    const forget = (): void => {
       if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    });
+    };
+    const tail: Promise<void> = result.then(forget, forget);
+    this.#tails.set(key, tail);
     return result;
   }
 

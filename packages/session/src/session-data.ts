@@ -1,6 +1,6 @@
 import type { RenderState } from '@statetemplate/core';
 import type { JsonValue, SessionRecord } from '@statetemplate/store';
-import { weight, type SessionUpdate } from './session-update.js';
+import { numbered, weight, type SessionUpdate } from './session-update.js';
 
 /**
  * What a session keeps in its store record's `data`; JSON-safe so any store
@@ -42,14 +42,17 @@ export function toJson(data: SessionData): JsonValue {
 
 /** `log` plus `updates`, keeping the newest `limit` of them and at most LOG_BYTES of html. */
 export function appendLog(log: readonly SessionUpdate[], updates: readonly SessionUpdate[], limit: number): SessionUpdate[] {
-  const all = log.concat(updates);
-  let start = Math.max(0, all.length - limit);
+  const total = log.length + updates.length;
+  let start = Math.max(0, total - limit);
   let bytes = 0;
-  for (let i = all.length - 1; i >= start; i--) {
-    bytes += weight(all[i]!);
+  for (let i = total - 1; i >= start; i--) {
+    bytes += weight(i < log.length ? log[i]! : updates[i - log.length]!);
     if (bytes > LOG_BYTES) start = i + 1;
   }
-  return start === 0 ? all : all.slice(start);
+  // One array of the kept entries, without first building the whole concatenation.
+  const kept = new Array<SessionUpdate>(total - start);
+  for (let i = start; i < total; i++) kept[i - start] = i < log.length ? log[i]! : updates[i - log.length]!;
+  return kept;
 }
 
 /**
@@ -66,5 +69,5 @@ export function loggedSince(data: SessionData, seq: number): SessionUpdate[] | n
 
 /** An update the caller may change without touching the stored log. */
 export function copy(update: SessionUpdate): SessionUpdate {
-  return { ...update };
+  return numbered(update, update.seq);
 }

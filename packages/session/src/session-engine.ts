@@ -5,7 +5,7 @@ import { SessionClosedError, SessionConflictError, SessionLimitError } from './e
 import { KeyedQueue } from './keyed-queue.js';
 import { SessionChannel } from './session-channel.js';
 import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData } from './session-data.js';
-import type { Resync, SessionUpdate } from './session-update.js';
+import { numbered, type Resync, type SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
 
 
@@ -96,7 +96,7 @@ export class SessionEngine {
       if (updates.length === 0) {
         return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
       }
-      const sequenced = updates.map((u, i): SessionUpdate => ({ ...u, seq: current.seq + i + 1 }));
+      const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
       const next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
       try {

@@ -49,7 +49,10 @@ function items(value: readonly unknown[], known: readonly unknown[] | null, ance
   for (let i = 0; i < value.length; i++) {
     const item = value[i];
     const old = known?.[i + shift];
-    if (item !== old && known !== null && typeof item === 'object' && item !== null) {
+    // Most of a long list is the stored items (checked already): skip them without a call each.
+    // Known data holds no undefined, so an undefined item past its end is still refused below.
+    if (item === old && old !== undefined) continue;
+    if (known !== null && typeof item === 'object' && item !== null) {
       if (stored === null && ++scans <= SCANS) {
         const at = known.indexOf(item);
         if (at >= 0) {
