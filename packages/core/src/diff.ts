@@ -159,6 +159,8 @@ export class Differ {
     for (const key of plan.removed) this.emit(itemFragmentId(path, encodeKey(key)), '', 'remove');
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
     const states: ScopeState[] = new Array(items.length);
+    const { old: outer, vi: outerVi, ci: outerCi } = this;
+    const frame = context.push(undefined);
     for (let i = 0; i < items.length; i++) {
       const from = plan.from[i]!;
       if (from < 0) {
@@ -173,9 +175,13 @@ export class Differ {
           if (i === 0) this.emit(itemId(i), '', 'move_first');
           else this.emit(itemId(i), '', 'move_after', itemId(i - 1));
         }
-        states[i] = this.item(section, items[i], context, old.i[from]!, path, finalKeys[i]!);
+        const before = old.i[from]!;
+        states[i] = this.unchanged(section, frame, items[i], before) ? before : this.item(section, items[i], context, before, path, finalKeys[i]!);
       }
     }
+    this.old = outer;
+    this.vi = outerVi;
+    this.ci = outerCi;
     return { k: finalKeys, i: states };
   }
 
@@ -187,9 +193,6 @@ export class Differ {
     const keyField = this.renderer.keyField;
     const indexed = keyOf(items[0], keyField) === undefined;
     let states: ScopeState[] | null = null;
-    // Items are first checked inline, cheaply: the enclosing scope's cursor is saved once
-    // per list, the context frame is reused, and the item's id is not built (UNPLACED).
-    // Only an item that differs takes the full path, which places, diffs or re-renders it.
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
     const numbers = numericKeys(old.k);
@@ -198,11 +201,7 @@ export class Differ {
       same = indexed ? numbers[i] === i : hasKey(items[i], keyField, old.k[i]!, numbers[i]!);
       if (!same) break;
       const before = old.i[i]!;
-      this.old = before;
-      this.vi = 0;
-      this.ci = 0;
-      frame.view = items[i];
-      if (this.walk(section.dynamic, frame, UNPLACED) && this.vi === before.v.length && this.ci === (before.c?.length ?? 0)) continue;
+      if (this.unchanged(section, frame, items[i], before)) continue;
       const after = this.item(section, items[i], context, before, path, old.k[i]!);
       if (after !== before) (states ??= old.i.slice())[i] = after;
     }
@@ -213,6 +212,20 @@ export class Differ {
     return states ? { k: old.k, i: states } : old;
   }
 
+
+  /**
+   * A cheap first check of a kept item: walked inline in a reused context
+   * frame, without building its id (UNPLACED). Only an item that differs takes
+   * the full path (item), which diffs or re-renders it. Moves the scope
+   * cursor: callers save it once per list and restore it after.
+   */
+  private unchanged(section: SectionNode, frame: Context, item: unknown, before: ScopeState): boolean {
+    this.old = before;
+    this.vi = 0;
+    this.ci = 0;
+    frame.view = item;
+    return this.walk(section.dynamic, frame, UNPLACED) && this.vi === before.v.length && this.ci === (before.c?.length ?? 0);
+  }
 
   private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState {
     // The item's id is only needed for its regions' ids or a replace: build it lazily.

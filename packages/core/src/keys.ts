@@ -11,11 +11,21 @@ export function listKeys(items: readonly unknown[], keyField: string): string[] 
 /** Every item's own key, or null when one has none (repeats are not checked here). */
 export function ownKeys(items: readonly unknown[], keyField: string): string[] | null {
   const keys: string[] = new Array(items.length);
+  const numbers = new Float64Array(items.length);
   for (let i = 0; i < items.length; i++) {
-    const key = keyOf(items[i], keyField);
-    if (key === undefined) return null;
-    keys[i] = key;
+    const item = items[i];
+    const own = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
+    if (typeof own === 'number') {
+      keys[i] = String(own);
+      numbers[i] = own;
+    } else if (typeof own === 'string') {
+      keys[i] = own;
+      numbers[i] = numberOf(own);
+    } else {
+      return null;
+    }
   }
+  numericCache.set(keys, numbers); // the next diff compares against these keys
   return keys;
 }
 
@@ -27,13 +37,19 @@ export function ownKeys(items: readonly unknown[], keyField: string): string[] |
 export function numericKeys(keys: readonly string[]): Float64Array {
   let numbers = numericCache.get(keys);
   if (!numbers) {
-    numbers = Float64Array.from(keys, (key) => (String(Number(key)) === key ? Number(key) : NaN));
+    numbers = Float64Array.from(keys, numberOf);
     numericCache.set(keys, numbers);
   }
   return numbers;
 }
 
 const numericCache = new WeakMap<readonly string[], Float64Array>();
+
+/** The number whose canonical text `key` is, else NaN. */
+function numberOf(key: string): number {
+  const number = Number(key);
+  return String(number) === key ? number : NaN;
+}
 
 /** Whether an item's own key is `key` (whose numeric form is `numeric`). */
 export function hasKey(item: unknown, keyField: string, key: string, numeric: number): boolean {
@@ -48,7 +64,9 @@ export function keyOf(item: unknown, keyField: string): string | undefined {
 }
 
 export function indexKeys(length: number): string[] {
-  return Array.from({ length }, (_, i) => String(i));
+  const keys = Array.from({ length }, (_, i) => String(i));
+  numericCache.set(keys, Float64Array.from(keys, (_, i) => i));
+  return keys;
 }
 
 export interface ListPlan {
