@@ -8,9 +8,6 @@
 
 export type Mode = 'data' | 'tag' | 'attr_dq' | 'attr_sq' | 'raw' | 'comment' | 'other';
 
-/** Where a Mustache tag sits, as far as markers are concerned. */
-export type Place = 'content' | 'tag' | 'raw' | 'comment' | 'other';
-
 export interface OpenElement {
   name: string;
   /** Implied by the parser (an implicit <tbody>), not written in the template. */
@@ -73,23 +70,6 @@ export function cloneState(s: ScanState): ScanState {
 export function sameState(a: ScanState, b: ScanState): boolean {
   if (a.mode !== b.mode || a.current !== b.current || a.stack.length !== b.stack.length) return false;
   return a.stack.every((e, i) => e.name === b.stack[i]!.name && e.implied === b.stack[i]!.implied);
-}
-
-export function placeOf(s: ScanState): Place {
-  switch (s.mode) {
-    case 'data':
-      return 'content';
-    case 'tag':
-    case 'attr_dq':
-    case 'attr_sq':
-      return 'tag';
-    case 'raw':
-      return 'raw';
-    case 'comment':
-      return 'comment';
-    default:
-      return 'other';
-  }
 }
 
 /** True where a comment marker stays exactly where it is written. */
