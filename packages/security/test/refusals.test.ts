@@ -5,13 +5,16 @@ import { documentedContentKey, joseToken, randomSecret, refusal } from './helper
 
 const secret = randomSecret();
 const contentKey = documentedContentKey(secret);
-const manager = new TokenManager({ keys: secret });
+// A clock that stands still: claim times are relative to it, never to how long the tests take.
+const NOW_MS = Date.UTC(2030, 0, 1);
+/** NOW_MS as a claim's NumericDate (whole seconds). */
+const NOW = NOW_MS / 1000;
+const manager = new TokenManager({ keys: secret, clock: () => NOW_MS });
 const HEADER = { alg: 'dir', enc: 'A256GCM', kid: 'default' } as const;
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 function liveClaims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const now = Math.floor(Date.now() / 1000);
-  return { sid: newSessionId(), iat: now, exp: now + 3600, nonce: 'n'.repeat(16), ...overrides };
+  return { sid: newSessionId(), iat: NOW, exp: NOW + 3600, nonce: 'n'.repeat(16), ...overrides };
 }
 
 function segments(token: string): string[] {
@@ -170,15 +173,14 @@ describe('refusing authentic tokens with bad claims', () => {
   });
 
   it('refuses claims of the wrong type or shape', async () => {
-    const now = Math.floor(Date.now() / 1000);
     const bad: Record<string, unknown>[] = [
       { sid: 123 },
       { sid: 'not-a-session-id' },
-      { iat: String(now) },
-      { iat: now + 0.5 },
+      { iat: String(NOW) },
+      { iat: NOW + 0.5 },
       { exp: null },
-      { exp: String(now + 3600) },
-      { exp: now, iat: now },
+      { exp: String(NOW + 3600) },
+      { exp: NOW, iat: NOW },
       { nonce: 7 },
       { nonce: '' },
       { client: 5 },
@@ -195,8 +197,7 @@ describe('refusing authentic tokens with bad claims', () => {
   });
 
   it('refuses an authentic token already expired or issued in the future', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    await refusal(manager.validateToken(await joseToken(contentKey, HEADER, liveClaims({ iat: now - 7200, exp: now - 3600 }))), 'expired');
-    await refusal(manager.validateToken(await joseToken(contentKey, HEADER, liveClaims({ iat: now + 3600, exp: now + 7200 }))), 'invalid');
+    await refusal(manager.validateToken(await joseToken(contentKey, HEADER, liveClaims({ iat: NOW - 7200, exp: NOW - 3600 }))), 'expired');
+    await refusal(manager.validateToken(await joseToken(contentKey, HEADER, liveClaims({ iat: NOW + 3600, exp: NOW + 7200 }))), 'invalid');
   });
 });

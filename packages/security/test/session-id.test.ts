@@ -9,12 +9,12 @@ describe('session ids', () => {
     expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  it('do not repeat over many draws', () => {
+  it('do not repeat over many draws', { timeout: 120_000 }, () => {
     const ids = new Set(Array.from({ length: 20_000 }, newSessionId));
     expect(ids.size).toBe(20_000);
   });
 
-  it('use every symbol of the alphabet, so none of the entropy is lost', () => {
+  it('use every symbol of the alphabet, so none of the entropy is lost', { timeout: 120_000 }, () => {
     const symbols = new Set(Array.from({ length: 2_000 }, newSessionId).join(''));
     expect(symbols.size).toBe(64);
   });

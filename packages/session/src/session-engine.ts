@@ -14,6 +14,8 @@ export interface EngineSettings {
   store: SessionStore;
   /** Whether close() closes the store too (it does for the default store). */
   ownsStore: boolean;
+  /** Milliseconds since the epoch (StateTemplate's `now`). */
+  now: () => number;
   expiration: number;
   maxSessions: number | undefined;
   replayLog: number;
@@ -56,6 +58,11 @@ export class SessionEngine {
     return this.settings.store;
   }
 
+  /** The current time on the StateTemplate's clock. */
+  now(): number {
+    return this.settings.now();
+  }
+
   /** Stores a new session, refusing with SessionLimitError once maxSessions is reached. */
   async create(record: SessionRecord): Promise<void> {
     this.assertOpen();
@@ -88,7 +95,7 @@ export class SessionEngine {
       const record = await store.get(id);
       if (record === null) return null;
       const current = sessionData(record);
-      const now = Date.now();
+      const now = this.settings.now();
       const expiresAt = now + expiration;
       const state = workingState(current);
       const updates = template.update(state, data, { now });
@@ -140,6 +147,7 @@ export class SessionEngine {
     return channel.open(seq, this.settings.streamBuffer, {
       since: (after) => this.#since(id, after),
       snapshot: () => this.#snapshot(id),
+      now: this.settings.now,
     });
   }
 
@@ -181,7 +189,7 @@ export class SessionEngine {
     const { store } = this.settings;
     let removed = 0;
     for (;;) {
-      const ids = await store.getExpired(Date.now(), SWEEP_BATCH);
+      const ids = await store.getExpired(this.settings.now(), SWEEP_BATCH);
       await Promise.all(
         ids.map(async (id) => {
           await store.delete(id);

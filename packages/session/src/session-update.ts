@@ -21,9 +21,9 @@ export interface Resync {
   seq: number;
 }
 
-/** A resync as the single update that brings any DOM to it: a replace of the root. */
-export function rootReplace(snapshot: Resync): SessionUpdate {
-  return { fragment_id: ROOT_ID, action: 'replace', html: snapshot.resync, timestamp: Date.now(), seq: snapshot.seq };
+/** A resync as the single update that brings any DOM to it: a replace of the root, stamped `timestamp`. */
+export function rootReplace(snapshot: Resync, timestamp: number): SessionUpdate {
+  return { fragment_id: ROOT_ID, action: 'replace', html: snapshot.resync, timestamp, seq: snapshot.seq };
 }
 
 /** Rough memory an update holds; bounds buffers and logs by size, not just count. */

@@ -98,7 +98,7 @@ export class Session {
   }
 
   #gone(): Error {
-    return this.#expiresAt <= Date.now()
+    return this.#expiresAt <= this.engine.now()
       ? new SessionExpiredError(`session ${this.id} has expired`)
       : new SessionClosedError(`session ${this.id} was closed`);
   }

@@ -28,6 +28,12 @@ export interface StateTemplateOptions {
   replayLog?: number;
   /** About how many bytes of html an updates() subscription buffers before coalescing; default 256 KiB. */
   streamBuffer?: number;
+  /**
+   * The clock of expiries, tokens and update timestamps: milliseconds since
+   * the epoch, default `Date.now`. The default store runs on it too; give a
+   * store you pass the same clock. The cleanup timer stays a real timer.
+   */
+  now?: () => number;
 }
 
 export interface NewSessionOptions {
@@ -56,18 +62,25 @@ export class StateTemplate {
   readonly #engine: SessionEngine;
   readonly #tokens: TokenManager;
   readonly #expiration: number;
+  readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
 
-  /** Throws core's TemplateError for a malformed template, KeyError for a bad key, RangeError for bad numbers. */
+  /**
+   * Throws core's TemplateError for a malformed template, KeyError for a bad key,
+   * RangeError for bad numbers, TypeError for a `now` that is not a function.
+   */
   constructor(template: string, options: StateTemplateOptions = {}) {
     this.#expiration = positive('expiration', options.expiration ?? 24 * HOUR);
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
+    const now = clock('now', options.now ?? Date.now);
+    this.#now = now;
     const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity });
-    this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(this.#expiration, 1000) });
+    this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(this.#expiration, 1000), clock: now });
     this.#engine = new SessionEngine({
       template: compiled,
-      store: options.store ?? new MemorySessionStore(),
+      store: options.store ?? new MemorySessionStore({ now }),
       ownsStore: options.store === undefined,
+      now,
       expiration: this.#expiration,
       maxSessions: options.maxSessions === undefined ? undefined : positive('maxSessions', options.maxSessions),
       replayLog: whole('replayLog', options.replayLog ?? 32),
@@ -86,7 +99,7 @@ export class StateTemplate {
     const { html, state } = this.#engine.template.render(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
-    const now = Date.now();
+    const now = this.#now();
     const session: SessionData = { state: JSON.stringify(state), seq: 0, log: [], ...(client === undefined ? {} : { client }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: now + this.#expiration, data: toJson(session) });
     return { html, sessionId, token };
@@ -106,7 +119,7 @@ export class StateTemplate {
     if ((sessionData(record).client ?? '') !== (options.client ?? '')) {
       throw new InvalidTokenError('the session is bound to another client');
     }
-    const expiresAt = Date.now() + this.#expiration;
+    const expiresAt = this.#now() + this.#expiration;
     if (!(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
     return new Session(this.#engine, sessionId, sessionData(record).seq, expiresAt);
   }
@@ -140,6 +153,11 @@ export class StateTemplate {
       process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateCleanupError');
     }
   }
+}
+
+function clock(name: string, value: unknown): () => number {
+  if (typeof value !== 'function') throw new TypeError(`${name} must be a function returning milliseconds since the epoch`);
+  return value as () => number;
 }
 
 function whole(name: string, value: number): number {

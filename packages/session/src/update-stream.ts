@@ -7,6 +7,8 @@ export interface CatchUp {
   since(seq: number): Promise<SessionUpdate[] | Resync | null>;
   /** The whole page now. */
   snapshot(): Promise<Resync | null>;
+  /** The clock that stamps a resync's root replace. */
+  now(): number;
 }
 
 /**
@@ -152,7 +154,7 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
       return;
     }
     this.#buffer = this.#buffer.filter((u) => u.seq > snapshot.seq);
-    this.#buffer.unshift(rootReplace(snapshot));
+    this.#buffer.unshift(rootReplace(snapshot, this.catchUp.now()));
     this.#weight = this.#buffer.reduce((sum, u) => sum + weight(u), 0);
     this.#seq = Math.max(this.#seq, snapshot.seq);
     this.#notify();

@@ -35,6 +35,30 @@ export function toggled(page: TodoPage, index: number, text = `${page.title} edi
 
 export const SIGNING_KEY = 'test signing key of at least thirty-two bytes';
 
+/** A clock that moves only when a test moves it. */
+export interface ManualClock {
+  /** The current time in ms since the epoch: pass it as `now` to the StateTemplate and to its store. */
+  readonly now: () => number;
+  advance(ms: number): void;
+}
+
+/** Expiry tested without waiting: nothing depends on how long the test takes to run. */
+export function manualClock(start = Date.UTC(2030, 0, 1)): ManualClock {
+  let t = start;
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}
+
+/**
+ * How long take() and drain() wait before failing: a hang guard only, never
+ * part of what a test asserts, so a busy machine gets plenty of time.
+ */
+const HANG_GUARD_MS = 30_000;
+
 /** The stream's next result, or a rejection with `failure()` once `deadline` passes. */
 async function nextBefore<T>(stream: AsyncIterator<T>, deadline: number, failure: () => string): Promise<IteratorResult<T>> {
   let timer: NodeJS.Timeout | undefined;
@@ -49,7 +73,7 @@ async function nextBefore<T>(stream: AsyncIterator<T>, deadline: number, failure
 }
 
 /** Takes `n` updates from a stream, failing instead of hanging when they do not come. */
-export async function take<T>(stream: AsyncIterator<T>, n: number, timeoutMs = 2_000): Promise<T[]> {
+export async function take<T>(stream: AsyncIterator<T>, n: number, timeoutMs = HANG_GUARD_MS): Promise<T[]> {
   const got: T[] = [];
   const deadline = Date.now() + timeoutMs;
   while (got.length < n) {
@@ -61,7 +85,7 @@ export async function take<T>(stream: AsyncIterator<T>, n: number, timeoutMs = 2
 }
 
 /** Everything a stream still delivers until it ends; fails instead of hanging. */
-export async function drain<T>(stream: AsyncIterator<T>, timeoutMs = 2_000): Promise<T[]> {
+export async function drain<T>(stream: AsyncIterator<T>, timeoutMs = HANG_GUARD_MS): Promise<T[]> {
   const got: T[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {

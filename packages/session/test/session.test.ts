@@ -10,7 +10,7 @@ import {
   type Session,
   type StateTemplateOptions,
 } from '../src/index.js';
-import { drain, expected, page, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled, type TodoPage } from './fixtures.js';
+import { drain, expected, manualClock, page, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled, type TodoPage } from './fixtures.js';
 
 const open: StateTemplate[] = [];
 afterEach(async () => {
@@ -113,11 +113,25 @@ describe('Session.render', () => {
   });
 
   it('rejects on an expired session with SessionExpiredError', async () => {
-    const { session } = await start(todoPage('ann'), { expiration: 20 });
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    const clock = manualClock();
+    const { session } = await start(todoPage('ann'), { expiration: 60_000, now: clock.now });
+    clock.advance(60_001);
     const error = await session.render(todoPage('x')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionExpiredError);
     expect((error as SessionExpiredError).code).toBe('session_expired');
+  });
+
+  it('stamps updates and resyncs with the clock given as `now`', async () => {
+    const clock = manualClock();
+    const first = todoPage('ann');
+    const { session } = await start(first, { now: clock.now, replayLog: 0 });
+    clock.advance(1_234);
+    const updates = await session.render(toggled(first, 0));
+    expect(updates.map((u) => u.timestamp)).toEqual(updates.map(() => clock.now()));
+    clock.advance(1_000);
+    // No replay log: catching up from 0 is a resync, stamped when it is delivered.
+    const [resync] = await take(session.updates({ since: 0 }), 1);
+    expect(resync).toMatchObject({ fragment_id: ROOT_ID, action: 'replace', timestamp: clock.now() });
   });
 
   it('renders called before close finish; those after it are refused', async () => {

@@ -12,7 +12,9 @@ import {
   StateTemplate,
   type StateTemplateOptions,
 } from '../src/index.js';
-import { drain, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
+import { drain, manualClock, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
+
+const HOUR = 3_600_000;
 
 const open: StateTemplate[] = [];
 function make(options: StateTemplateOptions = {}): StateTemplate {
@@ -42,6 +44,12 @@ describe('StateTemplate construction', () => {
   it('refuses nonsensical numbers with RangeError', () => {
     for (const bad of [{ expiration: 0 }, { maxSessions: -1 }, { cleanupInterval: Number.NaN }, { replayLog: 1.5 }, { streamBuffer: 0 }]) {
       expect(() => new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, ...bad })).toThrow(RangeError);
+    }
+  });
+
+  it('refuses a now that is not a function with TypeError', () => {
+    for (const now of [42, 'Date.now', {}]) {
+      expect(() => new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, now: now as unknown as () => number })).toThrow(TypeError);
     }
   });
 });
@@ -95,9 +103,10 @@ describe('newSession', () => {
   });
 
   it('removes expired sessions before refusing at maxSessions', async () => {
-    const st = make({ maxSessions: 1, expiration: 1 });
+    const clock = manualClock();
+    const st = make({ maxSessions: 1, expiration: 60_000, now: clock.now });
     await st.newSession(todoPage('x'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(60_001);
     await expect(st.newSession(todoPage('y'))).resolves.toHaveProperty('sessionId');
   });
 });
@@ -162,50 +171,50 @@ describe('getSession', () => {
   });
 
   it('refuses an expired session', async () => {
-    const st = make({ expiration: 1 });
+    const clock = manualClock();
+    // Tokens live at least a second, so this one still opens and the refusal comes from the store.
+    const st = make({ expiration: 1, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    clock.advance(2);
     await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionNotFoundError);
   });
 
   it('refuses a token past its lifetime with SessionExpiredError', async () => {
     // Tokens live as long as sessions; a store that keeps sessions longer shows the token's own expiry.
-    const store = new MemorySessionStore();
-    const creator = make({ store, expiration: 1_000 });
-    const { sessionId, token } = await creator.newSession(todoPage('x'));
-    await store.touch(sessionId, Date.now() + 3_600_000);
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      vi.setSystemTime(Date.now() + 60_000);
-      const reader = make({ store });
-      const error = await reader.getSession(sessionId, token).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(SessionExpiredError);
-      expect((error as SessionExpiredError).code).toBe('session_expired');
-    } finally {
-      vi.useRealTimers();
-    }
+    const clock = manualClock();
+    const store = new MemorySessionStore({ now: clock.now });
+    const st = make({ store, expiration: 1_000, now: clock.now });
+    const { sessionId, token } = await st.newSession(todoPage('x'));
+    await store.touch(sessionId, clock.now() + HOUR);
+    clock.advance(60_000);
+    const error = await st.getSession(sessionId, token).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SessionExpiredError);
+    expect((error as SessionExpiredError).code).toBe('session_expired');
     await store.close();
   });
 
   it('counts as activity: it moves the expiry forward', async () => {
-    const store = new MemorySessionStore();
-    const st = make({ store, expiration: 60_000 });
+    const clock = manualClock();
+    const store = new MemorySessionStore({ now: clock.now });
+    const st = make({ store, expiration: 60_000, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
-    await store.touch(sessionId, Date.now() + 10);
+    await store.touch(sessionId, clock.now() + 10);
+    clock.advance(5);
     await st.getSession(sessionId, token);
-    expect((await store.get(sessionId))!.expiresAt).toBeGreaterThan(Date.now() + 50_000);
+    expect((await store.get(sessionId))!.expiresAt).toBe(clock.now() + 60_000);
     await store.close();
   });
 });
 
 describe('cleanup', () => {
   it('deletes expired sessions, ends their update streams and keeps live ones', async () => {
-    const store = new MemorySessionStore();
-    const st = make({ store, expiration: 60_000 });
+    const clock = manualClock();
+    const store = new MemorySessionStore({ now: clock.now });
+    const st = make({ store, expiration: 60_000, now: clock.now });
     const doomed = await st.newSession(todoPage('doomed'));
     const kept = await st.newSession(todoPage('kept'));
     const stream = (await st.getSession(doomed.sessionId, doomed.token)).updates();
-    await store.touch(doomed.sessionId, Date.now() - 1);
+    await store.touch(doomed.sessionId, clock.now() - 1);
     expect(await st.cleanup()).toBe(1);
     expect(await drain(stream)).toEqual([]);
     expect(await store.count()).toBe(1);
@@ -214,17 +223,27 @@ describe('cleanup', () => {
   });
 
   it('runs by itself every cleanupInterval', async () => {
-    const store = new MemorySessionStore();
-    const st = make({ store, cleanupInterval: 5 });
-    const { sessionId, token } = await st.newSession(todoPage('x'));
-    const session = await st.getSession(sessionId, token);
-    const stream = session.updates();
-    // One update through the stream proves it is live, so only the cleanup can end it.
-    await take(stream, (await session.render(toggled(todoPage('x'), 0))).length);
-    await store.touch(sessionId, Date.now() - 1);
-    expect(await drain(stream)).toEqual([]);
-    expect(await store.count()).toBe(0);
-    await store.close();
+    // Only the interval is faked: streams and their hang guards keep real timers.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const clock = manualClock();
+    const store = new MemorySessionStore({ now: clock.now });
+    try {
+      const st = make({ store, expiration: 60_000, cleanupInterval: 10_000, now: clock.now });
+      const { sessionId, token } = await st.newSession(todoPage('x'));
+      const session = await st.getSession(sessionId, token);
+      const stream = session.updates();
+      // One update through the stream proves it is live, so only the cleanup can end it.
+      await take(stream, (await session.render(toggled(todoPage('x'), 0))).length);
+      clock.advance(60_001);
+      expect(await store.count()).toBe(1);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await drain(stream)).toEqual([]);
+      expect(await store.count()).toBe(0);
+      await st.close();
+    } finally {
+      vi.useRealTimers();
+      await store.close();
+    }
   });
 });
 

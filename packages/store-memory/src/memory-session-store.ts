@@ -17,13 +17,30 @@ interface Entry extends HeapEntry {
 
 type Listener = (message: string) => void;
 
+export interface MemorySessionStoreOptions {
+  /**
+   * The clock that decides which records are live: milliseconds since the
+   * epoch, default `Date.now`. Give it the same clock as the StateTemplate
+   * that writes the expiries (a test's manual clock, say).
+   */
+  now?: () => number;
+}
+
 /** The default SessionStore: everything in this process, publish/subscribe delivered locally. */
 export class MemorySessionStore implements SessionStore {
+  private readonly now: () => number;
   private readonly entries = new Map<string, Entry>();
   private readonly expiry = new ExpiryHeap<Entry>();
   /** One wrapper object per subscribe call, so the same function may subscribe twice. */
   private readonly channels = new Map<string, Set<{ listener: Listener }>>();
   private closed = false;
+
+  /** Throws TypeError when `now` is not a function. */
+  constructor(options: MemorySessionStoreOptions = {}) {
+    const now = options.now ?? Date.now;
+    if (typeof now !== 'function') throw new TypeError('now must be a function returning milliseconds since the epoch');
+    this.now = now;
+  }
 
   async create(record: SessionRecord): Promise<void> {
     this.open();
@@ -129,7 +146,7 @@ export class MemorySessionStore implements SessionStore {
   /** The entry unless it is missing or expired (an expired one waits for getExpired + delete). */
   private live(id: string): Entry | undefined {
     const entry = this.entries.get(id);
-    return entry !== undefined && entry.expiresAt > Date.now() ? entry : undefined;
+    return entry !== undefined && entry.expiresAt > this.now() ? entry : undefined;
   }
 
   private expire(entry: Entry, expiresAt: number): void {
