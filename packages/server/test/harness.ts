@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseServerMessage, type ServerMessage } from '@statetemplate/protocol';
 import { StateTemplate, type StateTemplateOptions } from '@statetemplate/session';
+import { onTestFinished, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { attach, type AttachOptions, type Attached } from '../src/index.js';
 
@@ -18,8 +19,20 @@ export function page(title: string, count = 3): Page {
   return { title, items: Array.from({ length: count }, (_, id) => ({ id, text: `${title} item ${id}` })) };
 }
 
+/** How long a wait may take before it counts as hung: generous, since a wait ends as soon as its event comes. */
+export const HANG_MS = 30_000;
+/** Per-test timeout of the tests doing heavy work (big loops), which a busy machine slows down many times over. */
+export const HEAVY_TEST_MS = 180_000;
+/** Ten minutes, longer than any test may run: no heartbeat fires unless a test fires it with fake timers (see heartbeat.test.ts). */
+export const HEARTBEAT_MS = 600_000;
+/**
+ * An auth timeout for a peer that never finishes its hello: nothing before
+ * the timeout waits on it, so it can be short without racing the test.
+ */
+export const NO_HELLO_AUTH_MS = 50;
+
 /** Fails with `what` instead of hanging when `promise` takes longer than `ms`. */
-export async function within<T>(promise: Promise<T>, what: string, ms = 3_000): Promise<T> {
+export async function within<T>(promise: Promise<T>, what: string, ms = HANG_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
@@ -42,7 +55,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A real http.Server on 127.0.0.1 with a StateTemplate attached; its own request handler answers 404. */
+/**
+ * A real http.Server on 127.0.0.1 with a StateTemplate attached; its own
+ * request handler answers 404. Unless `options` say otherwise, heartbeats
+ * never fire by themselves and the auth timeout is as generous as a hang
+ * guard, so a busy machine cannot trip either.
+ */
 export async function start(
   options: Partial<AttachOptions> = {},
   stOptions: StateTemplateOptions = {},
@@ -50,7 +68,7 @@ export async function start(
 ): Promise<Harness> {
   const st = new StateTemplate(template, { signingKey: SIGNING_KEY, ...stOptions });
   const server = createServer((_, response) => response.writeHead(404).end('app'));
-  const attached = attach(server, { stateTemplate: st, ...options });
+  const attached = attach(server, { stateTemplate: st, heartbeatMs: HEARTBEAT_MS, authTimeoutMs: HANG_MS, ...options });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -66,6 +84,24 @@ export async function start(
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await st.close();
+    },
+  };
+}
+
+/**
+ * Takes over the clock the rate limits refill by (TokenBucket reads
+ * performance.now) until the test ends: it stands still unless the test
+ * moves it, so what a limit refuses depends on counts, never on speed.
+ * Call before the connections are made.
+ */
+export function rateClock(): { advance(ms: number): void } {
+  // Whole milliseconds, so a refill computed from the difference of two readings is exact.
+  let now = Math.round(performance.now());
+  const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
+  onTestFinished(() => spy.mockRestore());
+  return {
+    advance(ms) {
+      now += ms;
     },
   };
 }
@@ -150,22 +186,28 @@ export class SseReader {
     return new SseReader(await post(url, body, origin));
   }
 
-  /** The next `data:` message; heartbeat comments are skipped. */
-  async next(what = 'an SSE message'): Promise<ServerMessage> {
+  /** The next block as sent, without its blank line: `data: …` for a message, `:` for a heartbeat comment. */
+  async block(what = 'an SSE block'): Promise<string> {
     for (;;) {
       const block = this.#blocks.shift();
-      if (block !== undefined) {
-        if (!block.startsWith('data: ')) continue;
-        const message = parseServerMessage(block.slice(6));
-        if (message instanceof Error) throw message;
-        return message;
-      }
+      if (block !== undefined) return block;
       const chunk = await within(this.#reader.read(), what);
       if (chunk.done) throw new Error(`the stream ended while waiting for ${what}`);
       this.#text += this.#decoder.decode(chunk.value, { stream: true });
       const blocks = this.#text.split('\n\n');
       this.#text = blocks.pop()!;
       this.#blocks.push(...blocks);
+    }
+  }
+
+  /** The next `data:` message; heartbeat comments are skipped. */
+  async next(what = 'an SSE message'): Promise<ServerMessage> {
+    for (;;) {
+      const block = await this.block(what);
+      if (!block.startsWith('data: ')) continue;
+      const message = parseServerMessage(block.slice(6));
+      if (message instanceof Error) throw message;
+      return message;
     }
   }
 

@@ -1,44 +1,68 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { once } from 'node:events';
+import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { Session } from '@statetemplate/session';
-import { page, Peer, post, start, within, type Harness } from './harness.js';
+import { HEARTBEAT_MS, page, Peer, SseReader, start, within, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
 
+/**
+ * Fakes setInterval alone, so heartbeats fire only when the test says, and
+ * returns what fires one. Sockets and hang guards keep real time (ws and
+ * node:http use no setInterval); the session's cleanup interval is faked too
+ * and finds nothing to clean. Call before start(), so the heartbeat is fake.
+ */
+function driveHeartbeats(): () => void {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+  onTestFinished(() => void vi.useRealTimers());
+  return () => void vi.advanceTimersByTime(HEARTBEAT_MS);
+}
+
+const ping = (peer: Peer) => once(peer.ws, 'ping');
+
 describe('heartbeat', () => {
   it('drops a peer that stops answering pings and keeps one that answers', async () => {
+    const beat = driveHeartbeats();
     let dropped!: (id: string) => void;
     const disconnected = new Promise<string>((resolve) => (dropped = resolve));
-    h = await start({ heartbeatMs: 40, onDisconnect: (session: Session) => dropped(session.id) });
+    let heard!: () => void;
+    const eventHeard = new Promise<void>((resolve) => (heard = resolve));
+    h = await start({ onDisconnect: (session: Session) => dropped(session.id), onEvent: () => heard() });
     const dead = await h.st.newSession(page('dead'));
     const alive = await h.st.newSession(page('alive'));
     const deadPeer = await Peer.hello(h.wsUrl, dead.sessionId, dead.token, 0, { autoPong: false });
     const alivePeer = await Peer.hello(h.wsUrl, alive.sessionId, alive.token);
     await deadPeer.expect('ready');
     await alivePeer.expect('ready');
+
+    const firstPings = Promise.all([ping(deadPeer), ping(alivePeer)]);
+    beat();
+    await within(firstPings, 'the first pings');
+    // ws queues its pong before it emits the ping, and the server handles frames in order:
+    // once this event reaches onEvent, the server has the pong.
+    alivePeer.send({ type: 'event', name: 'after the pong' });
+    await within(eventHeard, 'the event sent after the pong');
+
+    const secondPing = ping(alivePeer);
+    beat();
     expect(await within(disconnected, 'the silent peer to be dropped')).toBe(dead.sessionId);
     // Terminated without a close frame: the peer sees an abnormal closure.
     expect(await deadPeer.closeCode()).toBe(1006);
     expect(h.attached.connections).toBe(1);
+    await within(secondPing, 'the second ping');
     const session = await h.st.getSession(alive.sessionId, alive.token);
     await session.render(page('alive 2'));
     await alivePeer.expect('updates');
   });
 
   it('writes heartbeat comments on an SSE stream', async () => {
-    h = await start({ heartbeatMs: 20 });
+    const beat = driveHeartbeats();
+    h = await start();
     const { sessionId, token } = await h.st.newSession(page('a'));
-    const response = await post(`${h.origin}/statetemplate/sse`, { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
-    const reader = response.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    while (!text.includes('\n:\n\n')) {
-      const chunk = await within(reader.read(), 'a heartbeat');
-      if (chunk.done) throw new Error('the stream ended before a heartbeat');
-      text += decoder.decode(chunk.value, { stream: true });
-    }
-    // Heartbeats may start while the hello is still being checked; the first event is still `ready`.
-    expect(text.replace(/^:\n\n/gm, '').startsWith('data: {"type":"ready"')).toBe(true);
-    await reader.cancel();
+    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    expect((await stream.block('the ready message')).startsWith('data: {"type":"ready"')).toBe(true);
+    beat();
+    expect(await stream.block('a heartbeat')).toBe(':');
+    await stream.cancel();
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE, decodeUpdates, type JsonValue } from '@statetemplate/protocol';
-import { livePeer, page, start, type Harness } from './harness.js';
+import { livePeer, page, rateClock, start, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -76,16 +76,28 @@ describe('bad frames and limits', () => {
     expect(errors).toEqual([new Error('handler bug')]);
   });
 
-  it('drops events over the rate limit with rate_limited, and closes with 4429 a peer that keeps flooding', async () => {
+  it('drops events over the rate limit with rate_limited, refills at the rate, and closes with 4429 a peer that keeps flooding', async () => {
+    const clock = rateClock();
     const events: string[] = [];
     h = await start({ eventsPerSecond: 1, eventBurst: 3, onEvent: (_, name) => void events.push(name) });
     const { peer } = await livePeer(h);
-    // The hello took one token of the burst of 3; one more comes back each second.
+    const refusals = async (n: number) => {
+      for (let i = 0; i < n; i++) expect(await peer.expect('error')).toMatchObject({ code: 'rate_limited' });
+    };
+    // The hello took one token of the burst of 3, and the clock stands still: two pass, three are dropped.
     for (let i = 0; i < 5; i++) peer.send({ type: 'event', name: `e${i}` });
-    expect(await peer.expect('error')).toMatchObject({ code: 'rate_limited' });
-    await expect.poll(() => events.slice(0, 2)).toEqual(['e0', 'e1']);
-    expect(events.length).toBeLessThan(5);
-    for (let i = 0; i < 10; i++) peer.send({ type: 'event', name: 'flood' });
+    await refusals(3);
+    await expect.poll(() => events).toEqual(['e0', 'e1']);
+    // One second gives one token back.
+    clock.advance(1000);
+    peer.send({ type: 'event', name: 'a second later' });
+    peer.send({ type: 'event', name: 'too soon' });
+    await refusals(1);
+    await expect.poll(() => events).toEqual(['e0', 'e1', 'a second later']);
+    // With 'too soon', four refusals in a row: one more than the burst closes the connection.
+    for (let i = 0; i < 3; i++) peer.send({ type: 'event', name: 'flood' });
+    await refusals(2);
     expect(await peer.closeCode()).toBe(CLOSE.RATE_LIMITED);
+    expect(events).toEqual(['e0', 'e1', 'a second later']);
   });
 });

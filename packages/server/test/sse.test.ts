@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonValue } from '@statetemplate/protocol';
-import { page, post, start, within, SseReader, type Harness } from './harness.js';
+import { NO_HELLO_AUTH_MS, page, post, rateClock, start, within, SseReader, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
 
 let h: Harness;
@@ -55,11 +55,12 @@ describe('Server-Sent Events fallback', () => {
   });
 
   it('delivers refusals of events (rate limit) on the stream as error messages', async () => {
+    rateClock();
     h = await start({ eventsPerSecond: 1, eventBurst: 1, onEvent: () => undefined });
     const { sessionId, token } = await h.st.newSession(page('a'));
     const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
     const { cid } = await stream.expect('ready');
-    // The hello took the only token.
+    // The hello took the only token, and the stopped clock gives none back.
     expect((await post(ssePath(h), { type: 'event', name: 'x', cid }, h.origin)).status).toBe(202);
     expect(await stream.expect('error')).toMatchObject({ code: 'rate_limited' });
   });
@@ -86,7 +87,8 @@ describe('Server-Sent Events fallback', () => {
   });
 
   it('answers 408 to a body that does not arrive in time', async () => {
-    h = await start({ authTimeoutMs: 50 });
+    // The body never ends: the 408 is the only possible answer, however slow the machine.
+    h = await start({ authTimeoutMs: NO_HELLO_AUTH_MS });
     const status = new Promise<number>((resolve, reject) => {
       const req = request(ssePath(h), { method: 'POST', headers: { 'content-length': '100', origin: h.origin } }, (res) => resolve(res.statusCode!));
       req.on('error', reject);

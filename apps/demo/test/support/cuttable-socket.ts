@@ -2,28 +2,39 @@ import { parseServerMessage } from '@statetemplate/protocol';
 import type { BrowserContext, WebSocketRoute } from 'playwright-core';
 
 export interface CuttableSocket {
-  /** Cuts every open live socket of the context, and refuses new ones until `restore`. */
+  /** Cuts every open live socket of the context, and holds new ones until `restore`. */
   cut(): Promise<void>;
-  restore(): void;
+  /** Holds new live sockets until `restore`, leaving the open ones alone (say, for a server about to stop). */
+  hold(): void;
+  /** Ends the held sockets and passes new ones on again: the page is back one short backoff later. */
+  restore(): Promise<void>;
   /** Connections passed to the server so far. */
   readonly connections: number;
   /** Server frames that reached the pages, in order, tagged with the connection they came on. */
   readonly received: { connection: number; type: string }[];
 }
 
+const CUT = { code: 4000, reason: 'cut by the test' };
+
 /**
  * Routes the context's live WebSockets through the test, which passes frames
  * on both ways until it cuts them: closed on both ends, as a network failure
  * would, while the server keeps rendering. Install before the page loads.
+ *
+ * A reconnect while cut is held: open to the page but connected to nothing,
+ * so the page hears no `ready` and stays offline. Refusing it instead would
+ * have the page back off longer with every refusal, so the wait after
+ * `restore` would grow with how long the cut lasted; a held attempt is one
+ * attempt, however long.
  */
 export async function cuttableSocket(context: BrowserContext): Promise<CuttableSocket> {
-  let blocked = false;
+  let holding = false;
   let connections = 0;
   const open = new Set<[WebSocketRoute, WebSocketRoute]>();
+  const held = new Set<WebSocketRoute>();
   const received: { connection: number; type: string }[] = [];
   await context.routeWebSocket(/\/statetemplate\/ws$/, (page) => {
-    // A refused reconnect: the page sees its socket close and backs off.
-    if (blocked) return void page.close({ code: 4000, reason: 'cut by the test' });
+    if (holding) return void held.add(page);
     const connection = ++connections;
     const server = page.connectToServer();
     server.onMessage((frame) => {
@@ -39,13 +50,19 @@ export async function cuttableSocket(context: BrowserContext): Promise<CuttableS
       return connections;
     },
     async cut() {
-      blocked = true;
+      holding = true;
       const routes = [...open];
       open.clear();
-      await Promise.all(routes.flatMap(([page, server]) => [server.close(), page.close({ code: 4000, reason: 'cut by the test' })]));
+      await Promise.all(routes.flatMap(([page, server]) => [server.close(), page.close(CUT)]));
     },
-    restore() {
-      blocked = false;
+    hold() {
+      holding = true;
+    },
+    async restore() {
+      holding = false;
+      const pages = [...held];
+      held.clear();
+      await Promise.all(pages.map((page) => page.close(CUT)));
     },
   };
 }
