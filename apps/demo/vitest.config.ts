@@ -1,11 +1,17 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
 
-export default defineConfig({
-  test: {
-    // Browser tests: a page load, a reconnect with backoff or a property batch takes seconds, not milliseconds.
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
-    // One Chromium at a time keeps every wait far inside its bound on a small CI machine.
-    fileParallelism: false,
-  },
-});
+export default mergeConfig(
+  shared,
+  defineProject({
+    test: {
+      name: 'demo',
+      // Browser tests: a page load, a reconnect with backoff or a property batch takes seconds, not milliseconds.
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      // One Chromium at a time, and after the other projects, so no browser competes with them for the CPU.
+      fileParallelism: false,
+      sequence: { groupOrder: 1 },
+    },
+  }),
+);

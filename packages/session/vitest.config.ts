@@ -1,6 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { defineProject, mergeConfig } from 'vitest/config';
+import shared from '../../vitest.shared.ts';
 
-export default defineConfig({
-  // The memory test measures the heap after explicit collections.
-  test: { execArgv: ['--expose-gc'] },
-});
+export default mergeConfig(shared, defineProject({
+  test: {
+    name: 'session',
+    // The memory test measures the heap after explicit collections.
+    execArgv: ['--expose-gc'],
+  },
+}));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
+import { needs } from '@statetemplate/test-utils';
+import { chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
 import { addTodo, todoId } from './support/todos.js';
 
-describe.skipIf(!hasChromium)('typing while updates arrive', () => {
+describe('typing while updates arrive', needs(chromium), () => {
   const harness = useDemo();
 
   /** The focused element's id, value and selection in the page. */

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { needs } from '@statetemplate/test-utils';
 import { Demo } from '../src/app.js';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
 import { addTodo, todoId } from './support/todos.js';
 
-describe.skipIf(!hasChromium)('a page in Chromium: server-rendered, then live', () => {
+describe('a page in Chromium: server-rendered, then live', needs(chromium), () => {
   const harness = useDemo();
 
   it('renders the whole app on the server, usable with JavaScript disabled', async () => {

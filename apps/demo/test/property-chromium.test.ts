@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '@statetemplate/test-utils';
-import { hasChromium } from './support/harness.js';
+import { launchChromium, needs } from '@statetemplate/test-utils';
+import { chromium, HEAVY_TEST_MS } from './support/harness.js';
 import { IN_PAGE, type CaseFailure } from './support/in-page.js';
 import { baseSeed, browserCase, type BrowserCase, type Style } from './support/property-cases.js';
 
@@ -28,7 +28,7 @@ const suites: { name: string; cases: number; whole: boolean; style?: Style }[] =
 ];
 const STYLES: Style[] = ['fresh', 'shared', 'in-place'];
 
-describe.skipIf(!hasChromium)(`property in Chromium: the bundle's applyUpdates turns each page into a fresh render (seed ${seed})`, () => {
+describe(`property in Chromium: the bundle's applyUpdates turns each page into a fresh render (seed ${seed})`, needs(chromium), () => {
   let browser: Browser;
   let page: Page;
 
@@ -47,7 +47,7 @@ describe.skipIf(!hasChromium)(`property in Chromium: the bundle's applyUpdates t
   for (const suite of suites) {
     const start = offset;
     offset += suite.cases;
-    it(`holds for ${suite.cases} generated cases: ${suite.name}`, async () => {
+    it(`holds for ${suite.cases} generated cases: ${suite.name}`, { timeout: HEAVY_TEST_MS }, async () => {
       const failures: CaseFailure[] = [];
       let updates = 0;
       for (let from = start; from < start + suite.cases; from += BATCH) {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { needs } from '@statetemplate/test-utils';
 import { cuttableSocket } from './support/cuttable-socket.js';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
 import { addTodo } from './support/todos.js';
 
-describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
+describe('a socket cut while updates happen', needs(chromium), () => {
   const harness = useDemo();
 
   /** A visitor whose socket the test can cut, and another who keeps changing the shared list. */
@@ -38,7 +39,7 @@ describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
     await other.page.click('li.todo:first-child button.toggle');
     const connectionsBefore = socket.connections;
 
-    socket.restore();
+    await socket.restore();
     await state(cutOff, 'live');
     await expectFreshRender(harness, cutOff);
     const afterReconnect = socket.received.filter((r) => r.connection > connectionsBefore).map((r) => r.type);
@@ -57,7 +58,7 @@ describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
     await ticks(40);
     const connectionsBefore = socket.connections;
 
-    socket.restore();
+    await socket.restore();
     await state(cutOff, 'live');
     await expectFreshRender(harness, cutOff);
     expect(socket.received.filter((r) => r.connection > connectionsBefore).map((r) => r.type)).toContain('resync');
@@ -76,7 +77,7 @@ describe.skipIf(!hasChromium)('a socket cut while updates happen', () => {
     expect(harness.demo.visitors.holds(cutOff.sessionId)).toBe(false);
     await expect(harness.demo.visitors.load(cutOff.sessionId)).resolves.toBeNull();
 
-    socket.restore();
+    await socket.restore();
     // The server answers the reconnect with `gone`; demo.js reloads the page, which gets a new session.
     await cutOff.page.waitForFunction((old) => document.getElementById('app')?.dataset.session !== old, cutOff.sessionId, { timeout: WAIT_MS });
     await state(cutOff, 'live');

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
+import { needs } from '@statetemplate/test-utils';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
 import { MAX_TEXT } from '../src/todos.js';
 
-describe.skipIf(!hasChromium)('bad input is refused with a message, and nothing else changes', () => {
+describe('bad input is refused with a message, and nothing else changes', needs(chromium), () => {
   const harness = useDemo();
 
   function post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, redisAvailable, requireResource, startRedisServer, type RedisServer } from '@statetemplate/test-utils';
+import { launchChromium, needs, redisAvailable, requireResource, startRedisServer, type RedisServer } from '@statetemplate/test-utils';
 import { Demo } from '../src/app.js';
 import { startBalancer, type Balancer } from './support/balancer.js';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, WAIT_MS, type Harness, type LivePage } from './support/harness.js';
+import { cuttableSocket } from './support/cuttable-socket.js';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, WAIT_MS, type Harness, type LivePage } from './support/harness.js';
 import { activeTodo, addTodo, todoId } from './support/todos.js';
 
-const hasRedis = requireResource('redis-server', redisAvailable(), 'install Redis: apt-get install -y redis-server');
+const redisServer = requireResource('redis-server', redisAvailable(), 'install Redis: apt-get install -y redis-server');
 
-describe.skipIf(!hasChromium || !hasRedis)('two demo instances sharing one Redis (REDIS_URL)', () => {
+describe('two demo instances sharing one Redis (REDIS_URL)', needs(chromium, redisServer), () => {
   // Instances open each other's sessions only with one signing key (SIGNING_KEY).
   const signingKey = randomBytes(32).toString('hex');
   let redis: RedisServer;
@@ -123,16 +124,20 @@ describe.skipIf(!hasChromium || !hasRedis)('two demo instances sharing one Redis
   it('keeps its sessions usable across a restart: the page reconnects and its visitor carries on', async () => {
     const [one, two] = instances as [Harness, Harness];
     const context = await newVisitorContext(browser);
+    const socket = await cuttableSocket(context);
     const live = await openLivePage(two, context);
     await rename(live.page, 'Restart Rita');
     await chooseFilter(live.page, 'active');
     await tickAll();
     await showsVisitor(live.page, 'Restart Rita', 'Active', 1);
 
-    // The instance stops (closing the page's socket) and a new process starts on its port.
+    // The instance stops (closing the page's socket) and a new process starts on its port. The page's
+    // reconnects are held meanwhile, so it is back one short backoff later however long the restart took.
+    socket.hold();
     await two.demo.close();
     const restarted = await startInstance(portOf(two));
     instances[1] = restarted;
+    await socket.restore();
     await heldBy(restarted, live);
     await live.page.locator('#connection[data-state="live"]').waitFor({ timeout: WAIT_MS });
     await tickAll();

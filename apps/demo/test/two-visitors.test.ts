@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { needs } from '@statetemplate/test-utils';
 import type { Page } from 'playwright-core';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
 import { activeTodo, addTodo, todoId } from './support/todos.js';
 
-describe.skipIf(!hasChromium)('two visitors in separate browser contexts', () => {
+describe('two visitors in separate browser contexts', needs(chromium), () => {
   const harness = useDemo();
 
   async function twoVisitors(): Promise<[LivePage, LivePage, () => Promise<void>]> {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { needs } from '@statetemplate/test-utils';
 import type { Page } from 'playwright-core';
-import { expectFreshRender, hasChromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
+import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
 import { activeTodo, addTodo, todoId } from './support/todos.js';
 
 const PAYLOADS = ['<img src=x onerror=alert(1)>', '"><img src=x onerror=alert(2)>', '</li><script>alert(3)</script>'];
 const NAME_PAYLOAD = '<b onmouseover=alert(4)>';
 
-describe.skipIf(!hasChromium)('markup typed by a visitor', () => {
+describe('markup typed by a visitor', needs(chromium), () => {
   const harness = useDemo();
 
   /** No element the payloads would create exists in the app. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireResource, sharedDir } from '@statetemplate/test-utils';
+import { needs, requireResource, sharedDir } from '@statetemplate/test-utils';
 import { describe, expect, it } from 'vitest';
 import { compile, stripAnnotations } from '../src/index.js';
 
@@ -14,18 +14,24 @@ interface SpecCase {
 }
 
 const MODULES = ['comments', 'delimiters', 'interpolation', 'inverted', 'partials', 'sections'];
+const CASES = 136;
 const shared = sharedDir();
-const available = requireResource('../shared/mustache-spec', shared !== null, 'the Mustache spec lives in ../shared beside the repository');
+const spec = requireResource('../shared/mustache-spec', shared !== null, 'the Mustache spec lives in ../shared beside the repository');
 
 function load(module: string): SpecCase[] {
   return (JSON.parse(readFileSync(join(shared!, 'mustache-spec', `${module}.json`), 'utf8')) as { tests: SpecCase[] }).tests;
 }
 
-describe.skipIf(!available)('Mustache spec conformance (core modules)', () => {
-  const cases = available ? MODULES.flatMap((module) => load(module).map((c) => ({ module, ...c }))) : [];
+/** Without the spec, one skipped stand-in per case, so the summary counts every test the missing spec hides. */
+function standIns(): (SpecCase & { module: string })[] {
+  return Array.from({ length: CASES }, (_, i) => ({ module: 'spec', name: `case ${i + 1}`, desc: '', data: null, template: '', expected: '' }));
+}
 
-  it('runs all 136 cases of the core modules', () => {
-    expect(cases).toHaveLength(136);
+describe('Mustache spec conformance (core modules)', needs(spec), () => {
+  const cases = spec.available ? MODULES.flatMap((module) => load(module).map((c) => ({ module, ...c }))) : standIns();
+
+  it(`runs all ${CASES} cases of the core modules`, () => {
+    expect(cases).toHaveLength(CASES);
   });
 
   describe.each(cases)('$module: $name', (c) => {

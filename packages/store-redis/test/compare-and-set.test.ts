@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
-import { redisOk, useRedisServer } from './redis-fixture.js';
+import { needs } from '@statetemplate/test-utils';
+import { redisServer, useRedisServer } from './redis-fixture.js';
 
 const HOUR = 3_600_000;
 
@@ -18,7 +19,7 @@ async function increment(store: SessionStore, id: string): Promise<number> {
   }
 }
 
-describe.skipIf(!redisOk)('RedisSessionStore compare-and-set', () => {
+describe('RedisSessionStore compare-and-set', needs(redisServer), () => {
   const redis = useRedisServer();
 
   function session(id: string): SessionRecord {

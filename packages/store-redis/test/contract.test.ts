@@ -1,8 +1,8 @@
 import { describe } from 'vitest';
-import { describeStoreContract } from '@statetemplate/test-utils';
-import { redisOk, useRedisServer } from './redis-fixture.js';
+import { describeStoreContract, needs } from '@statetemplate/test-utils';
+import { redisServer, useRedisServer } from './redis-fixture.js';
 
-describe.skipIf(!redisOk)('RedisSessionStore', () => {
+describe('RedisSessionStore', needs(redisServer), () => {
   const redis = useRedisServer();
   let namespace = 0;
   // Each test gets its own prefix as well as a flushed server.

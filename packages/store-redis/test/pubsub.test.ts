@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { redisOk, useRedisServer } from './redis-fixture.js';
+import { needs } from '@statetemplate/test-utils';
+import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually } from './waits.js';
 
-describe.skipIf(!redisOk)('RedisSessionStore publish and subscribe', () => {
+describe('RedisSessionStore publish and subscribe', needs(redisServer), () => {
   const redis = useRedisServer();
 
   it('delivers messages published on one store to another in publish order, per id', async () => {

@@ -3,8 +3,8 @@ import { Redis } from 'ioredis';
 import { redisAvailable, requireResource, startRedisServer, type RedisServer } from '@statetemplate/test-utils';
 import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/index.js';
 
-/** Whether the Redis tests run: skipped without redis-server, a failure under STATETEMPLATE_STRICT. */
-export const redisOk = requireResource('redis-server', redisAvailable(), 'no redis-server binary on PATH');
+/** The Redis tests' requirement: skipped without redis-server (`describe(name, needs(redisServer), …)`), a failure under STATETEMPLATE_STRICT. */
+export const redisServer = requireResource('redis-server', redisAvailable(), 'no redis-server binary on PATH');
 
 interface Closable {
   close(): Promise<unknown>;

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError, type SessionRecord } from '@statetemplate/store';
 import { StateTemplate, type SessionUpdate } from '@statetemplate/session';
 import { RedisSessionStore } from '../src/index.js';
-import { redisOk, useRedisServer } from './redis-fixture.js';
+import { needs } from '@statetemplate/test-utils';
+import { redisServer, useRedisServer } from './redis-fixture.js';
 import { take } from './waits.js';
 import { signingKey, todoPage, todoTemplate, withItem } from './fixtures/todo-page.mjs';
 
@@ -21,7 +22,7 @@ class CountingStore extends RedisSessionStore {
 
 const bySeq = (x: SessionUpdate, y: SessionUpdate): number => x.seq - y.seq;
 
-describe.skipIf(!redisOk)('StateTemplate instances sharing one Redis', () => {
+describe('StateTemplate instances sharing one Redis', needs(redisServer), () => {
   const redis = useRedisServer();
   const instances: StateTemplate[] = [];
   afterEach(() => Promise.all(instances.splice(0).map((st) => st.close())));

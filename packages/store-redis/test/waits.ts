@@ -1,7 +1,10 @@
 /** Bounded waits: tests wait on events or states, never on fixed sleeps. */
 
+/** How long a wait may take before the test fails: a hang guard only, generous for a busy machine. */
+export const HANG_GUARD_MS = 30_000;
+
 /** Settles `promise` or fails after `ms`: a hang check, not a speed assertion. */
-export async function settlesWithin<T>(promise: Promise<T>, ms = 5_000): Promise<PromiseSettledResult<T>> {
+export async function settlesWithin<T>(promise: Promise<T>, ms = HANG_GUARD_MS): Promise<PromiseSettledResult<T>> {
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
@@ -14,7 +17,7 @@ export async function settlesWithin<T>(promise: Promise<T>, ms = 5_000): Promise
 }
 
 /** Polls `check` until it returns true, at most `ms`; for states Redis reaches on its own (expiry, reconnects). */
-export async function eventually(check: () => Promise<boolean> | boolean, ms = 10_000, everyMs = 25): Promise<void> {
+export async function eventually(check: () => Promise<boolean> | boolean, ms = HANG_GUARD_MS, everyMs = 25): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);

@@ -1,4 +1,4 @@
-export { strict, requireResource, repoRoot, sharedDir } from './resources.js';
+export { strict, requireResource, needs, repoRoot, sharedDir, type Resource } from './resources.js';
 export { redisAvailable, startRedisServer, type RedisServer } from './redis-server.js';
 export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
 export { deepFreeze } from './deep-freeze.js';

@@ -7,16 +7,42 @@ import { dirname, join, resolve } from 'node:path';
  */
 export const strict = process.env.STATETEMPLATE_STRICT === '1';
 
+/** Something tests need that a machine may lack: a binary, a service, `../shared`. */
+export interface Resource {
+  readonly name: string;
+  readonly available: boolean;
+  /** Why it is missing and how to get it; undefined when available. */
+  readonly missing: string | undefined;
+}
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Set on the tests of a suite skipped by `needs()`: what is missing, for the run's summary. */
+    missing?: string;
+  }
+}
+
 /**
- * Decides whether tests that need a resource run. When it is missing, prints
- * why and returns false (the caller skips), or throws under strict mode.
+ * Checks a resource once per test file. When it is missing, prints why, or
+ * throws under strict mode, so the file fails instead of skipping.
  */
-export function requireResource(name: string, available: boolean, reason: string): boolean {
-  if (available) return true;
-  const message = `[statetemplate] ${name} unavailable: ${reason}`;
-  if (strict) throw new Error(`${message} (STATETEMPLATE_STRICT=1 turns this skip into a failure)`);
-  console.warn(`${message}; skipping the tests that need it`);
-  return false;
+export function requireResource(name: string, available: boolean, reason: string): Resource {
+  if (available) return { name, available, missing: undefined };
+  const missing = `${name} unavailable: ${reason}`;
+  if (strict) throw new Error(`[statetemplate] ${missing} (STATETEMPLATE_STRICT=1 turns this skip into a failure)`);
+  console.warn(`[statetemplate] ${missing}; skipping the tests that need it`);
+  return { name, available, missing };
+}
+
+/**
+ * Options for a `describe` whose tests need `resources`: `describe(name,
+ * needs(redis), fn)`. When one is missing the suite's tests are still
+ * registered, as skipped, and each carries the reason, so the run's summary
+ * says what is missing and how many tests it hides.
+ */
+export function needs(...resources: readonly Resource[]): { skip: boolean; meta: { missing?: string } } {
+  const missing = resources.flatMap((r) => (r.missing === undefined ? [] : [r.missing]));
+  return missing.length === 0 ? { skip: false, meta: {} } : { skip: true, meta: { missing: missing.join('; ') } };
 }
 
 /** The monorepo root: the nearest folder upward holding pnpm-workspace.yaml. */

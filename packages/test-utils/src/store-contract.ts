@@ -3,7 +3,7 @@ import { StoreError, type JsonValue, type SessionRecord, type SessionStore } fro
 import { deepFreeze } from './deep-freeze.js';
 
 export interface StoreContractOptions {
-  /** Upper bound for waiting on published messages; stores with a network hop may need more. */
+  /** Hang guard for waiting on published messages (default 30 s); a wait ends when the messages come. */
   deliveryTimeoutMs?: number;
 }
 
@@ -19,7 +19,7 @@ export function describeStoreContract(
   makeStore: () => Promise<SessionStore> | SessionStore,
   opts: StoreContractOptions = {},
 ): void {
-  const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 2_000;
+  const deliveryTimeoutMs = opts.deliveryTimeoutMs ?? 30_000;
 
   describe(`SessionStore contract: ${name}`, () => {
     let store: SessionStore;

@@ -4,11 +4,13 @@ import { chromiumAvailable, launchChromium, requireResource } from '@statetempla
 import { Demo, type DemoOptions } from '../../src/app.js';
 import { IN_PAGE } from './in-page.js';
 
-/** Whether the browser tests run; missing chromium skips them (fails under STATETEMPLATE_STRICT=1). */
-export const hasChromium = requireResource('chromium', chromiumAvailable(), 'install Debian chromium: apt-get install -y chromium');
+/** The browser tests' requirement: `describe(name, needs(chromium), …)`; missing chromium skips them (fails under STATETEMPLATE_STRICT=1). */
+export const chromium = requireResource('chromium', chromiumAvailable(), 'install Debian chromium: apt-get install -y chromium');
 
 /** Bound for every wait on the page; generous, since a wait ends as soon as its condition holds. */
-export const WAIT_MS = 10_000;
+export const WAIT_MS = 30_000;
+/** Per-test timeout of the heavy tests (property batches), which a busy machine slows down many times over. */
+export const HEAVY_TEST_MS = 180_000;
 
 export interface Harness {
   demo: Demo;
