@@ -15,7 +15,7 @@ export function ephemeralSecret(): Uint8Array {
     process.emitWarning(
       'No token keys were configured, so a random key was generated for this process: ' +
         'session tokens will not survive a restart and will not be accepted by other instances. ' +
-        'Pass `keys` to TokenManager for production.',
+        'In production pass `signingKey` to StateTemplate (or `keys` to TokenManager when using it directly).',
       { code: EPHEMERAL_KEY_WARNING },
     );
   }

@@ -36,6 +36,8 @@ describe('running without configured keys', () => {
     expect(emitted).toHaveLength(1);
     expect(emitted[0]?.message).toMatch(/restart/);
     expect(emitted[0]?.message).toMatch(/other instances/);
+    // It names the option most applications set, not only the low-level one.
+    expect(emitted[0]?.message).toContain('pass `signingKey` to StateTemplate');
   });
 
   it('shares one random key across the process, so keyless managers accept each other’s tokens', async () => {
