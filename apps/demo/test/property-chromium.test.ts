@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, needs } from '@statetemplate/test-utils';
-import { chromium, HEAVY_TEST_MS } from './support/harness.js';
+import { HEAVY_TEST_MS, launchChromium, needs } from '@statetemplate/test-utils';
+import { chromium } from './support/harness.js';
 import { IN_PAGE, type CaseFailure } from './support/in-page.js';
 import { baseSeed, browserCase, type BrowserCase, type Style } from './support/property-cases.js';
 

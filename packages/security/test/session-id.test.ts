@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { isSessionIdShape, newSessionId, SESSION_ID_LENGTH } from '../src/index.js';
 
 describe('session ids', () => {
@@ -9,12 +10,12 @@ describe('session ids', () => {
     expect(id).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  it('do not repeat over many draws', { timeout: 120_000 }, () => {
+  it('do not repeat over many draws', { timeout: HEAVY_TEST_MS }, () => {
     const ids = new Set(Array.from({ length: 20_000 }, newSessionId));
     expect(ids.size).toBe(20_000);
   });
 
-  it('use every symbol of the alphabet, so none of the entropy is lost', { timeout: 120_000 }, () => {
+  it('use every symbol of the alphabet, so none of the entropy is lost', { timeout: HEAVY_TEST_MS }, () => {
     const symbols = new Set(Array.from({ length: 2_000 }, newSessionId).join(''));
     expect(symbols.size).toBe(64);
   });

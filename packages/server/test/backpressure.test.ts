@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerMessage } from '@statetemplate/protocol';
-import { HEAVY_TEST_MS, page, Peer, SseReader, start, type Harness } from './harness.js';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
+import { page, Peer, SseReader, start, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
 
 let h: Harness;

@@ -21,8 +21,6 @@ export function page(title: string, count = 3): Page {
 
 /** How long a wait may take before it counts as hung: generous, since a wait ends as soon as its event comes. */
 export const HANG_MS = 30_000;
-/** Per-test timeout of the tests doing heavy work (big loops), which a busy machine slows down many times over. */
-export const HEAVY_TEST_MS = 180_000;
 /** Ten minutes, longer than any test may run: no heartbeat fires unless a test fires it with fake timers (see heartbeat.test.ts). */
 export const HEARTBEAT_MS = 600_000;
 /**

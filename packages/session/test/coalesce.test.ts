@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { compile } from '@statetemplate/core';
 import { isWithin, ROOT_ID, type Action, type Update } from '@statetemplate/protocol';
 import { coalesce } from '../src/coalesce.js';
@@ -39,7 +40,7 @@ describe('coalesce', () => {
     expect(coalesce(updates)).toEqual([u(ROOT_ID, 'replace', 'page'), u('1')]);
   });
 
-  it('agrees with the isWithin rule on random sequences', { timeout: 120_000 }, () => {
+  it('agrees with the isWithin rule on random sequences', { timeout: HEAVY_TEST_MS }, () => {
     const ids = ['0', '1', '1/2', '1/2:a', '1/2:a/3', '1/2:b', '1/2:ab', '4', '4:x', '4:x/5', '4:xy'];
     const actions: Action[] = ['replace', 'replace', 'append', 'remove', 'move_first'];
     let seed = 11;
@@ -53,7 +54,7 @@ describe('coalesce', () => {
     }
   });
 
-  it('leaves the DOM exactly as applying every update would, over random list edits', { timeout: 120_000 }, () => {
+  it('leaves the DOM exactly as applying every update would, over random list edits', { timeout: HEAVY_TEST_MS }, () => {
     const template = compile(
       '<h1>{{title}}</h1><ul>{{#items}}<li>{{name}}{{#tags}}<b>{{.}}</b>{{/tags}}{{#open}}<i>open</i>{{/open}}</li>{{/items}}</ul><p>{{items.length}}</p>',
     );

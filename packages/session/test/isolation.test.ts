@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { StateTemplate } from '../src/index.js';
 import { SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
 
@@ -6,7 +7,7 @@ const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY });
 afterAll(() => st.close());
 
 describe('session isolation', () => {
-  it('keeps 1,000 sessions rendered concurrently with distinct data free of each other\'s data', { timeout: 120_000 }, async () => {
+  it('keeps 1,000 sessions rendered concurrently with distinct data free of each other\'s data', { timeout: HEAVY_TEST_MS }, async () => {
     const owners = Array.from({ length: 1_000 }, (_, i) => `owner${String(i).padStart(4, '0')}`);
     const sessions = await Promise.all(
       owners.map(async (owner) => {

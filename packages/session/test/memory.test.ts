@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { StateTemplate, type UpdateStream } from '../src/index.js';
 import { drain, manualClock, SIGNING_KEY, TODO_TEMPLATE, todoPage, toggled, type ManualClock } from './fixtures.js';
 
@@ -30,7 +31,7 @@ async function populate(st: StateTemplate, count: number): Promise<UpdateStream[
 }
 
 describe('memory', () => {
-  it('returns the heap near its baseline once 10,000 sessions expired and were cleaned up', { timeout: 120_000 }, async () => {
+  it('returns the heap near its baseline once 10,000 sessions expired and were cleaned up', { timeout: HEAVY_TEST_MS }, async () => {
     const clock = manualClock();
     // The default store shares the clock, so expiry is a step of the clock, not a wait.
     const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, expiration: 60_000, now: clock.now });

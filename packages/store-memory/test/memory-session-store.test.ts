@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import type { JsonValue, SessionRecord } from '@statetemplate/store';
 import { MemorySessionStore } from '../src/index.js';
 
@@ -20,7 +21,7 @@ function random(seed: number): () => number {
 }
 
 describe('MemorySessionStore', () => {
-  it('lists exactly the expired ids after thousands of random creates, touches, updates and deletes', { timeout: 120_000 }, async () => {
+  it('lists exactly the expired ids after thousands of random creates, touches, updates and deletes', { timeout: HEAVY_TEST_MS }, async () => {
     const { store } = clocked();
     const rnd = random(7);
     const base = T0 + HOUR;
@@ -125,7 +126,7 @@ describe('MemorySessionStore', () => {
     expect((await store.get('s'))?.data).toEqual({ bare: { a: 1 } });
   });
 
-  it('refuses data nested too deep to check with invalid instead of overflowing the stack', { timeout: 120_000 }, async () => {
+  it('refuses data nested too deep to check with invalid instead of overflowing the stack', { timeout: HEAVY_TEST_MS }, async () => {
     const { store } = clocked();
     let deep: JsonValue = [];
     for (let i = 0; i < 200_000; i++) deep = [deep];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { SessionRecord } from '@statetemplate/store';
 import { keyLayout, defaultPrefix } from '../src/index.js';
-import { needs } from '@statetemplate/test-utils';
+import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually, HANG_GUARD_MS } from './waits.js';
 
@@ -78,7 +78,7 @@ describe('RedisSessionStore expiry', needs(redisServer), () => {
     expect(await store.get('kept')).not.toBeNull();
   });
 
-  it('creates 10,000 sessions that expire and leave no keys behind after cleanup', { timeout: 120_000 }, async () => {
+  it('creates 10,000 sessions that expire and leave no keys behind after cleanup', { timeout: HEAVY_TEST_MS }, async () => {
     const store = redis.store();
     const inspect = redis.inspector();
     const total = 10_000;

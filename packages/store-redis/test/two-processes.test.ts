@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { NewSession, SessionUpdate } from '@statetemplate/session';
-import { needs } from '@statetemplate/test-utils';
+import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually, settlesWithin } from './waits.js';
 import { todoPage, withItem, type TodoPage } from './fixtures/todo-page.mjs';
@@ -73,7 +73,7 @@ describe('StateTemplate in two Node processes sharing one Redis', needs(redisSer
   const redis = useRedisServer();
 
   // Three Node processes start one after another: slow on a busy machine, so a generous bound.
-  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: 120_000 }, async () => {
+  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, async () => {
     expect(built, 'the processes run the dist packages: `npx tsc -b` in store-redis and session first').toBe(true);
     let a = await InstanceProcess.start(redis.server.url);
     const b = await InstanceProcess.start(redis.server.url);

@@ -9,8 +9,6 @@ export const chromium = requireResource('chromium', chromiumAvailable(), 'instal
 
 /** Bound for every wait on the page; generous, since a wait ends as soon as its condition holds. */
 export const WAIT_MS = 30_000;
-/** Per-test timeout of the heavy tests (property batches), which a busy machine slows down many times over. */
-export const HEAVY_TEST_MS = 180_000;
 
 export interface Harness {
   demo: Demo;
