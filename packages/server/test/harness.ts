@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseServerMessage, type ServerMessage } from '@statetemplate/protocol';
 import { StateTemplate, type StateTemplateOptions } from '@statetemplate/session';
+import { HANG_GUARD_MS } from '@statetemplate/test-utils';
 import { onTestFinished, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
 import { attach, type AttachOptions, type Attached } from '../src/index.js';
@@ -19,8 +20,6 @@ export function page(title: string, count = 3): Page {
   return { title, items: Array.from({ length: count }, (_, id) => ({ id, text: `${title} item ${id}` })) };
 }
 
-/** How long a wait may take before it counts as hung: generous, since a wait ends as soon as its event comes. */
-export const HANG_MS = 30_000;
 /** Ten minutes, longer than any test may run: no heartbeat fires unless a test fires it with fake timers (see heartbeat.test.ts). */
 export const HEARTBEAT_MS = 600_000;
 /**
@@ -30,7 +29,7 @@ export const HEARTBEAT_MS = 600_000;
 export const NO_HELLO_AUTH_MS = 50;
 
 /** Fails with `what` instead of hanging when `promise` takes longer than `ms`. */
-export async function within<T>(promise: Promise<T>, what: string, ms = HANG_MS): Promise<T> {
+export async function within<T>(promise: Promise<T>, what: string, ms = HANG_GUARD_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
@@ -66,7 +65,7 @@ export async function start(
 ): Promise<Harness> {
   const st = new StateTemplate(template, { signingKey: SIGNING_KEY, ...stOptions });
   const server = createServer((_, response) => response.writeHead(404).end('app'));
-  const attached = attach(server, { stateTemplate: st, heartbeatMs: HEARTBEAT_MS, authTimeoutMs: HANG_MS, ...options });
+  const attached = attach(server, { stateTemplate: st, heartbeatMs: HEARTBEAT_MS, authTimeoutMs: HANG_GUARD_MS, ...options });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

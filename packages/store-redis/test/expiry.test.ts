@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import type { SessionRecord } from '@statetemplate/store';
 import { keyLayout, defaultPrefix } from '../src/index.js';
-import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
+import { HANG_GUARD_MS, HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
-import { eventually, HANG_GUARD_MS } from './waits.js';
+import { eventually } from './waits.js';
 
 const keys = keyLayout(defaultPrefix);
 const HOUR = 3_600_000;

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { StoreError, type SessionRecord } from '@statetemplate/store';
 import type { RedisSessionStore } from '../src/index.js';
-import { needs } from '@statetemplate/test-utils';
+import { HANG_GUARD_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
-import { eventually, HANG_GUARD_MS, settlesWithin } from './waits.js';
+import { eventually, settlesWithin } from './waits.js';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,5 @@
 /** Bounded waits: tests wait on events or states, never on fixed sleeps. */
-
-/** How long a wait may take before the test fails: a hang guard only, generous for a busy machine. */
-export const HANG_GUARD_MS = 30_000;
+import { HANG_GUARD_MS } from '@statetemplate/test-utils';
 
 /** Settles `promise` or fails after `ms`: a hang check, not a speed assertion. */
 export async function settlesWithin<T>(promise: Promise<T>, ms = HANG_GUARD_MS): Promise<PromiseSettledResult<T>> {

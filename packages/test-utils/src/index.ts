@@ -3,4 +3,4 @@ export { redisAvailable, startRedisServer, type RedisServer } from './redis-serv
 export { describeStoreContract, type StoreContractOptions } from './store-contract.js';
 export { deepFreeze } from './deep-freeze.js';
 export { chromiumAvailable, chromiumPath, launchChromium } from './chromium.js';
-export { HEAVY_TEST_MS } from './timeouts.js';
+export { HANG_GUARD_MS, HEAVY_TEST_MS } from './timeouts.js';

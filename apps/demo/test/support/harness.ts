@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, requireResource } from '@statetemplate/test-utils';
+import { chromiumAvailable, HANG_GUARD_MS, launchChromium, requireResource } from '@statetemplate/test-utils';
 import { Demo, type DemoOptions } from '../../src/app.js';
 import { IN_PAGE } from './in-page.js';
 
 /** The browser tests' requirement: `describe(name, needs(chromium), …)`; missing chromium skips them (fails under STATETEMPLATE_STRICT=1). */
 export const chromium = requireResource('chromium', chromiumAvailable(), 'install Debian chromium: apt-get install -y chromium');
 
-/** Bound for every wait on the page; generous, since a wait ends as soon as its condition holds. */
-export const WAIT_MS = 30_000;
+/** Bound for every wait on the page: the hang guard, since a wait ends as soon as its condition holds. */
+export const WAIT_MS = HANG_GUARD_MS;
 
 export interface Harness {
   demo: Demo;
