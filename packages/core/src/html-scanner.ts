@@ -41,6 +41,8 @@ export interface ScanEvents {
 const VOID = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
 const RAW = new Set('script style textarea title xmp iframe noembed noframes noscript plaintext'.split(' '));
 const TABLE_CONTEXT = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
+/** SVG and MathML integration points whose child elements are parsed as HTML (names lowercased, as read). */
+const HTML_INSIDE = new Set('foreignobject desc mi mo mn ms mtext'.split(' '));
 const CLOSES_P = new Set(
   'address article aside blockquote details dialog div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul'.split(' '),
 );
@@ -228,8 +230,18 @@ function finishStartTag(s: ScanState, text: string, offset: number, events: Scan
   }
 }
 
+/**
+ * Whether `/>` closes the start tag being finished: only SVG and MathML
+ * elements, so inside <svg> or <math> but not in an HTML integration point
+ * there (<foreignObject>, <desc>, <mi>…), whose children are HTML again.
+ */
 function inForeign(s: ScanState): boolean {
-  return s.stack.some((e) => e.name === 'svg' || e.name === 'math');
+  for (let k = s.stack.length - 1; k >= 0; k--) {
+    const { name } = s.stack[k]!;
+    if (name === 'svg' || name === 'math') return true;
+    if (HTML_INSIDE.has(name)) return false;
+  }
+  return false;
 }
 
 function applyImpliedEnds(s: ScanState, name: string): void {
