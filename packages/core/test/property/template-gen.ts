@@ -256,6 +256,8 @@ class TemplateWriter {
       [0.5, () => `<title>${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</title>`],
       // An HTML integration point: HTML again inside.
       [1, () => `<foreignObject width="100" height="50">${this.content('flow', scope, inner)}</foreignObject>`],
+      // SVG's own <a>, with an attribute in the XLink namespace.
+      [0.4, () => `<a xlink:href="/items/${this.attrValue(scope)}">${this.content('svg', scope, inner)}</a>`],
     ];
   }
 
