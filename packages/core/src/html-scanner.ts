@@ -3,7 +3,8 @@
  * compiler knows where each Mustache tag lands: in text content (where a
  * comment marker can sit beside it), inside a tag, or inside raw text.
  * It models just enough of the HTML parser (void elements, raw-text
- * elements, implied end tags, implied <tbody>) to keep markers siblings.
+ * elements, implied end tags, implied <tbody>, where SVG and MathML end) to
+ * keep markers siblings.
  */
 
 export type Mode = 'data' | 'tag' | 'attr_dq' | 'attr_sq' | 'raw' | 'comment' | 'other';
@@ -43,6 +44,10 @@ const RAW = new Set('script style textarea title xmp iframe noembed noframes nos
 const TABLE_CONTEXT = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
 /** SVG and MathML integration points whose child elements are parsed as HTML (names lowercased, as read). */
 const HTML_INSIDE = new Set('foreignobject desc mi mo mn ms mtext'.split(' '));
+/** HTML start tags that end SVG or MathML content: the parser pops it, then reads the tag as HTML. (<font> too, with some attributes: not modelled.) */
+const BREAKS_OUT = new Set(
+  'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u ul var'.split(' '),
+);
 const CLOSES_P = new Set(
   'address article aside blockquote details dialog div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul'.split(' '),
 );
@@ -183,6 +188,8 @@ function dataTag(s: ScanState, text: string, lt: number, events: ScanEvents): nu
   }
   if (isLetter(next)) {
     const name = readName(text, lt + 1);
+    const foreign = BREAKS_OUT.has(name) ? foreignRoot(s) : -1;
+    if (foreign >= 0) s.stack.length = foreign;
     applyImpliedEnds(s, name);
     events.startTagOpen(name, lt);
     s.mode = 'tag';
@@ -208,7 +215,7 @@ function readName(text: string, from: number): string {
 
 function finishStartTag(s: ScanState, text: string, offset: number, events: ScanEvents): void {
   const name = s.current;
-  const selfClosing = text[offset - 2] === '/' && inForeign(s);
+  const selfClosing = text[offset - 2] === '/' && foreignRoot(s) >= 0;
   if (VOID.has(name) || selfClosing) {
     s.mode = 'data';
     s.current = '';
@@ -231,17 +238,18 @@ function finishStartTag(s: ScanState, text: string, offset: number, events: Scan
 }
 
 /**
- * Whether `/>` closes the start tag being finished: only SVG and MathML
- * elements, so inside <svg> or <math> but not in an HTML integration point
- * there (<foreignObject>, <desc>, <mi>…), whose children are HTML again.
+ * Where the SVG or MathML content that a new tag goes into starts: the stack
+ * index of its <svg> or <math>, or -1 in HTML, including HTML integration
+ * points (<foreignObject>, <desc>, <mi>…), whose children are HTML again.
+ * Only there does `/>` close an element.
  */
-function inForeign(s: ScanState): boolean {
+function foreignRoot(s: ScanState): number {
   for (let k = s.stack.length - 1; k >= 0; k--) {
     const { name } = s.stack[k]!;
-    if (name === 'svg' || name === 'math') return true;
-    if (HTML_INSIDE.has(name)) return false;
+    if (name === 'svg' || name === 'math') return k;
+    if (HTML_INSIDE.has(name)) return -1;
   }
-  return false;
+  return -1;
 }
 
 function applyImpliedEnds(s: ScanState, name: string): void {

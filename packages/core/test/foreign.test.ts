@@ -4,10 +4,11 @@ import { compile } from '../src/index.js';
 import { canonicalHtml, loadPage } from './property/dom.js';
 
 /**
- * Where the compiler reads `/>` in SVG and MathML: it closes their elements,
- * but not HTML ones in an integration point inside them (the parser ignores
- * it there), so markers stay where the parser puts them and the patched page
- * equals a fresh render.
+ * SVG and MathML as the compiler reads them: `/>` closes their elements but
+ * not HTML ones in an integration point inside them (the parser ignores it
+ * there), and an HTML tag such as <p> directly inside them ends them. So
+ * markers stay where the parser puts them and the patched page equals a
+ * fresh render.
  */
 const list = (...xs: number[]) => xs.map((x) => ({ id: x, x }));
 
@@ -19,9 +20,13 @@ const cases: [string, string, object, object][] = [
   ['a self-closed <b> in <mi>', '<math><mi>{{#f}}<b/>{{/f}}{{x}}</mi></math>', { f: true, x: 1 }, { f: false, x: 2 }],
   ['an <svg> in <foreignObject> in <svg>', '<svg><foreignObject><svg>{{#f}}<g/>{{/f}}{{x}}</svg></foreignObject></svg>', { f: true, x: 1 }, { f: false, x: 2 }],
   ['an <svg> in <mtext>', '<math><mtext>{{#a}}<svg><circle r="{{x}}"/></svg>{{/a}}</mtext></math>', { a: list(1) }, { a: list(2, 1) }],
+  // Invalid, but the parser copes: the HTML tag closes the <svg> first.
+  ['a <p> in a section in <svg>', '<svg>{{#f}}<p>x</p>{{/f}}<circle r="{{x}}"/></svg>{{x}}', { f: true, x: 1 }, { f: false, x: 2 }],
+  ['a <div> in list items in <g>', '<svg><g>{{#a}}<div>{{x}}</div>{{/a}}</g></svg><p>{{x}}</p>', { a: list(1), x: 1 }, { a: list(2, 1), x: 2 }],
+  ['a <b> after a <circle> in list items in <svg>', '<div><svg>{{#a}}<circle/><b>{{x}}</b>{{/a}}</svg></div>', { a: list(1) }, { a: list(2, 1) }],
 ];
 
-describe('self-closing tags in SVG and MathML', () => {
+describe('SVG and MathML in templates', () => {
   it.each(cases)('%s: the patched page equals a fresh render', (_what, source, before, after) => {
     const tpl = compile(source);
     const { html, state } = tpl.render(before);
