@@ -4,7 +4,7 @@ import type { Update } from '@statetemplate/protocol';
 // Core's source, not the package: core depends on the client for its own tests.
 import { compile } from '../../core/src/index.js';
 import { applyUpdates } from '../src/index.js';
-import { page } from './dom.js';
+import { page, update } from './dom.js';
 
 /**
  * Updates inside SVG and MathML: for every action, the patched page must
@@ -111,5 +111,22 @@ describe.each(contexts)('updates $name parse as the page parser does', (ctx) => 
     expect(updates.map(kind)).toEqual(['replace of the root']);
     const inContainer = (root: Element) => applyUpdates(root.querySelector(ctx.container)!, updates);
     check(ctx.wrap(html), inContainer, ctx.wrap(tpl.render(before).html));
+  });
+});
+
+/** [parent, its end tag, html]: the other places the parser switches back to HTML, or stays foreign. */
+const integrationPoints: [string, string, string][] = [
+  ['<svg><desc>', '</desc></svg>', '<b>y</b><circle></circle>'],
+  ['<svg><title>', '</title></svg>', '<b>y</b><circle></circle>'],
+  ['<math><annotation-xml encoding="text/html">', '</annotation-xml></math>', '<div>y</div><mi>z</mi>'],
+  ['<math><annotation-xml>', '</annotation-xml></math>', '<svg><circle/></svg><mi>z</mi>'],
+  ['<math><mi>', '</mi></math>', '<b>y</b><mglyph/>'],
+];
+
+describe('updates under other SVG and MathML parents', () => {
+  it.each(integrationPoints)('%s: a replace equals a fresh parse', (open, close, html) => {
+    const { root } = page(`${open}<!--[1-->x<!--]-->${close}`);
+    applyUpdates(root, [update('replace', '1', html)]);
+    expect(domText(root)).toBe(domText(page(`${open}<!--[1-->${html}<!--]-->${close}`).root));
   });
 });
