@@ -42,9 +42,13 @@ export interface ScanEvents {
 const VOID = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
 const RAW = new Set('script style textarea title xmp iframe noembed noframes noscript plaintext'.split(' '));
 const TABLE_CONTEXT = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
-/** SVG and MathML integration points whose child elements are parsed as HTML (names lowercased, as read). */
+/**
+ * SVG and MathML integration points whose child elements are HTML (names
+ * lowercased, as read). SVG's <title> is raw text here anyway; <annotation-xml
+ * encoding="text/html"> is not told apart, as attributes are not read.
+ */
 const HTML_INSIDE = new Set('foreignobject desc mi mo mn ms mtext'.split(' '));
-/** HTML start tags that end SVG or MathML content: the parser pops it, then reads the tag as HTML. (<font> too, with some attributes: not modelled.) */
+/** HTML start tags that end SVG or MathML content (and <font> with some attributes, not modelled). */
 const BREAKS_OUT = new Set(
   'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u ul var'.split(' '),
 );
@@ -188,8 +192,9 @@ function dataTag(s: ScanState, text: string, lt: number, events: ScanEvents): nu
   }
   if (isLetter(next)) {
     const name = readName(text, lt + 1);
-    const foreign = BREAKS_OUT.has(name) ? foreignRoot(s) : -1;
-    if (foreign >= 0) s.stack.length = foreign;
+    // The parser pops the SVG or MathML content, then reads the tag as HTML.
+    const root = BREAKS_OUT.has(name) ? foreignRoot(s) : -1;
+    if (root >= 0) s.stack.length = root;
     applyImpliedEnds(s, name);
     events.startTagOpen(name, lt);
     s.mode = 'tag';

@@ -8,13 +8,13 @@ const XHTML = 'http://www.w3.org/1999/xhtml';
  * serialising as HTML does not tell (an HTML `circle` prints like an SVG one).
  */
 export function domText(node: Node): string {
-  if (node.nodeType === 3) return escape((node as Text).data);
-  if (node.nodeType === 8) return `<!--${escape((node as Comment).data)}-->`;
+  if (node.nodeType === 3) return escapeText((node as Text).data);
+  if (node.nodeType === 8) return `<!--${escapeText((node as Comment).data)}-->`;
   const children = Array.from(node.childNodes, domText).join('');
   if (node.nodeType !== 1) return children;
   const element = node as Element;
   const name = qualified(element);
-  const attrs = Array.from(element.attributes, (a) => ` ${qualified(a)}="${escape(a.value)}"`).join('');
+  const attrs = Array.from(element.attributes, (a) => ` ${qualified(a)}="${escapeText(a.value)}"`).join('');
   return `<${name}${attrs}>${children}</${name}>`;
 }
 
@@ -22,6 +22,6 @@ function qualified({ namespaceURI, localName }: Element | Attr): string {
   return namespaceURI === null || namespaceURI === XHTML ? localName : `{${namespaceURI}}${localName}`;
 }
 
-function escape(text: string): string {
+function escapeText(text: string): string {
   return text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
