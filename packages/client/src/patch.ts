@@ -33,7 +33,7 @@ export function applyUpdate(root: Root, update: Update): void {
     return ref.marker && ref.region.after === list.after ? ref.span.before : fail('bad_ref');
   };
 
-  if (action === 'replace') return replace(doc, find(id, 'not_found').span, parseHtml(doc, update.html));
+  if (action === 'replace') return replace(doc, find(id, 'not_found').span, update.html);
 
   if (action === 'remove' || action === 'move_first' || action === 'move_after') {
     const { span, region, marker } = find(id, 'not_found');
@@ -52,7 +52,7 @@ export function applyUpdate(root: Root, update: Update): void {
     const list = find(id.slice(0, colon), 'not_found').span;
     if (!list.after) return fail('not_an_item');
     const anchor = action === 'append' ? list.before : action === 'prepend' ? list.after.nextSibling : afterRef(list);
-    const fresh = parseHtml(doc, update.html);
+    const fresh = parseHtml(list.parent, update.html);
     fresh.prepend(doc.createComment(':' + key));
     list.parent.insertBefore(fresh, anchor);
     return;
@@ -61,7 +61,8 @@ export function applyUpdate(root: Root, update: Update): void {
   fail('unknown_action');
 }
 
-function replace(doc: Document, span: Span, fresh: DocumentFragment): void {
+function replace(doc: Document, span: Span, html: string): void {
+  const fresh = parseHtml(span.parent, html);
   const old = nodesOf(span);
   const settleFocus = carryFocus(doc, span, old, fresh);
   // Inserting first: a DOM refusal then happens before anything is removed.

@@ -3,7 +3,8 @@
  * compiler knows where each Mustache tag lands: in text content (where a
  * comment marker can sit beside it), inside a tag, or inside raw text.
  * It models just enough of the HTML parser (void elements, raw-text
- * elements, implied end tags, implied <tbody>) to keep markers siblings.
+ * elements, implied end tags, implied <tbody>, where SVG and MathML end) to
+ * keep markers siblings.
  */
 
 export type Mode = 'data' | 'tag' | 'attr_dq' | 'attr_sq' | 'raw' | 'comment' | 'other';
@@ -41,6 +42,16 @@ export interface ScanEvents {
 const VOID = new Set('area base br col embed hr img input link meta param source track wbr'.split(' '));
 const RAW = new Set('script style textarea title xmp iframe noembed noframes noscript plaintext'.split(' '));
 const TABLE_CONTEXT = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr']);
+/**
+ * SVG and MathML integration points whose child elements are HTML (names
+ * lowercased, as read). SVG's <title> is raw text here anyway; <annotation-xml
+ * encoding="text/html"> is not told apart, as attributes are not read.
+ */
+const HTML_INSIDE = new Set('foreignobject desc mi mo mn ms mtext'.split(' '));
+/** HTML start tags that end SVG or MathML content (and <font> with some attributes, not modelled). */
+const BREAKS_OUT = new Set(
+  'b big blockquote body br center code dd div dl dt em embed h1 h2 h3 h4 h5 h6 head hr i img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u ul var'.split(' '),
+);
 const CLOSES_P = new Set(
   'address article aside blockquote details dialog div dl fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section table ul'.split(' '),
 );
@@ -181,6 +192,9 @@ function dataTag(s: ScanState, text: string, lt: number, events: ScanEvents): nu
   }
   if (isLetter(next)) {
     const name = readName(text, lt + 1);
+    // The parser pops the SVG or MathML content, then reads the tag as HTML.
+    const root = BREAKS_OUT.has(name) ? foreignRoot(s) : -1;
+    if (root >= 0) s.stack.length = root;
     applyImpliedEnds(s, name);
     events.startTagOpen(name, lt);
     s.mode = 'tag';
@@ -206,7 +220,7 @@ function readName(text: string, from: number): string {
 
 function finishStartTag(s: ScanState, text: string, offset: number, events: ScanEvents): void {
   const name = s.current;
-  const selfClosing = text[offset - 2] === '/' && inForeign(s);
+  const selfClosing = text[offset - 2] === '/' && foreignRoot(s) >= 0;
   if (VOID.has(name) || selfClosing) {
     s.mode = 'data';
     s.current = '';
@@ -228,8 +242,19 @@ function finishStartTag(s: ScanState, text: string, offset: number, events: Scan
   }
 }
 
-function inForeign(s: ScanState): boolean {
-  return s.stack.some((e) => e.name === 'svg' || e.name === 'math');
+/**
+ * Where the SVG or MathML content that a new tag goes into starts: the stack
+ * index of its <svg> or <math>, or -1 in HTML, including HTML integration
+ * points (<foreignObject>, <desc>, <mi>…), whose children are HTML again.
+ * Only there does `/>` close an element.
+ */
+function foreignRoot(s: ScanState): number {
+  for (let k = s.stack.length - 1; k >= 0; k--) {
+    const { name } = s.stack[k]!;
+    if (name === 'svg' || name === 'math') return k;
+    if (HTML_INSIDE.has(name)) return -1;
+  }
+  return -1;
 }
 
 function applyImpliedEnds(s: ScanState, name: string): void {

@@ -4,3 +4,4 @@ export { describeStoreContract, type StoreContractOptions } from './store-contra
 export { deepFreeze } from './deep-freeze.js';
 export { chromiumAvailable, chromiumPath, launchChromium } from './chromium.js';
 export { HANG_GUARD_MS, HEAVY_TEST_MS } from './timeouts.js';
+export { domText } from './dom-text.js';

@@ -4,8 +4,9 @@ import type { BrowserCase } from './property-cases.js';
  * Helpers installed in every test page as `window.__st`, written as plain
  * JavaScript source so no test-time transform can leak into the browser.
  *
- * canonical(root, shown): root's inner HTML without StateTemplate's marker
- * comments and data-st* attributes, with adjacent text nodes merged: a patched
+ * canonical(root, shown): root's content without StateTemplate's marker
+ * comments and data-st* attributes, with adjacent text nodes merged, written
+ * out with every namespace as test-utils' domText does (text(node)): a patched
  * page and a freshly parsed plain render give the same string exactly when
  * their DOMs agree. With `shown`, each input's value attribute is replaced by
  * the value it shows, since the client deliberately keeps what a visitor typed
@@ -34,7 +35,17 @@ window.__st = {
       for (const name of element.getAttributeNames()) if (name.startsWith('data-st')) element.removeAttribute(name);
     }
     copy.normalize();
-    return copy.innerHTML;
+    return Array.from(copy.childNodes, (node) => this.text(node)).join('');
+  },
+  text(node) {
+    const escape = (text) => text.replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
+    const qualified = (n) => (n.namespaceURI === null || n.namespaceURI === 'http://www.w3.org/1999/xhtml' ? '' : '{' + n.namespaceURI + '}') + n.localName;
+    if (node.nodeType === 3) return escape(node.data);
+    if (node.nodeType === 8) return '<!--' + escape(node.data) + '-->';
+    const children = Array.from(node.childNodes, (child) => this.text(child)).join('');
+    if (node.nodeType !== 1) return children;
+    const attrs = Array.from(node.attributes, (a) => ' ' + qualified(a) + '="' + escape(a.value) + '"').join('');
+    return '<' + qualified(node) + attrs + '>' + children + '</' + qualified(node) + '>';
   },
   parsed(html, whole) {
     if (whole) return new DOMParser().parseFromString(html, 'text/html').documentElement;
@@ -90,6 +101,7 @@ declare global {
   interface Window {
     __st: {
       canonical(root: Element, shown?: boolean): string;
+      text(node: Node): string;
       parsed(html: string, whole: boolean): Element;
       appShows(html: string): boolean;
       runCases(cases: BrowserCase[]): CaseFailure[];

@@ -1,4 +1,5 @@
 import { itemFragmentId, parseMarker, regionFragmentId } from '@statetemplate/protocol';
+import { domText } from '@statetemplate/test-utils';
 import { JSDOM } from 'jsdom';
 
 const { window } = new JSDOM('');
@@ -26,9 +27,9 @@ const reference = window.document.implementation.createHTMLDocument('');
 
 /**
  * Removes the annotations from `root` (marker comments and data-st*
- * attributes), merges adjacent text nodes and serialises it, so a patched
- * page (pass a copy) and a freshly parsed plain render compare equal exactly
- * when they are the same DOM.
+ * attributes), merges adjacent text nodes and writes it out with every
+ * namespace (domText), so a patched page (pass a copy) and a freshly parsed
+ * plain render compare equal exactly when they are the same DOM.
  */
 export function canonicalHtml(root: Element): string {
   for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
@@ -40,7 +41,7 @@ export function canonicalHtml(root: Element): string {
     }
   }
   root.normalize();
-  return root.outerHTML;
+  return domText(root);
 }
 
 /**

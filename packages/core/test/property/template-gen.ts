@@ -7,10 +7,12 @@ import { LITERAL_ATTR, LITERAL_TEXT, USER_COMMENTS } from './values.js';
  * Where generated output lands, which decides what may be written there so
  * that the page stays valid HTML a careful user would write:
  * flow/phrasing content, the insides of ul/ol (li only), tbody (tr only),
- * tr (td only), select (option only), text-only elements (option, a),
- * RCDATA (textarea, title) and double-quoted attribute values.
+ * tr (td only), select (option only), text-only elements (option, a, SVG
+ * text, MathML tokens), RCDATA (textarea, title), double-quoted attribute
+ * values, and SVG or MathML content (svg, g; math, mrow), where only their
+ * own elements go: an HTML tag there would end the foreign content.
  */
-type Ctx = 'flow' | 'phrasing' | 'ul' | 'tbody' | 'tr' | 'select' | 'text' | 'rcdata' | 'attr';
+type Ctx = 'flow' | 'phrasing' | 'ul' | 'tbody' | 'tr' | 'select' | 'text' | 'rcdata' | 'attr' | 'svg' | 'math';
 
 /** Contexts whose children are characters, not nodes: no layout whitespace, no HTML comments. */
 const INLINE: ReadonlySet<Ctx> = new Set<Ctx>(['text', 'rcdata', 'attr']);
@@ -109,6 +111,18 @@ class TemplateWriter {
         return [[1, () => `<td>${this.rng.pick(LITERAL_TEXT)}</td>`]];
       case 'select':
         return [[1, () => `<option>${this.rng.pick(LITERAL_TEXT)}</option>`]];
+      case 'svg':
+        return [
+          [1, () => this.svgShape(scope)],
+          // Text is allowed between SVG elements, though not drawn.
+          [0.5, escaped],
+          [0.3, () => this.rng.pick(USER_COMMENTS)],
+        ];
+      case 'math':
+        return [
+          [1, () => this.rng.pick(['<mi>x</mi>', '<mn>42</mn>', '<mo>+</mo>', '<mo>&lt;</mo>'])],
+          [0.3, () => this.rng.pick(USER_COMMENTS)],
+        ];
     }
   }
 
@@ -120,6 +134,10 @@ class TemplateWriter {
         return [...sections, ...this.flowElements(scope, depth), ...this.phrasingElements(scope, depth)];
       case 'phrasing':
         return [...sections, ...this.phrasingElements(scope, depth)];
+      case 'svg':
+        return [...sections, ...this.svgElements(scope, depth)];
+      case 'math':
+        return [...sections, ...this.mathElements(scope, depth)];
       default:
         return [...sections, [2, () => this.itemElement(ctx, scope, depth)]];
     }
@@ -174,6 +192,12 @@ class TemplateWriter {
         return `<td${this.attrs(scope, ['class', 'title'])}>${this.content('flow', scope, inner)}</td>`;
       case 'select':
         return `<option${this.attrs(scope, ['value', 'selected', 'disabled'])}>${this.content('text', scope, inner)}</option>`;
+      case 'svg':
+        return this.rng.chance(0.5)
+          ? `<g${this.attrs(scope, ['class', 'fill', 'transform'])}>${this.content('svg', scope, inner)}</g>`
+          : this.svgShape(scope);
+      case 'math':
+        return this.rng.chance(0.5) ? `<mrow>${this.content('math', scope, inner)}</mrow>` : this.mathToken(scope, depth);
       case 'text':
       case 'rcdata':
       case 'attr':
@@ -218,7 +242,46 @@ class TemplateWriter {
       }],
       [0.8, () => `<select${this.attrs(scope, ['disabled', 'title'])}>${this.content('select', scope, inner)}</select>`],
       [0.6, () => `<textarea${this.attrs(scope, ['disabled'])}>${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</textarea>`],
+      [0.6, () => `<svg width="100" height="100"${this.attrs(scope, ['class', 'viewBox'])}>${this.content('svg', scope, inner)}</svg>`],
+      [0.4, () => `<math${this.attrs(scope, ['class', 'display'])}>${this.content('math', scope, inner)}</math>`],
     ];
+  }
+
+  private svgElements(scope: Scope, depth: number): Option[] {
+    const inner = depth + 1;
+    return [
+      [2, () => this.itemElement('svg', scope, depth)],
+      [1, () => `<text x="10" y="20"${this.attrs(scope, ['class', 'fill'])}>${this.content('text', scope, inner)}</text>`],
+      // The compiler reads <title> as raw text, as in HTML: one fragment, its lists opaque.
+      [0.5, () => `<title>${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</title>`],
+      // An HTML integration point: HTML again inside.
+      [1, () => `<foreignObject width="100" height="50">${this.content('flow', scope, inner)}</foreignObject>`],
+      // SVG's own <a>, with an attribute in the XLink namespace.
+      [0.4, () => `<a xlink:href="/items/${this.attrValue(scope)}">${this.content('svg', scope, inner)}</a>`],
+    ];
+  }
+
+  /** A circle or rect, self-closed or not, with static or dynamic attributes. */
+  private svgShape(scope: Scope): string {
+    const [tag, allowed] = this.rng.pick([
+      ['circle', ['r', 'cx', 'cy', 'fill', 'class']],
+      ['rect', ['width', 'height', 'x', 'fill', 'class']],
+    ] as const);
+    const attrs = this.attrs(scope, allowed);
+    return this.rng.chance(0.6) ? `<${tag}${attrs}/>` : `<${tag}${attrs}></${tag}>`;
+  }
+
+  private mathElements(scope: Scope, depth: number): Option[] {
+    return [
+      [2, () => this.itemElement('math', scope, depth)],
+      [1, () => this.mathToken(scope, depth)],
+    ];
+  }
+
+  /** <mi>, <mn> or <mo>: text integration points, holding text here. */
+  private mathToken(scope: Scope, depth: number): string {
+    const tag = this.rng.pick(['mi', 'mn', 'mo']);
+    return `<${tag}${this.attrs(scope, ['class', 'mathvariant'])}>${this.content('text', scope, depth + 1)}</${tag}>`;
   }
 
   /** Up to three distinct attributes from `allowed`, with static or dynamic values. */
