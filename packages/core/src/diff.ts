@@ -1,9 +1,10 @@
-import { encodeKey, itemFragmentId, regionFragmentId, type Action, type Update } from '@statetemplate/protocol';
+import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
-import type { Renderer } from './render.js';
+import type { Renderer, Rendered } from './render.js';
+import { Replayer } from './replay.js';
 import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
@@ -26,6 +27,8 @@ function partialDynamic(nodes: Node[]): Node[] {
  */
 export class Differ {
   readonly updates: Update[] = [];
+  /** Per update, how much longer it makes the plain page: updates can only cancel out where these sum to zero. */
+  private readonly growth: number[] = [];
   // The scope being walked, kept in fields (saved and restored around nested
   // scopes) because a diff visits thousands of scopes per call.
   private old: ScopeState = { v: [] };
@@ -33,14 +36,25 @@ export class Differ {
   private ci = 0;
   /** Copy of old.c, made on the first child whose state changed. */
   private children: RegionState[] | null = null;
+  /** Rebuilds old output on the slow path only; made on first use. */
+  private replayer: Replayer | null = null;
 
   constructor(
     private readonly renderer: Renderer,
     private readonly now: number,
   ) {}
 
-  /** The scope's new state, or null when its own lookups changed and it must be re-rendered. */
-  scope(nodes: readonly Node[], context: Context, old: ScopeState, path: string): ScopeState | null {
+  /** The root's new state; a root whose own lookups changed is replaced whole. */
+  root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
+    return this.scope(dynamic, nodes, context, old, '') ?? this.replace(ROOT_ID, this.renderer.scope(nodes, context, ''), old, this.replay().scope(nodes, old));
+  }
+
+  /**
+   * The scope's new state, or null when its own lookups changed and it must
+   * be re-rendered. `dynamic` is walked; `body` (with its text) rebuilds the
+   * old output when several updates inside might cancel out.
+   */
+  private scope(dynamic: readonly Node[], body: readonly Node[], context: Context, old: ScopeState, path: string): ScopeState | null {
     const mark = this.updates.length;
     const outer = this.old;
     const outerVi = this.vi;
@@ -50,17 +64,24 @@ export class Differ {
     this.vi = 0;
     this.ci = 0;
     this.children = null;
-    const same = this.walk(nodes, context, path) && this.vi === old.v.length && this.ci === (old.c?.length ?? 0);
+    const same = this.walk(dynamic, context, path) && this.vi === old.v.length && this.ci === (old.c?.length ?? 0);
     const children = this.children;
     this.old = outer;
     this.vi = outerVi;
     this.ci = outerCi;
     this.children = outerChildren;
     if (!same) {
-      this.updates.length = mark; // the re-render of this scope supersedes its children's updates
+      this.truncate(mark); // the re-render of this scope supersedes its children's updates
       return null;
     }
-    return children ? { v: old.v, c: children } : old;
+    if (!children) return old;
+    const next = { v: old.v, c: children };
+    // One update was already checked where it was made; several, say two values trading text, may cancel out.
+    if (this.updates.length > mark + 1 && this.cancels(mark) && this.plain(body, old) === this.plain(body, next)) {
+      this.truncate(mark);
+      return old;
+    }
+    return next;
   }
 
   /** `path` is null inside a flat section, whose regions are walked inline (see Renderer.nodes). */
@@ -129,24 +150,22 @@ export class Differ {
     if (node.list) {
       const value = resolve(node.list.path, context);
       if (Array.isArray(value) && isList(old)) return this.list(node.list, value, context, old, path);
-      if (Array.isArray(value) || isList(old)) return this.replaceRegion(node, context, parentPath, path);
+      if (Array.isArray(value) || isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
     }
-    if (isList(old)) return this.replaceRegion(node, context, parentPath, path);
-    return this.scope(node.dynamic, context, old, path) ?? this.replaceRegion(node, context, parentPath, path);
+    if (isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
+    return this.scope(node.dynamic, node.body, context, old, path) ?? this.replaceRegion(node, context, old, parentPath, path);
   }
 
-  private replaceRegion(node: RegionNode, context: Context, parentPath: string, path: string): RegionState {
-    const { html, state } = this.renderer.regionContent(node, context, parentPath);
-    this.emit(path, html, 'replace');
-    return state;
+  private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState {
+    return this.replace(path, this.renderer.regionContent(node, context, parentPath), old, this.replay().region(node, old));
   }
 
   private list(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
+    const mark = this.updates.length;
     if (items.length === old.k.length) {
-      const mark = this.updates.length;
       const same = this.sameOrder(section, items, context, old, path);
-      if (same) return same;
-      this.updates.length = mark;
+      if (same) return this.updates.length > mark + 1 ? this.settle(section, old, same, mark) : same;
+      this.truncate(mark);
     }
     let keys = ownKeys(items, this.renderer.keyField);
     let plan = keys && planList(old.k, keys);
@@ -156,7 +175,7 @@ export class Differ {
     }
     const finalKeys = keys;
     const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
-    for (const key of plan.removed) this.emit(itemFragmentId(path, encodeKey(key)), '', 'remove');
+    for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(old.k[at]!)), '', 'remove', -this.plain(section.body, old.i[at]!).length);
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
     const states: ScopeState[] = new Array(items.length);
     const { old: outer, vi: outerVi, ci: outerCi } = this;
@@ -166,14 +185,15 @@ export class Differ {
       if (from < 0) {
         const id = itemId(i);
         const { html, state } = this.renderer.item(section, items[i], context, id);
-        if (i > lastKept) this.emit(id, html, 'append');
-        else if (i === 0) this.emit(id, html, 'prepend');
-        else this.emit(id, html, 'insert_after', itemId(i - 1));
+        const growth = stripAnnotations(html).length;
+        if (i > lastKept) this.emit(id, html, 'append', growth);
+        else if (i === 0) this.emit(id, html, 'prepend', growth);
+        else this.emit(id, html, 'insert_after', growth, itemId(i - 1));
         states[i] = state;
       } else {
         if (plan.moves[i]) {
-          if (i === 0) this.emit(itemId(i), '', 'move_first');
-          else this.emit(itemId(i), '', 'move_after', itemId(i - 1));
+          if (i === 0) this.emit(itemId(i), '', 'move_first', 0);
+          else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
         }
         const before = old.i[from]!;
         states[i] = this.unchanged(section, frame, items[i], before) ? before : this.item(section, items[i], context, before, path, finalKeys[i]!);
@@ -182,7 +202,55 @@ export class Differ {
     this.old = outer;
     this.vi = outerVi;
     this.ci = outerCi;
-    return { k: finalKeys, i: states };
+    return this.settle(section, old, { k: finalKeys, i: states }, mark);
+  }
+
+  /**
+   * Keeps the old state and drops the list's updates (those since `mark`)
+   * when the list's plain output is the same after all: new keys over the
+   * same content, a move among equal items, an item that rendered nothing.
+   * The page then keeps its old markers, which the old state describes.
+   */
+  private settle(section: SectionNode, old: ListState, next: ListState, mark: number): ListState {
+    if (this.updates.length === mark || !this.cancels(mark) || !this.samePlain(section, old.i, next.i)) return next;
+    this.truncate(mark);
+    return old;
+  }
+
+  /** Compares only the span between the items both lists share as they are at their ends. */
+  private samePlain(section: SectionNode, before: readonly ScopeState[], after: readonly ScopeState[]): boolean {
+    let start = 0;
+    let beforeEnd = before.length;
+    let afterEnd = after.length;
+    while (start < beforeEnd && start < afterEnd && before[start] === after[start]) start++;
+    while (beforeEnd > start && afterEnd > start && before[beforeEnd - 1] === after[afterEnd - 1]) {
+      beforeEnd--;
+      afterEnd--;
+    }
+    return this.plainItems(section, before, start, beforeEnd) === this.plainItems(section, after, start, afterEnd);
+  }
+
+  private plainItems(section: SectionNode, items: readonly ScopeState[], start: number, end: number): string {
+    let plain = '';
+    for (let i = start; i < end; i++) plain += this.plain(section.body, items[i]!);
+    return plain;
+  }
+
+  /** A scope's output as the user sees it, rebuilt from its state. */
+  private plain(body: readonly Node[], state: ScopeState): string {
+    return stripAnnotations(this.replay().scope(body, state));
+  }
+
+  /** Whether the updates since `mark` leave the plain page's length as it was. */
+  private cancels(mark: number): boolean {
+    let sum = 0;
+    for (let i = mark; i < this.growth.length; i++) sum += this.growth[i]!;
+    return sum === 0;
+  }
+
+  private truncate(mark: number): void {
+    this.updates.length = mark;
+    this.growth.length = mark;
   }
 
   /**
@@ -230,19 +298,38 @@ export class Differ {
   private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState {
     // The item's id is only needed for its regions' ids or a replace: build it lazily.
     const path = section.hasRegions ? itemFragmentId(listPath, encodeKey(key)) : '';
-    const next = this.scope(section.dynamic, context.push(item), old, path);
-    return next ?? this.replaceItem(section, item, context, path || itemFragmentId(listPath, encodeKey(key)));
+    const next = this.scope(section.dynamic, section.body, context.push(item), old, path);
+    if (next) return next;
+    const id = path || itemFragmentId(listPath, encodeKey(key));
+    return this.replace(id, this.renderer.item(section, item, context, id), old, this.replay().scope(section.body, old));
   }
 
-  private replaceItem(section: SectionNode, item: unknown, context: Context, id: string): ScopeState {
-    const { html, state } = this.renderer.item(section, item, context, id);
-    this.emit(id, html, 'replace');
-    return state;
+  /**
+   * Emits a replace of `id` unless the page would not change after all:
+   * lookups can differ while the output is the same (a lambda swapped for
+   * the text it renders, an empty list for false in a list region, a list
+   * for an object that renders alike). The same annotated html adopts the
+   * new state; the same plain html keeps the old one, which describes the
+   * markers the page keeps.
+   */
+  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string): S {
+    if (next.html === oldHtml) return next.state;
+    const plain = stripAnnotations(next.html);
+    const oldPlain = stripAnnotations(oldHtml);
+    if (plain === oldPlain) return old;
+    this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
+    return next.state;
   }
 
-  private emit(fragment_id: string, html: string, action: Action, ref?: string): void {
+  private replay(): Replayer {
+    return (this.replayer ??= new Replayer(this.renderer.partialNodes));
+  }
+
+  /** `growth`: how much longer the update makes the plain page. */
+  private emit(fragment_id: string, html: string, action: Action, growth: number, ref?: string): void {
     const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
     this.updates.push(update);
+    this.growth.push(growth);
   }
 }

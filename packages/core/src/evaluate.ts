@@ -22,13 +22,14 @@ export function varText(node: VarNode, context: Context): string {
 
 /**
  * A section's recorded summary: whether it renders (false / true), how many
- * times (an array's length), or a higher-order section's output ("λ…").
- * Equal summaries mean the body renders in the same number of frames.
+ * times (a non-empty array's length), or a higher-order section's output
+ * ("λ…"). Equal summaries mean the body renders in the same number of
+ * frames; an empty list records as false, so swapping the two is no change.
  */
 export function summarize(node: SectionNode, value: unknown): Recorded {
   if (node.inverted) return !value || (Array.isArray(value) && value.length === 0);
   if (!value) return false;
-  return Array.isArray(value) ? value.length : true;
+  return Array.isArray(value) ? value.length || false : true;
 }
 
 /** True when a section's value is a higher-order lambda, whose output replaces the body. */

@@ -70,8 +70,8 @@ export function indexKeys(length: number): string[] {
 }
 
 export interface ListPlan {
-  /** Old keys that are gone. */
-  removed: string[];
+  /** Old positions of the keys that are gone, in order. */
+  removed: number[];
   /** Old index of each new item, -1 when inserted. */
   from: Int32Array;
   /** True for the kept items that move; the others stay where they are. */
@@ -113,7 +113,7 @@ export function planList(oldKeys: readonly string[], newKeys: readonly string[])
     if (inserted.has(key) || (allOld ? allOld.has(key) : oldKeys.includes(key))) return null;
     inserted.add(key);
   }
-  const removed = [...oldIndex.keys()];
+  const removed = [...oldIndex.values()];
   const stay = longestIncreasing(from, start, newEnd);
   for (let i = start; i < newEnd; i++) if (from[i]! >= 0 && !stay.has(i)) moves[i] = 1;
   return { removed, from, moves };

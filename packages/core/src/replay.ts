@@ -62,7 +62,8 @@ export class Replayer {
     return out;
   }
 
-  private region(node: RegionNode, state: RegionState): string {
+  /** A region's content without its own markers. */
+  region(node: RegionNode, state: RegionState): string {
     if (!isList(state)) return this.scope(node.body, state);
     let out = '';
     for (let i = 0; i < state.k.length; i++) out += itemMarker(encodeKey(state.k[i]!)) + this.scope(node.list!.body, state.i[i]!);

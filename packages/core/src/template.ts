@@ -80,11 +80,8 @@ export class Template {
       const context = new Context(data);
       if (state.t === this.fingerprint) {
         const differ = new Differ(this.renderer, now);
-        const next = differ.scope(this.dynamic, context, state.r, '');
-        if (next) {
-          state.r = next;
-          return differ.updates;
-        }
+        state.r = differ.root(this.nodes, this.dynamic, context, state.r);
+        return differ.updates;
       }
       const { html, state: root } = this.renderer.scope(this.nodes, context, '');
       state.t = this.fingerprint;
@@ -95,8 +92,10 @@ export class Template {
 
   /**
    * The annotated page that `state` describes, rebuilt from its recorded
-   * values without the data (equal to `render(data).html` for the data that
-   * produced the state). Throws RenderError `state_mismatch` for a state of another template.
+   * values without the data: the page the updates built, which is
+   * `render(data).html` for the data that produced the state, except that an
+   * update that changed nothing visible leaves the page and its markers as
+   * they were. Throws RenderError `state_mismatch` for a state of another template.
    */
   renderState(state: RenderState): string {
     if (state.t !== this.fingerprint) throw new RenderError('state_mismatch', 'this state belongs to another template');

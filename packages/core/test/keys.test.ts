@@ -3,7 +3,7 @@ import { listKeys, planList } from '../src/keys.js';
 
 const plan = (from: string, to: string) => {
   const p = planList([...from], [...to]);
-  return p && { removed: p.removed.join(''), from: [...p.from], moves: [...p.moves].map((m, i) => (m ? to[i] : '')).join('') };
+  return p && { removed: p.removed.map((at) => from[at]).join(''), from: [...p.from], moves: [...p.moves].map((m, i) => (m ? to[i] : '')).join('') };
 };
 
 describe('list keys', () => {

@@ -186,9 +186,76 @@ describe('numeric and string keys', () => {
   it('tells a numeric id from a string id that only looks like it', () => {
     const t = compile('{{#items}}<b>{{n}}</b>{{/items}}');
     const { state } = t.render({ items: [{ id: '01', n: 1 }, { id: 2, n: 2 }] });
-    expect(actions(t.update(state, { items: [{ id: 1, n: 1 }, { id: '2', n: 2 }] }))).toEqual([
+    expect(actions(t.update(state, { items: [{ id: 1, n: 3 }, { id: '2', n: 2 }] }))).toEqual([
       ['remove', '1:01', null],
       ['prepend', '1:1', null],
     ]);
+  });
+});
+
+describe('no update when the page does not change', () => {
+  /** Renders `first`, then updates to each of `next` in turn; returns each step's updates. */
+  const steps = (source: string, first: unknown, ...next: unknown[]): Update[][] => {
+    const t = compile(source);
+    const { state } = t.render(first);
+    return next.map((data) => {
+      const updates = t.update(state, data);
+      // Whatever the state kept, it still rebuilds what the page shows.
+      expect(stripAnnotations(t.renderState(state))).toBe(t.renderPlain(data));
+      return updates;
+    });
+  };
+  const none = (count: number) => Array.from({ length: count }, () => []);
+
+  it('records an empty list like false, in a region or an attribute', () => {
+    const falsy = [false, null, undefined, '', 0, []];
+    expect(steps('{{#s}}x{{/s}}', { s: [] }, ...falsy.map((s) => ({ s })))).toEqual(none(6));
+    expect(steps('<p class="{{#s}}x{{/s}}">a</p>', { s: [] }, ...falsy.map((s) => ({ s })))).toEqual(none(6));
+    expect(steps('{{^s}}x{{/s}}', { s: [] }, ...falsy.map((s) => ({ s })))).toEqual(none(6));
+    const t = compile('<p class="{{#s}}x{{/s}}">a</p>');
+    const { state } = t.render({ s: [] });
+    t.update(state, { s: false });
+    expect(state).toEqual(t.render({ s: false }).state); // equal records: the next diff stays on the fast path
+  });
+
+  it('compares a variable by its text', () => {
+    expect(steps('<p>{{v}}</p>', { v: undefined }, { v: null }, { v: '' }, { v: undefined })).toEqual(none(3));
+    expect(steps('<p>{{v}}</p>', { v: 1 }, { v: '1' }, { v: 1 })).toEqual(none(2));
+  });
+
+  it('sends nothing for an object swapped for true when the body does not read it', () => {
+    expect(steps('<p>{{#o}}<b>{{t}}</b>{{/o}}</p>', { o: { a: 1 }, t: 'x' }, { o: true, t: 'x' }, { o: {}, t: 'x' })).toEqual(none(2));
+  });
+
+  it('sends nothing for a lambda with the same output, or a lambda swapped for the body it renders', () => {
+    const lambda = (out: string) => () => () => out;
+    expect(steps('<p>{{#l}}x{{/l}}</p>', { l: lambda('x') }, { l: lambda('x') }, { l: true })).toEqual(none(2));
+  });
+
+  it('keeps the list markers when a list becomes an object that renders the same', () => {
+    const t = compile('{{#s}}<i>{{x}}</i>{{/s}}');
+    const { state, html } = t.render({ s: [{ x: 1 }] });
+    expect(t.update(state, { s: { x: 1 } })).toEqual([]);
+    expect(t.renderState(state)).toBe(html); // the page kept its item marker
+    expect(t.update(state, { s: { x: 2 } })).toEqual([{ fragment_id: '1', html: '<i>2</i>', action: 'replace', timestamp: expect.any(Number) }]);
+  });
+
+  it('sends nothing for new keys over the same items, a swap of equal items or removing an item that renders nothing', () => {
+    const row = (id: number, n: unknown) => ({ id, n });
+    const source = '<ul>{{#items}}<li>{{n}}</li>{{/items}}</ul>{{#empty}}{{n}}{{/empty}}';
+    expect(steps(source, { items: [row(1, 'a'), row(2, 'a')] }, { items: [row(3, 'a'), row(4, 'a')] }, { items: [row(4, 'a'), row(3, 'a')] })).toEqual(none(2));
+    expect(steps(source, { empty: [row(1, ''), row(2, 'b')] }, { empty: [row(2, 'b')] }, { empty: [row(3, null), row(2, 'b')] })).toEqual(none(2));
+    // Kept old keys still place later edits right.
+    expect(actions(steps(source, { items: [row(1, 'a')] }, { items: [row(2, 'a')] }, { items: [row(2, 'b')] })[1]!)).toEqual([
+      ['remove', '1:1', null],
+      ['append', '1:2', null],
+    ]);
+  });
+
+  it('sends nothing when updates inside one scope cancel out', () => {
+    expect(steps('<p>{{a}}{{b}}</p>', { a: 'x', b: '' }, { a: '', b: 'x' })).toEqual(none(1));
+    const lists = '{{#a}}<i>x</i>{{/a}}{{#b}}<i>x</i>{{/b}}';
+    expect(steps(lists, { a: [{ id: 1 }], b: [] }, { a: [], b: [{ id: 2 }] })).toEqual(none(1));
+    expect(steps('<p>{{#items}}{{n}}{{/items}}</p>', { items: [{ id: 1, n: 'a' }, { id: 2, n: '' }] }, { items: [{ id: 1, n: '' }, { id: 2, n: 'a' }] })).toEqual(none(1));
   });
 });

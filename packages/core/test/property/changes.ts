@@ -1,7 +1,7 @@
 import { generateField, generateItem, generateList, type Data } from './data-gen.js';
 import type { Rng } from './rng.js';
 import type { FieldShape, ListField, ObjectShape } from './shape.js';
-import type { Ids } from './values.js';
+import { sameOutputValue, type Ids } from './values.js';
 
 /**
  * How a step hands the new data to `update`:
@@ -13,6 +13,9 @@ import type { Ids } from './values.js';
 export type Style = 'fresh' | 'shared' | 'in-place';
 
 type Key = string | number;
+
+/** How often a change swaps a value for another that renders the same (which must send nothing). */
+const SAME_OUTPUT_CHANCE = 0.2;
 
 /** One field of the current data: its path, its shape, and the list items around it. */
 interface Site {
@@ -70,6 +73,13 @@ export class Changer {
     const where = site.path.join('.');
     const depth = site.lists.length;
     const field = site.field;
+    if (this.rng.chance(SAME_OUTPUT_CHANCE)) {
+      const twin = sameOutputValue(field.kind, parent[key], this.rng);
+      if (twin) {
+        parent[key] = twin.value;
+        return `set ${where} = ${show(twin.value)} (same output)`;
+      }
+    }
     switch (field.kind) {
       case 'text':
       case 'html':
@@ -90,8 +100,13 @@ export class Changer {
         parent[key] = back !== undefined && this.rng.chance(0.6) ? back : generateField(field, this.rng, this.ids, depth);
         return `set ${where} back to an object`;
       }
-      case 'list':
-        return `${where}: ${this.listChange(parent[key] as Data[], field.item, depth)}`;
+      case 'list': {
+        const items = parent[key];
+        if (Array.isArray(items)) return `${where}: ${this.listChange(items as Data[], field.item, depth)}`;
+        // A list swapped for a falsy value earlier becomes a list again.
+        parent[key] = generateList(field.item, this.rng, this.ids, depth);
+        return `set ${where} back to a list`;
+      }
     }
   }
 
@@ -125,6 +140,8 @@ export class Changer {
           items.splice(0, items.length, ...this.rng.shuffle([...kept, ...fresh]));
           return 'refill keeping some items, shuffled';
         }],
+        // The same content under new keys: the page only changes if the template shows the ids.
+        [0.5, () => (items.splice(0, items.length, ...items.map((old) => ({ ...structuredClone(old), id: this.ids.next() }))), 'the same items under new ids')],
       );
     }
     if (n > 1) {
@@ -154,7 +171,7 @@ function collectSites(data: Data, shape: ObjectShape, path: Key[], lists: ListFi
     const at = [...path, name];
     sites.push({ path: at, field, lists, ...(itemId !== undefined && { itemId }) });
     const value = data[name];
-    if (field.kind === 'object' && isObject(value)) {
+    if (field.kind === 'object' && isObject(value) && !Array.isArray(value)) { // an object field may hold [] (same output as null)
       sites.push(...collectSites(value, field.shape, at, lists, itemId));
     } else if (field.kind === 'list' && Array.isArray(value)) {
       value.forEach((item: Data, i) => sites.push(...collectSites(item, field.item, [...at, i], [...lists, field], item.id)));

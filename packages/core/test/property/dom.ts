@@ -35,6 +35,11 @@ export function canonicalHtml(root: Element): string {
   for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
     if (parseMarker(comment.data) !== null) comment.remove();
   }
+  return markedHtml(root);
+}
+
+/** Like canonicalHtml, but keeps the marker comments: equal for the same DOM with the same fragments. */
+export function markedHtml(root: Element): string {
   for (const element of nodesOf(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
     for (const name of element.getAttributeNames()) {
       if (name.startsWith('data-st')) element.removeAttribute(name);

@@ -67,6 +67,43 @@ export function flagValue(rng: Rng): unknown {
   return rng.weighted(FLAG_VALUES);
 }
 
+/** Values that all render nothing in `{{#x}}` and the body in `{{^x}}`. */
+const FALSY_VALUES: readonly unknown[] = [false, 0, '', null, undefined, []];
+/** Truthy scalars: `{{#x}}` renders its body once for each (they differ only for `{{.}}`). */
+const TRUTHY_VALUES: readonly unknown[] = [true, 1, 'yes'];
+/** Values that all render the empty string in `{{x}}`. */
+const EMPTY_TEXT: readonly unknown[] = ['', null, undefined];
+
+/**
+ * Another value that renders like `value` where a field of this kind is
+ * used (a different type, the same output), or null when there is none: the
+ * changes that must produce no update at all.
+ */
+export function sameOutputValue(kind: 'text' | 'html' | 'flag' | 'object' | 'list', value: unknown, rng: Rng): { value: unknown } | null {
+  const other = (pool: readonly unknown[]): { value: unknown } => {
+    const picked = rng.pick(pool.filter((v) => !Object.is(v, value)));
+    return { value: Array.isArray(picked) ? [] : picked }; // a fresh array: later steps may fill it in place
+  };
+  switch (kind) {
+    case 'text':
+    case 'html':
+      if (EMPTY_TEXT.includes(value)) return other(EMPTY_TEXT);
+      if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
+      if (typeof value === 'string' && String(Number(value)) === value) return { value: Number(value) };
+      return null;
+    case 'flag':
+      return other(isFalsy(value) ? FALSY_VALUES : TRUTHY_VALUES);
+    case 'object':
+    case 'list':
+      // An empty list, null and false all render nothing in `{{#x}}`; a non-empty value has no twin.
+      return isFalsy(value) ? other(FALSY_VALUES) : null;
+  }
+}
+
+function isFalsy(value: unknown): boolean {
+  return !value || (Array.isArray(value) && value.length === 0);
+}
+
 /**
  * List item ids, unique across one case's data so a key names exactly one
  * data item. Mostly numbers; some strings that need encoding in markers.
