@@ -1,4 +1,5 @@
 import { defineProject } from 'vitest/config';
+import { HANG_GUARD_MS } from './packages/test-utils/src/timeouts.ts';
 
 /**
  * What every project's tests share. The timeouts are hang guards, not speed
@@ -9,6 +10,6 @@ export default defineProject({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    expect: { poll: { timeout: 30_000 } },
+    expect: { poll: { timeout: HANG_GUARD_MS } },
   },
 });

@@ -1,6 +1,7 @@
 import { JSDOM } from 'jsdom';
 import { applyUpdates } from '@statetemplate/client';
 import { compile } from '@statetemplate/core';
+import { HANG_GUARD_MS } from '@statetemplate/test-utils';
 import type { Update } from '@statetemplate/protocol';
 
 /** A 25-item todo page, the page the issue measures. */
@@ -43,6 +44,10 @@ export interface ManualClock {
 }
 
 /** Expiry tested without waiting: nothing depends on how long the test takes to run. */
+/** Durations to move a manual clock by, and to set expiries on it. */
+export const SECOND = 1_000;
+export const MINUTE = 60 * SECOND;
+
 export function manualClock(start = Date.UTC(2030, 0, 1)): ManualClock {
   let t = start;
   return {
@@ -52,12 +57,6 @@ export function manualClock(start = Date.UTC(2030, 0, 1)): ManualClock {
     },
   };
 }
-
-/**
- * How long take() and drain() wait before failing: a hang guard only, never
- * part of what a test asserts, so a busy machine gets plenty of time.
- */
-const HANG_GUARD_MS = 30_000;
 
 /** The stream's next result, or a rejection with `failure()` once `deadline` passes. */
 async function nextBefore<T>(stream: AsyncIterator<T>, deadline: number, failure: () => string): Promise<IteratorResult<T>> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { StateTemplate, type UpdateStream } from '../src/index.js';
-import { drain, manualClock, SIGNING_KEY, TODO_TEMPLATE, todoPage, toggled, type ManualClock } from './fixtures.js';
+import { drain, manualClock, type ManualClock, MINUTE, SIGNING_KEY, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
 
 const collect = globalThis.gc;
 
@@ -34,7 +34,7 @@ describe('memory', () => {
   it('returns the heap near its baseline once 10,000 sessions expired and were cleaned up', { timeout: HEAVY_TEST_MS }, async () => {
     const clock = manualClock();
     // The default store shares the clock, so expiry is a step of the clock, not a wait.
-    const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, expiration: 60_000, now: clock.now });
+    const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, expiration: MINUTE, now: clock.now });
     // Warm-up with a round of the same size: lazy allocations that do not grow with the
     // session count (JIT code, grown tables of the store) happen before the baseline, so
     // what is left afterwards measures what sessions leave behind.

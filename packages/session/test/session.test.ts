@@ -10,7 +10,7 @@ import {
   type Session,
   type StateTemplateOptions,
 } from '../src/index.js';
-import { drain, expected, manualClock, page, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled, type TodoPage } from './fixtures.js';
+import { drain, expected, manualClock, MINUTE, page, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, type TodoPage, toggled } from './fixtures.js';
 
 const open: StateTemplate[] = [];
 afterEach(async () => {
@@ -114,7 +114,7 @@ describe('Session.render', () => {
 
   it('rejects on an expired session with SessionExpiredError', async () => {
     const clock = manualClock();
-    const { session } = await start(todoPage('ann'), { expiration: 60_000, now: clock.now });
+    const { session } = await start(todoPage('ann'), { expiration: MINUTE, now: clock.now });
     clock.advance(60_001);
     const error = await session.render(todoPage('x')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionExpiredError);

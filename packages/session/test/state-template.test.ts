@@ -12,7 +12,7 @@ import {
   StateTemplate,
   type StateTemplateOptions,
 } from '../src/index.js';
-import { drain, manualClock, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
+import { drain, manualClock, MINUTE, SECOND, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled } from './fixtures.js';
 
 const HOUR = 3_600_000;
 
@@ -104,7 +104,7 @@ describe('newSession', () => {
 
   it('removes expired sessions before refusing at maxSessions', async () => {
     const clock = manualClock();
-    const st = make({ maxSessions: 1, expiration: 60_000, now: clock.now });
+    const st = make({ maxSessions: 1, expiration: MINUTE, now: clock.now });
     await st.newSession(todoPage('x'));
     clock.advance(60_001);
     await expect(st.newSession(todoPage('y'))).resolves.toHaveProperty('sessionId');
@@ -173,7 +173,8 @@ describe('getSession', () => {
   it('refuses an expired session', async () => {
     const clock = manualClock();
     // Tokens live at least a second, so this one still opens and the refusal comes from the store.
-    const st = make({ expiration: 1, now: clock.now });
+    const expiration = 1; // ms: the manual clock moves past it
+    const st = make({ expiration, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
     clock.advance(2);
     await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionNotFoundError);
@@ -183,7 +184,7 @@ describe('getSession', () => {
     // Tokens live as long as sessions; a store that keeps sessions longer shows the token's own expiry.
     const clock = manualClock();
     const store = new MemorySessionStore({ now: clock.now });
-    const st = make({ store, expiration: 1_000, now: clock.now });
+    const st = make({ store, expiration: SECOND, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
     await store.touch(sessionId, clock.now() + HOUR);
     clock.advance(60_000);
@@ -196,7 +197,7 @@ describe('getSession', () => {
   it('counts as activity: it moves the expiry forward', async () => {
     const clock = manualClock();
     const store = new MemorySessionStore({ now: clock.now });
-    const st = make({ store, expiration: 60_000, now: clock.now });
+    const st = make({ store, expiration: MINUTE, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
     await store.touch(sessionId, clock.now() + 10);
     clock.advance(5);
@@ -210,7 +211,7 @@ describe('cleanup', () => {
   it('deletes expired sessions, ends their update streams and keeps live ones', async () => {
     const clock = manualClock();
     const store = new MemorySessionStore({ now: clock.now });
-    const st = make({ store, expiration: 60_000, now: clock.now });
+    const st = make({ store, expiration: MINUTE, now: clock.now });
     const doomed = await st.newSession(todoPage('doomed'));
     const kept = await st.newSession(todoPage('kept'));
     const stream = (await st.getSession(doomed.sessionId, doomed.token)).updates();
@@ -228,7 +229,8 @@ describe('cleanup', () => {
     const clock = manualClock();
     const store = new MemorySessionStore({ now: clock.now });
     try {
-      const st = make({ store, expiration: 60_000, cleanupInterval: 10_000, now: clock.now });
+      const interval = 10 * SECOND;
+      const st = make({ store, expiration: MINUTE, cleanupInterval: interval, now: clock.now });
       const { sessionId, token } = await st.newSession(todoPage('x'));
       const session = await st.getSession(sessionId, token);
       const stream = session.updates();
@@ -236,7 +238,7 @@ describe('cleanup', () => {
       await take(stream, (await session.render(toggled(todoPage('x'), 0))).length);
       clock.advance(60_001);
       expect(await store.count()).toBe(1);
-      await vi.advanceTimersByTimeAsync(10_000);
+      await vi.advanceTimersByTimeAsync(interval);
       expect(await drain(stream)).toEqual([]);
       expect(await store.count()).toBe(0);
       await st.close();
