@@ -6,6 +6,7 @@ import {
   initialState,
   sameState,
   scan,
+  templateRoot,
   textSafe,
   type ScanEvents,
   type ScanState,
@@ -65,6 +66,13 @@ class Body implements ScanEvents {
   /** Marks the element (or comment) holding a dynamic that cannot have markers of its own. */
   markEnclosing(): void {
     if (!this.fine) return;
+    const template = templateRoot(this.state);
+    if (template >= 0) {
+      // Nothing inside a <template> can have markers: the outermost one is the unit, if it opened in this body.
+      const pending = this.open.findLast((p) => p.depth === template);
+      if (pending) pending.needsRegion = true;
+      return;
+    }
     if (this.state.mode === 'tag' || this.state.mode === 'attr_dq' || this.state.mode === 'attr_sq') {
       if (this.opening) this.opening.needsRegion = true;
       return;
@@ -176,14 +184,17 @@ export class Compiler {
 
   /** Nodes of a partial that includes itself, compiled once on first render. */
   recursivePartial(node: PartialNode): Node[] {
-    const cacheKey = `${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
+    const cacheKey = `${node.inTemplate ? 't' : ''}${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
     let nodes = this.recursive.get(cacheKey);
     if (!nodes) {
       nodes = [];
       this.recursive.set(cacheKey, nodes);
       const source = this.partialSource(node);
       if (source !== undefined) {
-        const body = new Body(this, initialState(), this.granularity === 'value');
+        const state = initialState();
+        // Compiled as inside the template it is in, so that it makes no regions there.
+        if (node.inTemplate) state.stack.push({ name: 'template', implied: true });
+        const body = new Body(this, state, this.granularity === 'value');
         this.expanding.push(node.name);
         this.emit(parseTokens(source, node.name), source, body, node.name);
         this.expanding.pop();
@@ -269,6 +280,7 @@ export class Compiler {
       name: token[1],
       indentation: token[5] === 0 && token[4] ? (token[4] as string) : '',
       lineHasNonSpace: Boolean(token[6]),
+      inTemplate: templateRoot(body.state) >= 0,
     };
     if (this.expanding.includes(node.name)) {
       body.markEnclosing();

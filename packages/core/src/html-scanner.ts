@@ -83,9 +83,25 @@ export function sameState(a: ScanState, b: ScanState): boolean {
   return a.stack.every((e, i) => e.name === b.stack[i]!.name && e.implied === b.stack[i]!.implied);
 }
 
-/** True where a comment marker stays exactly where it is written. */
+/**
+ * True where a comment marker stays exactly where it is written. Not inside
+ * an HTML <template>: the parser puts its children into its content, where
+ * the client never looks.
+ */
 export function commentSafe(s: ScanState): boolean {
-  return s.mode === 'data' && !s.atPreStart;
+  return s.mode === 'data' && !s.atPreStart && templateRoot(s) < 0;
+}
+
+/** The stack index of the outermost open HTML <template> (an SVG or MathML one is not special), or -1. */
+export function templateRoot(s: ScanState): number {
+  let foreign = false;
+  for (let k = 0; k < s.stack.length; k++) {
+    const { name } = s.stack[k]!;
+    if (foreign) foreign = !HTML_INSIDE.has(name);
+    else if (name === 'template') return k;
+    else foreign = name === 'svg' || name === 'math';
+  }
+  return -1;
 }
 
 /** True where text may stand too: the parser moves text out of table structure. */

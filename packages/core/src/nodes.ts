@@ -42,6 +42,8 @@ export interface PartialNode {
   name: string;
   indentation: string;
   lineHasNonSpace: boolean;
+  /** Inside an HTML <template>: compiled without regions, since the client cannot see into its content. */
+  inTemplate: boolean;
 }
 
 export type RegionKind = 'value' | 'element' | 'comment' | 'section';

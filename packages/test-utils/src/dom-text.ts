@@ -6,6 +6,8 @@ const XHTML = 'http://www.w3.org/1999/xhtml';
  * comment data escaped. Two trees give the same text exactly when they agree
  * node for node in type, namespace, local name, attributes and data, which
  * serialising as HTML does not tell (an HTML `circle` prints like an SVG one).
+ * An HTML <template>'s content, which is not among its children, follows
+ * them after a `<#content>` line (`<` never starts text here, as it is escaped).
  */
 export function domText(node: Node): string {
   if (node.nodeType === 3) return escapeText((node as Text).data);
@@ -15,7 +17,8 @@ export function domText(node: Node): string {
   const element = node as Element;
   const name = qualified(element);
   const attrs = Array.from(element.attributes, (a) => ` ${qualified(a)}="${escapeText(a.value)}"`).join('');
-  return `<${name}${attrs}>${children}</${name}>`;
+  const content = name === 'template' && element.namespaceURI === XHTML ? `\n<#content>\n${domText((element as HTMLTemplateElement).content)}` : '';
+  return `<${name}${attrs}>${children}${content}</${name}>`;
 }
 
 function qualified({ namespaceURI, localName }: Element | Attr): string {

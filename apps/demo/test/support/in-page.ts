@@ -6,11 +6,12 @@ import type { BrowserCase } from './property-cases.js';
  *
  * canonical(root, shown): root's content without StateTemplate's marker
  * comments and data-st* attributes, with adjacent text nodes merged, written
- * out with every namespace as test-utils' domText does (text(node)): a patched
- * page and a freshly parsed plain render give the same string exactly when
- * their DOMs agree. With `shown`, each input's value attribute is replaced by
- * the value it shows, since the client deliberately keeps what a visitor typed
- * into a focused field rather than the server's value attribute.
+ * out with every namespace and each <template>'s content as test-utils'
+ * domText does (text(node)): a patched page and a freshly parsed plain
+ * render give the same string exactly when their DOMs agree. With `shown`,
+ * each input's value attribute is replaced by the value it shows, since the
+ * client deliberately keeps what a visitor typed into a focused field rather
+ * than the server's value attribute.
  * parsed(html, whole): a detached root holding html as the browser parses it
  * (body content, or a whole document's <html> element).
  * runCases(cases): replays property cases (see property-cases.ts) with the
@@ -45,7 +46,8 @@ window.__st = {
     const children = Array.from(node.childNodes, (child) => this.text(child)).join('');
     if (node.nodeType !== 1) return children;
     const attrs = Array.from(node.attributes, (a) => ' ' + qualified(a) + '="' + escape(a.value) + '"').join('');
-    return '<' + qualified(node) + attrs + '>' + children + '</' + qualified(node) + '>';
+    const content = node.localName === 'template' && node.namespaceURI === 'http://www.w3.org/1999/xhtml' ? '\n<#content>\n' + this.text(node.content) : '';
+    return '<' + qualified(node) + attrs + '>' + children + content + '</' + qualified(node) + '>';
   },
   parsed(html, whole) {
     if (whole) return new DOMParser().parseFromString(html, 'text/html').documentElement;
