@@ -10,7 +10,8 @@ import { LITERAL_ATTR, LITERAL_TEXT, USER_COMMENTS } from './values.js';
  * tr (td only), select (option only), text-only elements (option, a, SVG
  * text, MathML tokens), RCDATA (textarea, title), double-quoted attribute
  * values, and SVG or MathML content (svg, g; math, mrow), where only their
- * own elements go: an HTML tag there would end the foreign content.
+ * own elements go: an HTML tag there would end the foreign content. A
+ * <template> holds flow content (or rows, in a tbody) in its inert content.
  */
 type Ctx = 'flow' | 'phrasing' | 'ul' | 'tbody' | 'tr' | 'select' | 'text' | 'rcdata' | 'attr' | 'svg' | 'math';
 
@@ -138,9 +139,20 @@ class TemplateWriter {
         return [...sections, ...this.svgElements(scope, depth)];
       case 'math':
         return [...sections, ...this.mathElements(scope, depth)];
+      case 'tbody':
+        return [...sections, [2, () => this.itemElement(ctx, scope, depth)], [0.3, () => this.templateElement('tbody', scope, depth)]];
       default:
         return [...sections, [2, () => this.itemElement(ctx, scope, depth)]];
     }
+  }
+
+  /**
+   * A <template> element: the parser puts its children into its content, out
+   * of the client's sight, so it is one fragment and its lists have no item
+   * fragments of their own on the page.
+   */
+  private templateElement(ctx: 'flow' | 'tbody', scope: Scope, depth: number): string {
+    return `<template>${this.content(ctx, scope.toOpaque(), depth + 1)}</template>`;
   }
 
   private sections(ctx: Ctx, scope: Scope, depth: number): Option[] {
@@ -223,6 +235,7 @@ class TemplateWriter {
         ? `<pre>${this.rng.pick(LITERAL_TEXT)}${this.content('phrasing', scope, inner)}</pre>`
         : `<pre>${this.content('phrasing', scope.toOpaque(), inner)}</pre>`],
       [0.4, () => this.tree(scope, depth)],
+      [0.4, () => this.templateElement('flow', scope, depth)],
     ];
   }
 
@@ -244,6 +257,7 @@ class TemplateWriter {
       [0.6, () => `<textarea${this.attrs(scope, ['disabled'])}>${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</textarea>`],
       [0.6, () => `<svg width="100" height="100"${this.attrs(scope, ['class', 'viewBox'])}>${this.content('svg', scope, inner)}</svg>`],
       [0.4, () => `<math${this.attrs(scope, ['class', 'display'])}>${this.content('math', scope, inner)}</math>`],
+      [0.2, () => this.templateElement('flow', scope, depth)],
     ];
   }
 
