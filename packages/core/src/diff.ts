@@ -18,6 +18,12 @@ function partialDynamic(nodes: Node[]): Node[] {
   return dynamic;
 }
 
+/** A removed item, measured only if its list's updates might cancel out. */
+interface Removed {
+  body: readonly Node[];
+  state: ScopeState;
+}
+
 /**
  * Walks the template again over a new snapshot, comparing every lookup with
  * the one recorded at render time. Equal lookups mean equal output, so a
@@ -28,7 +34,7 @@ function partialDynamic(nodes: Node[]): Node[] {
 export class Differ {
   readonly updates: Update[] = [];
   /** Per update, how much longer it makes the plain page: updates can only cancel out where these sum to zero. */
-  private readonly growth: number[] = [];
+  private readonly growth: (number | Removed)[] = [];
   // The scope being walked, kept in fields (saved and restored around nested
   // scopes) because a diff visits thousands of scopes per call.
   private old: ScopeState = { v: [] };
@@ -175,7 +181,7 @@ export class Differ {
     }
     const finalKeys = keys;
     const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
-    for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(old.k[at]!)), '', 'remove', -this.plain(section.body, old.i[at]!).length);
+    for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(old.k[at]!)), '', 'remove', { body: section.body, state: old.i[at]! });
     const lastKept = plan.from.findLastIndex((from) => from >= 0);
     const states: ScopeState[] = new Array(items.length);
     const { old: outer, vi: outerVi, ci: outerCi } = this;
@@ -241,10 +247,23 @@ export class Differ {
     return stripAnnotations(this.replay().scope(body, state));
   }
 
-  /** Whether the updates since `mark` leave the plain page's length as it was. */
+  /**
+   * Whether the updates since `mark` leave the plain page's length as it
+   * was. Removals only shrink it, so they are replayed and measured one by
+   * one only until they outweigh the rest: clearing a long list measures one item.
+   */
   private cancels(mark: number): boolean {
     let sum = 0;
-    for (let i = mark; i < this.growth.length; i++) sum += this.growth[i]!;
+    const removed: Removed[] = [];
+    for (let i = mark; i < this.growth.length; i++) {
+      const growth = this.growth[i]!;
+      if (typeof growth === 'number') sum += growth;
+      else removed.push(growth);
+    }
+    for (const { body, state } of removed) {
+      if (sum < 0) return false;
+      sum -= this.plain(body, state).length;
+    }
     return sum === 0;
   }
 
@@ -325,8 +344,8 @@ export class Differ {
     return (this.replayer ??= new Replayer(this.renderer.partialNodes));
   }
 
-  /** `growth`: how much longer the update makes the plain page. */
-  private emit(fragment_id: string, html: string, action: Action, growth: number, ref?: string): void {
+  /** `growth`: how much longer the update makes the plain page, or the item it removes. */
+  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed, ref?: string): void {
     const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
     this.updates.push(update);
