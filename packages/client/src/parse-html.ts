@@ -1,20 +1,20 @@
 import { docOf } from './span.js';
 
 /**
- * Parses html as the page's parser would at its insertion point in `parent`.
- * HTML parents parse through a `<template>`, whose content accepts any
- * context: `<tr>`, `<td>` and `<option>` survive where a `<div>` would drop
- * them. An SVG or MathML parent is itself the context (a shallow copy of it,
- * in the template's inert document), so the parser applies its namespace and
- * integration points: `<circle>` under `<g>` is SVG, `<div>` under
- * `<foreignObject>` or `<mi>` is HTML. Scripts stay inert, as with innerHTML.
+ * Parses html as the page's parser would at its insertion point in `parent`:
+ * a copy of the parent, without its children, made in a `<template>`'s inert
+ * document, is the context of the fragment parser (its `innerHTML`). So the
+ * parser applies the rules of that place: rows under a `<tbody>`, options
+ * under a `<select>`, a stray `<td>` dropped in a `<div>`, the SVG or MathML
+ * namespace under `<svg>` or `<math>` and HTML again under their integration
+ * points (`<foreignObject>`, `<mi>`…). Being inert, it runs no scripts and
+ * loads nothing. A fragment root (no element) parses in the template itself.
  */
 export function parseHtml(parent: Node, html: string): DocumentFragment {
   const template = docOf(parent).createElement('template');
   const content = template.content;
-  const foreign = parent.nodeType === 1 && (parent as Element).namespaceURI !== template.namespaceURI;
-  const context = foreign ? content.appendChild(parent.cloneNode(false) as Element) : template;
+  const context = parent.nodeType === 1 ? content.appendChild(content.ownerDocument.importNode(parent, false) as Element) : template;
   context.innerHTML = html;
-  if (foreign) content.replaceChildren(...context.childNodes);
+  if (context !== template) content.replaceChildren(...context.childNodes);
   return content;
 }

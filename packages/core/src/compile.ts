@@ -1,5 +1,6 @@
-import { MARKER_PATTERN } from '@statetemplate/protocol';
+import { ANNOTATION_PATTERN } from '@statetemplate/protocol';
 import { splitName } from './context.js';
+import { LEAD_ANY, LEAD_CR, openEnd } from './fit.js';
 import {
   cloneState,
   commentSafe,
@@ -137,7 +138,7 @@ class Body implements ScanEvents {
     this.take(offset);
     this.flush();
     const body = mergeText(this.out.splice(pending.start));
-    this.out.push(this.compiler.region(type, body, null));
+    this.out.push(this.compiler.region(type, body, null, this.state));
   }
 
   /** Moves the current chunk's text up to `offset` into the pending text. */
@@ -156,6 +157,7 @@ class Body implements ScanEvents {
   }
 }
 
+/** Joins adjacent text, and tells each region what the node before it may end with. */
 function mergeText(nodes: Node[]): Node[] {
   const merged: Node[] = [];
   for (const node of nodes) {
@@ -163,7 +165,31 @@ function mergeText(nodes: Node[]): Node[] {
     if (node.kind === 'text' && last?.kind === 'text') merged[merged.length - 1] = { kind: 'text', text: last.text + node.text };
     else merged.push(node);
   }
+  merged.forEach((node, i) => {
+    if (node.kind !== 'region') return;
+    if (i > 0) node.lead = leadAfter(merged[i - 1]!);
+    const next = merged[i + 1];
+    node.trail = next?.kind === 'text' ? next.text[0]! : '';
+  });
   return merged;
+}
+
+/**
+ * What output of `node` may end with, as fit.ts's LEAD_* bits. A region ends
+ * with its end marker: one whose content ends open renders without markers
+ * in a scope that then has none either (Renderer.regionContent).
+ */
+function leadAfter(node: Node): number {
+  switch (node.kind) {
+    case 'text':
+      return openEnd(node.text);
+    case 'var':
+      return node.escape ? LEAD_CR : LEAD_ANY;
+    case 'region':
+      return 0;
+    default:
+      return LEAD_ANY;
+  }
 }
 
 export class Compiler {
@@ -174,6 +200,8 @@ export class Compiler {
   constructor(
     private readonly partials: Record<string, string>,
     private readonly granularity: Granularity = 'item',
+    /** False for a lambda's template: its output is escaped as data (escapeMarkers), so it may hold marker-shaped comments. */
+    private readonly reserveMarkers = true,
   ) {}
 
   compileTemplate(source: string): Node[] {
@@ -204,8 +232,9 @@ export class Compiler {
     return nodes;
   }
 
-  region(type: RegionKind, body: Node[], list: SectionNode | null): RegionNode {
-    return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list };
+  region(type: RegionKind, body: Node[], list: SectionNode | null, state: ScanState): RegionNode {
+    const open = state.stack.map((e) => e.name);
+    return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list, open, lead: 0, trail: '' };
   }
 
   private emit(tokens: Token[], source: string, body: Body, partial: string | undefined): void {
@@ -213,7 +242,7 @@ export class Compiler {
       const [type, value] = token;
       switch (type) {
         case 'text':
-          rejectMarkers(value, source, token[2], partial);
+          if (this.reserveMarkers) rejectMarkers(value, source, token[2], partial);
           body.addText(value);
           break;
         case 'name':
@@ -236,7 +265,7 @@ export class Compiler {
   private emitVar(body: Body, name: string, escape: boolean): void {
     const node: Node = { kind: 'var', name, path: splitName(name), escape };
     if (body.fine && !body.broken && textSafe(body.state)) {
-      body.addNode(this.region('value', [node], null));
+      body.addNode(this.region('value', [node], null, body.state));
       return;
     }
     body.markEnclosing();
@@ -264,7 +293,7 @@ export class Compiler {
     };
     const balanced = !inner.broken && sameState(before, body.state);
     if (balanced && !body.broken && commentSafe(before)) {
-      body.addNode(this.region('section', [section], section.inverted ? null : section));
+      body.addNode(this.region('section', [section], section.inverted ? null : section, before));
       return;
     }
     section.flat = section.hasRegions;
@@ -311,8 +340,8 @@ function indentPartial(source: string, indentation: string, lineHasNonSpace: boo
 }
 
 function rejectMarkers(text: string, source: string, start: number, partial: string | undefined): void {
-  MARKER_PATTERN.lastIndex = 0;
-  const found = MARKER_PATTERN.exec(text);
+  ANNOTATION_PATTERN.lastIndex = 0;
+  const found = ANNOTATION_PATTERN.exec(text);
   if (found) {
     throw templateError(
       'reserved_marker',

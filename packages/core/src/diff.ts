@@ -5,7 +5,7 @@ import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
-import { isList, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isList, isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
 const UNPLACED = '\u0000unplaced';
@@ -52,7 +52,21 @@ export class Differ {
 
   /** The root's new state; a root whose own lookups changed is replaced whole. */
   root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
-    return this.scope(dynamic, nodes, context, old, '') ?? this.replace(ROOT_ID, this.renderer.scope(nodes, context, ''), old, this.replay().scope(nodes, old));
+    const same = old.u ? (this.sameUnmarked(dynamic, context, old) ? old : null) : this.scope(dynamic, nodes, context, old, '');
+    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replay().scope(nodes, old));
+  }
+
+  /** Whether a scope rendered without markers (`u`) reads the same: all of it is walked inline. */
+  private sameUnmarked(dynamic: readonly Node[], context: Context, old: ScopeState): boolean {
+    const { old: outer, vi, ci } = this;
+    this.old = old;
+    this.vi = 0;
+    this.ci = 0;
+    const same = this.walk(dynamic, context, null) && this.vi === old.v.length;
+    this.old = outer;
+    this.vi = vi;
+    this.ci = ci;
+    return same;
   }
 
   /**
@@ -130,10 +144,13 @@ export class Differ {
     const index = this.ci++;
     const old = scope.c?.[index];
     if (!old) return false;
+    // A region that rendered without markers cannot be patched alone: a change re-renders the scope holding it.
+    if (isUnmarked(old)) return this.sameUnmarked(node.dynamic, context, old as ScopeState);
     // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
     if (node.type === 'value' && !isList(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
     if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item
     const next = this.region(node, context, old, path);
+    if (next === null) return false;
     if (next !== old) (this.children ??= scope.c!.slice())[index] = next;
     return true;
   }
@@ -151,27 +168,31 @@ export class Differ {
     return same;
   }
 
-  private region(node: RegionNode, context: Context, old: RegionState, parentPath: string): RegionState {
+  /** The region's new state, or null when its new content cannot be patched alone (the enclosing scope re-renders). */
+  private region(node: RegionNode, context: Context, old: RegionState, parentPath: string): RegionState | null {
     const path = regionFragmentId(parentPath, node.id);
     if (node.list) {
       const value = resolve(node.list.path, context);
-      if (Array.isArray(value) && isList(old)) return this.list(node.list, value, context, old, path);
+      if (Array.isArray(value) && isList(old)) return this.list(node, value, context, old, path);
       if (Array.isArray(value) || isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
     }
     if (isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
     return this.scope(node.dynamic, node.body, context, old, path) ?? this.replaceRegion(node, context, old, parentPath, path);
   }
 
-  private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState {
-    return this.replace(path, this.renderer.regionContent(node, context, parentPath), old, this.replay().region(node, old));
+  private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState | null {
+    const next = this.renderer.regionContent(node, context, parentPath);
+    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replay().region(node, old));
   }
 
-  private list(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState {
+  private list(region: RegionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | null {
+    const section = region.list!;
     const mark = this.updates.length;
     if (items.length === old.k.length) {
-      const same = this.sameOrder(section, items, context, old, path);
+      const same = this.sameOrder(region, items, context, old, path);
       if (same) return this.updates.length > mark + 1 ? this.settle(section, old, same, mark) : same;
       this.truncate(mark);
+      if (same === null) return null;
     }
     let keys = ownKeys(items, this.renderer.keyField);
     let plan = keys && planList(old.k, keys);
@@ -190,7 +211,9 @@ export class Differ {
       const from = plan.from[i]!;
       if (from < 0) {
         const id = itemId(i);
-        const { html, state } = this.renderer.item(section, items[i], context, id);
+        const rendered = this.renderer.item(region, items[i], context, id);
+        if (!rendered) return this.abandon(mark, outer, outerVi, outerCi);
+        const { html, state } = rendered;
         const growth = stripAnnotations(html).length;
         if (i > lastKept) this.emit(id, html, 'append', growth);
         else if (i === 0) this.emit(id, html, 'prepend', growth);
@@ -202,7 +225,9 @@ export class Differ {
           else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
         }
         const before = old.i[from]!;
-        states[i] = this.unchanged(section, frame, items[i], before) ? before : this.item(section, items[i], context, before, path, finalKeys[i]!);
+        const after = this.unchanged(section, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
+        if (!after) return this.abandon(mark, outer, outerVi, outerCi);
+        states[i] = after;
       }
     }
     this.old = outer;
@@ -267,6 +292,15 @@ export class Differ {
     return sum === 0;
   }
 
+  /** Gives up a list whose new item cannot be patched alone: drops its updates, restores the scope cursor. */
+  private abandon(mark: number, old: ScopeState, vi: number, ci: number): null {
+    this.truncate(mark);
+    this.old = old;
+    this.vi = vi;
+    this.ci = ci;
+    return null;
+  }
+
   private truncate(mark: number): void {
     this.updates.length = mark;
     this.growth.length = mark;
@@ -274,9 +308,11 @@ export class Differ {
 
   /**
    * The common case, in one pass: same keys in the same order, so only item
-   * contents can differ. Returns null at the first key that differs.
+   * contents can differ. Returns false at the first key that differs, null
+   * when an item's new content cannot be patched alone.
    */
-  private sameOrder(section: SectionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | null {
+  private sameOrder(region: RegionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | false | null {
+    const section = region.list!;
     const keyField = this.renderer.keyField;
     const indexed = keyOf(items[0], keyField) === undefined;
     let states: ScopeState[] | null = null;
@@ -289,13 +325,14 @@ export class Differ {
       if (!same) break;
       const before = old.i[i]!;
       if (this.unchanged(section, frame, items[i], before)) continue;
-      const after = this.item(section, items[i], context, before, path, old.k[i]!);
+      const after = this.item(region, items[i], context, before, path, old.k[i]!);
+      if (!after) return this.abandon(this.updates.length, outer, outerVi, outerCi);
       if (after !== before) (states ??= old.i.slice())[i] = after;
     }
     this.old = outer;
     this.vi = outerVi;
     this.ci = outerCi;
-    if (!same) return null;
+    if (!same) return false;
     return states ? { k: old.k, i: states } : old;
   }
 
@@ -314,13 +351,16 @@ export class Differ {
     return this.walk(section.dynamic, frame, UNPLACED) && this.vi === before.v.length && this.ci === (before.c?.length ?? 0);
   }
 
-  private item(section: SectionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState {
+  /** The item's new state, or null when its new content cannot be patched alone. */
+  private item(region: RegionNode, item: unknown, context: Context, old: ScopeState, listPath: string, key: string): ScopeState | null {
+    const section = region.list!;
     // The item's id is only needed for its regions' ids or a replace: build it lazily.
     const path = section.hasRegions ? itemFragmentId(listPath, encodeKey(key)) : '';
     const next = this.scope(section.dynamic, section.body, context.push(item), old, path);
     if (next) return next;
     const id = path || itemFragmentId(listPath, encodeKey(key));
-    return this.replace(id, this.renderer.item(section, item, context, id), old, this.replay().scope(section.body, old));
+    const rendered = this.renderer.item(region, item, context, id);
+    return rendered && this.replace(id, rendered, old, this.replay().scope(section.body, old));
   }
 
   /**

@@ -48,7 +48,11 @@ export class FragmentExtractor {
         const i = listKeys(items, renderer.keyField).findIndex((k) => encodeKey(k) === key);
         if (i < 0) throw missing();
         parentPath = itemFragmentId(path, key);
-        if (last) return renderer.item(node.list, items[i], context, parentPath).html;
+        if (last) {
+          const item = renderer.item(node, items[i], context, parentPath);
+          if (!item) throw missing(); // its list renders without markers
+          return item.html;
+        }
         context = context.push(items[i]);
         nodes = node.list.body;
         continue;

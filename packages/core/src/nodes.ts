@@ -62,6 +62,12 @@ export interface RegionNode {
   dynamic: Node[];
   /** The section when type is 'section' and it is not inverted. */
   list: SectionNode | null;
+  /** The elements open where it starts, outermost first: where a raw value in it is checked (fit.ts). */
+  open: readonly string[];
+  /** What the output before its start marker may end with (fit.ts LEAD_* bits), from the node before it. */
+  lead: number;
+  /** The first character of the static text right after it, or '' when a marker or dynamic follows. */
+  trail: string;
 }
 
 export function dynamicNodes(nodes: readonly Node[]): Node[] {

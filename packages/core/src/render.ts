@@ -1,11 +1,12 @@
-import { encodeKey, itemFragmentId, itemMarker, REGION_END, regionFragmentId, regionStart } from '@statetemplate/protocol';
+import { encodeKey, escapeMarkers, itemFragmentId, itemMarker, REGION_END, regionFragmentId, regionStart } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { RenderError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
-import type { ListState, RegionState, ScopeState } from './state.js';
+import { leadFits, markersFit, openEnd, selfContained } from './fit.js';
+import { isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Deep enough for any real page; stops runaway recursive partials over
@@ -43,7 +44,9 @@ export class Renderer {
         case 'var': {
           const text = varText(node, context);
           scope?.v.push(text);
-          out += node.escape ? escapeHtml(text) : text;
+          if (!node.escape && /[<&]/.test(text)) this.untrusted = true;
+          // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
+          out += node.escape ? escapeHtml(text) : scope ? escapeMarkers(text) : text;
           break;
         }
         case 'section':
@@ -58,7 +61,7 @@ export class Renderer {
           if (scope && path !== null) {
             const { html, state } = this.regionContent(node, context, path);
             (scope.c ??= []).push(state);
-            out += regionStart(node.id) + html + REGION_END;
+            out += isUnmarked(state) ? html : regionStart(node.id) + html + REGION_END;
           } else {
             out += this.nodes(node.body, context, scope, path);
           }
@@ -68,14 +71,29 @@ export class Renderer {
     return out;
   }
 
-  /** A region's content without its own markers, and its new state. */
+  /**
+   * A region's content without its own markers, and its new state. Content
+   * that cannot be patched alone (fit.ts) renders without any markers, as
+   * part of the enclosing fragment: its state is marked `u`.
+   */
   regionContent(node: RegionNode, context: Context, parentPath: string): Rendered<RegionState> {
     const path = regionFragmentId(parentPath, node.id);
-    if (node.list) {
-      const value = resolve(node.list.path, context);
-      if (Array.isArray(value)) return this.list(node.list, value, context, path);
+    const { untrusted, open } = this;
+    this.untrusted = false;
+    this.open = false;
+    const value = node.list && resolve(node.list.path, context);
+    let rendered = Array.isArray(value) ? this.list(node, value, context, path) : this.scope(node.body, context, path);
+    // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker.
+    let end = rendered ? openEnd(rendered.html) : 0;
+    const joins = end !== 0 && !(node.trail && leadFits(node.trail, end));
+    if (!rendered || joins || this.open || !leadFits(rendered.html, node.lead) || (this.untrusted && !selfContained(node.open, rendered.html))) {
+      rendered = this.unmarked(node.body, context);
+      end = openEnd(rendered.html);
     }
-    return this.scope(node.body, context, path);
+    this.untrusted ||= untrusted;
+    // Followed by a marker, an open end leaves the enclosing scope without markers too.
+    this.open = open || (end !== 0 && !node.trail);
+    return rendered;
   }
 
   /** A scope's content and state: the root, a block region or a list item. */
@@ -85,18 +103,43 @@ export class Renderer {
     return { html, state };
   }
 
-  /** One list item's content (without its marker) and state. */
-  item(section: SectionNode, item: unknown, context: Context, path: string): Rendered<ScopeState> {
-    return this.scope(section.body, context.push(item), path);
+  /** The root's content and state; a page whose raw output would split markers renders without any. */
+  root(nodes: readonly Node[], context: Context): Rendered<ScopeState> {
+    this.untrusted = false;
+    this.open = false;
+    const rendered = this.scope(nodes, context, '');
+    if (!this.open && (!this.untrusted || markersFit(rendered.html, WHOLE_PAGE.test(rendered.html)))) return rendered;
+    return this.unmarked(nodes, context);
   }
 
-  private list(section: SectionNode, items: unknown[], context: Context, path: string): Rendered<ListState> {
+  /** One list item's content (without its marker) and state, or null when it cannot be patched alone in `region`'s list. */
+  item(region: RegionNode, item: unknown, context: Context, path: string): Rendered<ScopeState> | null {
+    const { untrusted, open } = this;
+    this.untrusted = false;
+    this.open = false;
+    const rendered = this.scope(region.list!.body, context.push(item), path);
+    // The next item's marker or the list's end follows: an open end would join across it.
+    const fits = !this.open && openEnd(rendered.html) === 0 && (!this.untrusted || selfContained(region.open, rendered.html));
+    this.untrusted ||= untrusted;
+    this.open = open;
+    return fits ? rendered : null;
+  }
+
+  /** Renders nodes with no markers at all, recording every lookup in one scope marked `u`. */
+  private unmarked(nodes: readonly Node[], context: Context): Rendered<ScopeState> {
+    const state: ScopeState = { v: [], u: 1 };
+    const html = this.nodes(nodes, context, state, null);
+    return { html, state };
+  }
+
+  private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState> | null {
     const keys = listKeys(items, this.keyField);
     const states: ScopeState[] = new Array(items.length);
     let html = '';
     for (let i = 0; i < items.length; i++) {
       const key = encodeKey(keys[i]!);
-      const item = this.item(section, items[i], context, itemFragmentId(path, key));
+      const item = this.item(region, items[i], context, itemFragmentId(path, key));
+      if (!item) return null;
       states[i] = item.state;
       html += itemMarker(key) + item.html;
     }
@@ -109,7 +152,8 @@ export class Renderer {
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
-      return output;
+      this.untrusted = true;
+      return scope ? escapeMarkers(output) : output;
     }
     const summary = summarize(node, value);
     scope?.v.push(summary);
@@ -121,6 +165,8 @@ export class Renderer {
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
   reset(): void {
     this.depth = 0;
+    this.untrusted = false;
+    this.open = false;
   }
 
   /** One level deeper; refuses runaway recursion with a typed error. Pair with `depth--`. */
@@ -131,4 +177,11 @@ export class Renderer {
   }
 
   depth = 0;
+  /** Set when raw output holding markup was rendered since the innermost fragment began. */
+  private untrusted = false;
+  /** Set when a region in the innermost fragment ends open before a marker: the fragment then renders without markers. */
+  private open = false;
 }
+
+/** A whole page rather than body content: parsed as a document. */
+const WHOLE_PAGE = /^\s*<(?:!doctype|html)/i;

@@ -1,8 +1,8 @@
-import { encodeKey, itemMarker, REGION_END, regionStart } from '@statetemplate/protocol';
+import { encodeKey, escapeMarkers, itemMarker, REGION_END, regionStart } from '@statetemplate/protocol';
 import { escapeHtml } from './escape.js';
 import { frameCount } from './evaluate.js';
 import type { Node, PartialNode, RegionNode } from './nodes.js';
-import { isList, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Renders the annotated page a state describes from its recorded lookups
@@ -24,7 +24,7 @@ export class Replayer {
     this.children = state.c ?? [];
     this.vi = 0;
     this.ci = 0;
-    const html = this.nodes(nodes, false);
+    const html = this.nodes(nodes, isUnmarked(state));
     this.values = values;
     this.children = children;
     this.vi = vi;
@@ -42,12 +42,12 @@ export class Replayer {
           break;
         case 'var': {
           const text = String(this.values[this.vi++]);
-          out += node.escape ? escapeHtml(text) : text;
+          out += node.escape ? escapeHtml(text) : escapeMarkers(text);
           break;
         }
         case 'section': {
           const summary = this.values[this.vi++]!;
-          if (typeof summary === 'string') out += summary.slice(1); // a lambda's output, recorded as "λ…"
+          if (typeof summary === 'string') out += escapeMarkers(summary.slice(1)); // a lambda's output, recorded as "λ…"
           else for (let i = frameCount(summary); i > 0; i--) out += this.nodes(node.body, flat || node.flat);
           break;
         }
@@ -55,7 +55,11 @@ export class Replayer {
           out += this.nodes(this.partialNodes(node), flat);
           break;
         case 'region':
-          out += flat ? this.nodes(node.body, true) : regionStart(node.id) + this.region(node, this.children[this.ci++]!) + REGION_END;
+          if (flat) out += this.nodes(node.body, true);
+          else {
+            const state = this.children[this.ci++]!;
+            out += isUnmarked(state) ? this.region(node, state) : regionStart(node.id) + this.region(node, state) + REGION_END;
+          }
           break;
       }
     }

@@ -12,6 +12,12 @@ export interface ScopeState {
   v: Recorded[];
   /** Child region states in render order; absent when there are none. */
   c?: RegionState[];
+  /**
+   * Set when the scope rendered without markers, as part of the enclosing
+   * fragment, because its raw output could not be patched alone: then `v`
+   * holds every lookup below it and `c` is absent.
+   */
+  u?: 1;
 }
 
 /** A region rendered as a keyed list: its keys and one scope per item. */
@@ -30,6 +36,11 @@ export interface RenderState {
 
 export function isList(state: RegionState): state is ListState {
   return (state as ListState).k !== undefined;
+}
+
+/** Whether a region rendered without markers, as part of the enclosing fragment. */
+export function isUnmarked(state: RegionState): boolean {
+  return (state as ScopeState).u === 1;
 }
 
 /** FNV-1a, enough to tell templates apart in a state. */

@@ -59,7 +59,7 @@ export class Template {
   /** Annotated HTML for `data`, and the state to diff the next snapshot against. */
   render(data: unknown): { html: string; state: RenderState } {
     return this.guard(() => {
-      const { html, state } = this.renderer.scope(this.nodes, new Context(data), '');
+      const { html, state } = this.renderer.root(this.nodes, new Context(data));
       return { html, state: { t: this.fingerprint, r: state } };
     });
   }
@@ -83,7 +83,7 @@ export class Template {
         state.r = differ.root(this.nodes, this.dynamic, context, state.r);
         return differ.updates;
       }
-      const { html, state: root } = this.renderer.scope(this.nodes, context, '');
+      const { html, state: root } = this.renderer.root(this.nodes, context);
       state.t = this.fingerprint;
       state.r = root;
       return [{ fragment_id: ROOT_ID, html, action: 'replace', timestamp: now }];
@@ -105,7 +105,7 @@ export class Template {
   private lambdaTemplate(template: string): Node[] {
     let nodes = this.lambdaTemplates.get(template);
     if (!nodes) {
-      nodes = new Compiler(this.partials).compileTemplate(template);
+      nodes = new Compiler(this.partials, 'item', false).compileTemplate(template);
       this.lambdaTemplates.set(template, nodes);
     }
     return nodes;

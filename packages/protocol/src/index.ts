@@ -10,7 +10,8 @@ export {
   encodeKey,
   decodeKey,
   parseMarker,
-  MARKER_PATTERN,
+  ANNOTATION_PATTERN,
+  escapeMarkers,
   stripAnnotations,
 } from './markers.js';
 export type { IdSegment } from './fragment-id.js';

@@ -48,10 +48,20 @@ export function parseMarker(data: string): Marker | null {
 const REGION_ID = /^[0-9a-z]+$/;
 const ITEM_KEY = /^[\w%]*$/;
 
-/** Matches every marker in a piece of HTML. */
-export const MARKER_PATTERN = /<!--(?:\[[0-9a-z]+|\]|:[\w%]*)-->/g;
+/**
+ * Matches every marker, and every comment that only looks like one because
+ * it was escaped: `<!--` then one or more `!`, then a marker's content.
+ * Output the page author does not control (raw values, lambdas) is written
+ * with one `!` more (`escapeMarkers`), so no data is ever read as a marker.
+ */
+export const ANNOTATION_PATTERN = /<!--(!*)(\[[0-9a-z]+|\]|:[\w%]*)-->/g;
 
-/** Removes every annotation, giving exactly what plain Mustache renders. */
+/** Writes marker-shaped comments in untrusted output with one `!` more; `stripAnnotations` takes it off. */
+export function escapeMarkers(html: string): string {
+  return html.includes('<!--') ? html.replace(ANNOTATION_PATTERN, '<!--!$1$2-->') : html;
+}
+
+/** Removes every annotation (markers, and the `!` escaping marker-shaped data), giving exactly what plain Mustache renders. */
 export function stripAnnotations(html: string): string {
-  return html.replace(MARKER_PATTERN, '');
+  return html.replace(ANNOTATION_PATTERN, (_match, bangs: string, body: string) => (bangs ? `<!--${bangs.slice(1)}${body}-->` : ''));
 }

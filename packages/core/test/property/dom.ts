@@ -26,17 +26,34 @@ export function loadReference(html: string, wholeDocument: boolean): Element {
 const reference = window.document.implementation.createHTMLDocument('');
 
 /**
- * Removes the annotations from `root` (marker comments and data-st*
+ * Removes the annotations from an annotated page `root` (marker comments,
+ * the `!` that escapes marker-shaped comments of raw output, data-st*
  * attributes), merges adjacent text nodes and writes it out with every
  * namespace (domText), so a patched page (pass a copy) and a freshly parsed
- * plain render compare equal exactly when they are the same DOM.
+ * plain render (markedHtml: it has no annotations to remove) compare equal
+ * exactly when they are the same DOM.
  */
 export function canonicalHtml(root: Element): string {
-  for (const comment of nodesOf(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
+  for (const comment of withContent(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
     if (parseMarker(comment.data) !== null) comment.remove();
+    else if (parseMarker(comment.data.replace(/^!+/, '')) !== null) comment.data = comment.data.slice(1);
+    else comment.data = comment.data.replace(ESCAPED_MARKER, '<!--$1-->').replace(ESCAPED_MARKER_START, '<!--$1');
+  }
+  // The escape is written into the string: where other raw output opened a raw-text element, an
+  // attribute or a comment, it is text there (a documented limit, docs/architecture.md).
+  for (const text of withContent(root, NodeFilter.SHOW_TEXT) as Text[]) {
+    if (RAW_TEXT.has(text.parentElement?.localName ?? '')) text.data = text.data.replace(ESCAPED_MARKER, '<!--$1-->');
+  }
+  for (const element of withContent(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
+    for (const attr of element.attributes) attr.value = attr.value.replace(ESCAPED_MARKER, '<!--$1-->');
   }
   return markedHtml(root);
 }
+
+const ESCAPED_MARKER = /<!--!(!*(?:\[[0-9a-z]+|\]|:[\w%]*))-->/g;
+/** An escaped marker whose `-->` closed the comment it fell into. */
+const ESCAPED_MARKER_START = /<!--!(!*(?:\[[0-9a-z]+|\]|:[\w%]*))$/;
+const RAW_TEXT = new Set(['xmp', 'textarea', 'title', 'script', 'style', 'noembed', 'noframes', 'iframe', 'plaintext', 'noscript']);
 
 /** Like canonicalHtml, but keeps the marker comments: equal for the same DOM with the same fragments. */
 export function markedHtml(root: Element): string {
@@ -71,6 +88,15 @@ export function itemIdsByKey(root: Element): Map<string, string[]> {
     }
   }
   return byKey;
+}
+
+/** Like nodesOf, and the nodes of every <template>'s content too. */
+function withContent(root: Node, what: number): Node[] {
+  const nodes = nodesOf(root, what);
+  for (const template of nodesOf(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
+    if (template.localName === 'template' && 'content' in template) nodes.push(...withContent((template as HTMLTemplateElement).content, what));
+  }
+  return nodes;
 }
 
 function nodesOf(root: Node, what: number): Node[] {

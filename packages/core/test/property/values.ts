@@ -59,8 +59,72 @@ export function textValue(rng: Rng): unknown {
   return rng.pick(TEXT_VALUES);
 }
 
-export function htmlValue(rng: Rng): string {
-  return rng.pick(HTML_VALUES);
+/**
+ * Raw values no page author should write but any data may hold: unbalanced
+ * and stray tags, unfinished markup, markup whose meaning depends on where it
+ * lands, marker-shaped comments, CR/LF and character-reference edges,
+ * foreign content, and elements that change how what follows parses.
+ */
+export const HOSTILE_HTML = [
+  'Some <code>',
+  '<b>',
+  '</b>after',
+  '<b><i>x</b></i>',
+  '<a href="#">a<a href="#">b</a>',
+  '<div>',
+  '</div>',
+  '</span>',
+  '</p>',
+  '<p>b</p>',
+  '<li>x',
+  '<td>cell</td>',
+  '<tr><td>1</td></tr>',
+  '<table><tr><td>1</td></tr></table>',
+  '<option>o',
+  '<select><option>a</select>',
+  '<h1>title',
+  '<',
+  '</',
+  '<!',
+  '<!--',
+  '<!-- c -->',
+  '-->',
+  '<!--[2-->',
+  '<!--]-->',
+  '<!--:7-->',
+  '<!--!]-->',
+  '<!--[1-->x<!--]-->',
+  '<img src="x" title="',
+  "<i title='",
+  '<br/>',
+  'a\r',
+  '\r',
+  '\nx',
+  'x\r\n',
+  '\r\n',
+  '&amp',
+  '&',
+  '&#',
+  'amp;',
+  '&lt',
+  '<svg><circle r="1"/></svg>',
+  '<svg><p>out</p></svg>',
+  '<math><mi>x</mi></math>',
+  '<template><b>t</b></template>',
+  '<pre>\nx</pre>',
+  '<textarea>',
+  '<script>',
+  '<style>b{}',
+  '<title>t',
+  '<xmp>',
+  '</body>',
+  '<body class="z">',
+  '<html>',
+];
+
+/** Mostly well-formed raw HTML; `hostile` mixes in the hostile corpus. */
+export function htmlValue(rng: Rng, hostile = true): string {
+  return hostile && rng.chance(0.35) ? rng.pick(HOSTILE_HTML) : rng.pick(HTML_VALUES);
 }
 
 export function flagValue(rng: Rng): unknown {
