@@ -89,11 +89,16 @@ export function selfContained(open: readonly string[], html: string): boolean {
   return verdict;
 }
 
-/** A <body> or <html> start tag puts its attributes on the page's own element, where no patch takes them off. */
-const PAGE_ELEMENT = /<(?:body|html)[\s/>]/i;
+/**
+ * Tags of the page's own elements: a `<body>` or `<html>` start tag puts its
+ * attributes on the page's element, where no patch takes them off, and after
+ * `</body>` the parser puts comments (markers) outside the body, away from
+ * the text beside them. Raw output holding one is patched as the whole page.
+ */
+export const PAGE_TAGS = /<\/?(?:html|head|body|frameset)[\s/>]/i;
 
 function check(where: Surroundings, html: string): boolean {
-  if (PAGE_ELEMENT.test(html)) return false;
+  if (PAGE_TAGS.test(html)) return false;
   const page = parse(`${where.prefix}<!--${START}-->${html}<!--${END}-->${where.text ? 'x' : ''}`);
   const start = findComment(page, START);
   const end = findComment(page, END);

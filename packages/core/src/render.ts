@@ -5,7 +5,7 @@ import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
-import { leadFits, markersFit, openEnd, selfContained } from './fit.js';
+import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
 import { isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
@@ -44,7 +44,7 @@ export class Renderer {
         case 'var': {
           const text = varText(node, context);
           scope?.v.push(text);
-          if (!node.escape && /[<&]/.test(text)) this.untrusted = true;
+          if (!node.escape) this.distrust(text);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
           out += node.escape ? escapeHtml(text) : scope ? escapeMarkers(text) : text;
           break;
@@ -107,8 +107,9 @@ export class Renderer {
   root(nodes: readonly Node[], context: Context): Rendered<ScopeState> {
     this.untrusted = false;
     this.open = false;
+    this.pageTags = false;
     const rendered = this.scope(nodes, context, '');
-    if (!this.open && (!this.untrusted || markersFit(rendered.html, WHOLE_PAGE.test(rendered.html)))) return rendered;
+    if (!this.open && !this.pageTags && (!this.untrusted || markersFit(rendered.html, WHOLE_PAGE.test(rendered.html)))) return rendered;
     return this.unmarked(nodes, context);
   }
 
@@ -152,7 +153,7 @@ export class Renderer {
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
-      this.untrusted = true;
+      this.distrust(output);
       return scope ? escapeMarkers(output) : output;
     }
     const summary = summarize(node, value);
@@ -162,11 +163,19 @@ export class Renderer {
     return out;
   }
 
+  /** Notes raw output: markup in it is checked where it lands (fit.ts). */
+  private distrust(output: string): void {
+    if (!/[<&]/.test(output)) return;
+    this.untrusted = true;
+    if (PAGE_TAGS.test(output)) this.pageTags = true;
+  }
+
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
   reset(): void {
     this.depth = 0;
     this.untrusted = false;
     this.open = false;
+    this.pageTags = false;
   }
 
   /** One level deeper; refuses runaway recursion with a typed error. Pair with `depth--`. */
@@ -181,6 +190,8 @@ export class Renderer {
   private untrusted = false;
   /** Set when a region in the innermost fragment ends open before a marker: the fragment then renders without markers. */
   private open = false;
+  /** Set when raw output held a tag of the page's own elements (PAGE_TAGS): the page then renders without markers. */
+  private pageTags = false;
 }
 
 /** A whole page rather than body content: parsed as a document. */
