@@ -119,8 +119,10 @@ export class Renderer {
     this.untrusted = false;
     this.open = false;
     const rendered = this.scope(region.list!.body, context.push(item), path);
-    // The next item's marker or the list's end follows: an open end would join across it.
-    const fits = !this.open && openEnd(rendered.html) === 0 && (!this.untrusted || selfContained(region.open, rendered.html));
+    // The next item's marker or the list's end follows: an open end would join across it. Any item can
+    // become the first, right after the list's start marker and what comes before it.
+    const fits =
+      !this.open && openEnd(rendered.html) === 0 && leadFits(rendered.html, region.lead) && (!this.untrusted || selfContained(region.open, rendered.html));
     this.untrusted ||= untrusted;
     this.open = open;
     return fits ? rendered : null;

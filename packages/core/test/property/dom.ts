@@ -37,22 +37,21 @@ export function canonicalHtml(root: Element): string {
   for (const comment of withContent(root, NodeFilter.SHOW_COMMENT) as Comment[]) {
     if (parseMarker(comment.data) !== null) comment.remove();
     else if (parseMarker(comment.data.replace(/^!+/, '')) !== null) comment.data = comment.data.slice(1);
-    else comment.data = comment.data.replace(ESCAPED_MARKER, '<!--$1-->').replace(ESCAPED_MARKER_START, '<!--$1');
+    else comment.data = comment.data.replace(ESCAPED_MARKER, '<!--');
   }
   // The escape is written into the string: where other raw output opened a raw-text element, an
   // attribute or a comment, it is text there (a documented limit, docs/architecture.md).
   for (const text of withContent(root, NodeFilter.SHOW_TEXT) as Text[]) {
-    if (RAW_TEXT.has(text.parentElement?.localName ?? '')) text.data = text.data.replace(ESCAPED_MARKER, '<!--$1-->');
+    if (RAW_TEXT.has(text.parentElement?.localName ?? '')) text.data = text.data.replace(ESCAPED_MARKER, '<!--');
   }
   for (const element of withContent(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
-    for (const attr of element.attributes) attr.value = attr.value.replace(ESCAPED_MARKER, '<!--$1-->');
+    for (const attr of element.attributes) attr.value = attr.value.replace(ESCAPED_MARKER, '<!--');
   }
   return markedHtml(root);
 }
 
-const ESCAPED_MARKER = /<!--!(!*(?:\[[0-9a-z]+|\]|:[\w%]*))-->/g;
-/** An escaped marker whose `-->` closed the comment it fell into. */
-const ESCAPED_MARKER_START = /<!--!(!*(?:\[[0-9a-z]+|\]|:[\w%]*))$/;
+/** An escaped marker, also where the comment it fell into ended inside it. */
+const ESCAPED_MARKER = /<!--!(?=!*(?:\[[0-9a-z]+|\]|:[\w%]*)(?:-->|-{0,2}$))/g;
 const RAW_TEXT = new Set(['xmp', 'textarea', 'title', 'script', 'style', 'noembed', 'noframes', 'iframe', 'plaintext', 'noscript']);
 
 /** Like canonicalHtml, but keeps the marker comments: equal for the same DOM with the same fragments. */
