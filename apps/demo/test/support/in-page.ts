@@ -4,8 +4,10 @@ import type { BrowserCase } from './property-cases.js';
  * Helpers installed in every test page as `window.__st`, written as plain
  * JavaScript source so no test-time transform can leak into the browser.
  *
- * canonical(root, shown): root's content without StateTemplate's marker
- * comments and data-st* attributes, with adjacent text nodes merged, written
+ * canonical(root, shown, annotated): root's content without data-st*
+ * attributes and, for an annotated page, without StateTemplate's annotations
+ * (marker comments, the "!" escaping marker-shaped comments of raw output, as
+ * core's property tests do), with adjacent text nodes merged, written
  * out with every namespace and each <template>'s content as test-utils'
  * domText does (text(node)): a patched page and a freshly parsed plain
  * render give the same string exactly when their DOMs agree. With `shown`,
@@ -20,23 +22,37 @@ import type { BrowserCase } from './property-cases.js';
 export const IN_PAGE = String.raw`
 window.__st = {
   marker: /^(?:\[[0-9a-z]+|\]|:[\w%]*)$/,
-  canonical(root, shown = false) {
+  escaped: /<!--!(?=!*(?:\[[0-9a-z]+|\]|:[\w%]*)(?:-->|-{0,2}$))/g,
+  rawText: new Set(['xmp', 'textarea', 'title', 'script', 'style', 'noembed', 'noframes', 'iframe', 'plaintext', 'noscript']),
+  canonical(root, shown = false, annotated = true) {
     const copy = root.cloneNode(true);
     if (shown) {
       // Cloning carries each input's current value along.
       for (const input of copy.querySelectorAll('input')) input.setAttribute('value', input.value);
     }
-    const walker = copy.ownerDocument.createTreeWalker(copy, NodeFilter.SHOW_COMMENT);
-    const markers = [];
-    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-      if (this.marker.test(node.data)) markers.push(node);
-    }
-    for (const node of markers) node.remove();
+    if (annotated) this.unannotate(copy);
     for (const element of copy.querySelectorAll('*')) {
       for (const name of element.getAttributeNames()) if (name.startsWith('data-st')) element.removeAttribute(name);
     }
     copy.normalize();
     return Array.from(copy.childNodes, (node) => this.text(node)).join('');
+  },
+  unannotate(root) {
+    const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);
+    const nodes = [];
+    for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) nodes.push(node);
+    for (const node of nodes) {
+      if (node.nodeType === 8) {
+        if (this.marker.test(node.data)) node.remove();
+        else if (this.marker.test(node.data.replace(/^!+/, ''))) node.data = node.data.slice(1);
+        else node.data = node.data.replace(this.escaped, '<!--');
+      } else if (node.nodeType === 3) {
+        if (this.rawText.has(node.parentNode.localName)) node.data = node.data.replace(this.escaped, '<!--');
+      } else {
+        for (const attr of node.attributes) attr.value = attr.value.replace(this.escaped, '<!--');
+        if (node.localName === 'template' && node.content) this.unannotate(node.content);
+      }
+    }
   },
   text(node) {
     const escape = (text) => text.replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
@@ -69,7 +85,7 @@ window.__st = {
           break;
         }
         const actual = this.canonical(root);
-        const expected = this.canonical(this.parsed(step.expected, c.whole));
+        const expected = this.canonical(this.parsed(step.expected, c.whole), false, false);
         if (actual !== expected) {
           failures.push({ ...failure, expected, actual });
           break;
@@ -80,7 +96,7 @@ window.__st = {
   },
   /** Whether the app root shows exactly what the plain render html shows. */
   appShows(html) {
-    return this.canonical(document.getElementById('app'), true) === this.canonical(this.parsed(html, false), true);
+    return this.canonical(document.getElementById('app'), true) === this.canonical(this.parsed(html, false), true, false);
   },
 };
 `;
@@ -102,7 +118,7 @@ export interface CaseFailure {
 declare global {
   interface Window {
     __st: {
-      canonical(root: Element, shown?: boolean): string;
+      canonical(root: Element, shown?: boolean, annotated?: boolean): string;
       text(node: Node): string;
       parsed(html: string, whole: boolean): Element;
       appShows(html: string): boolean;

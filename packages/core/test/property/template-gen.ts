@@ -85,25 +85,27 @@ class TemplateWriter {
   /** Children that never nest further. */
   private leaves(ctx: Ctx, scope: Scope): Option[] {
     const escaped = (): string => `{{${this.refs.scalar(scope, 'text')}}}`;
+    const raw = (): string => {
+      const name = this.refs.scalar(scope, 'html');
+      return this.rng.chance(0.7) ? `{{{${name}}}}` : `{{&${name}}}`;
+    };
     switch (ctx) {
       case 'flow':
       case 'phrasing':
         return [
           [2, () => this.rng.pick(LITERAL_TEXT)],
           [4, escaped],
-          [1.5, () => {
-            const name = this.refs.scalar(scope, 'html');
-            return this.rng.chance(0.7) ? `{{{${name}}}}` : `{{&${name}}}`;
-          }],
+          [1.5, raw],
           [0.5, () => this.rng.pick(USER_COMMENTS)],
           [0.3, () => '<br>'],
         ];
       case 'text':
-        return [[2, () => this.rng.pick(LITERAL_TEXT)], [4, escaped], [0.3, () => this.rng.pick(USER_COMMENTS)]];
+        return [[2, () => this.rng.pick(LITERAL_TEXT)], [4, escaped], [0.5, raw], [0.3, () => this.rng.pick(USER_COMMENTS)]];
       case 'rcdata':
-        return [[2, () => this.rng.pick(LITERAL_TEXT)], [4, escaped]];
+        return [[2, () => this.rng.pick(LITERAL_TEXT)], [4, escaped], [0.5, raw]];
       case 'attr':
-        return [[2, () => this.rng.pick(LITERAL_ATTR)], [4, escaped]];
+        // Raw output in an attribute value may end the value, or the tag.
+        return [[2, () => this.rng.pick(LITERAL_ATTR)], [4, escaped], [0.4, raw]];
       case 'ul':
         return [[1, () => `<li>${this.rng.pick(LITERAL_TEXT)}</li>`], [0.3, () => this.rng.pick(USER_COMMENTS)]];
       case 'tbody':
@@ -117,11 +119,13 @@ class TemplateWriter {
           [1, () => this.svgShape(scope)],
           // Text is allowed between SVG elements, though not drawn.
           [0.5, escaped],
+          [0.3, raw],
           [0.3, () => this.rng.pick(USER_COMMENTS)],
         ];
       case 'math':
         return [
           [1, () => this.rng.pick(['<mi>x</mi>', '<mn>42</mn>', '<mo>+</mo>', '<mo>&lt;</mo>'])],
+          [0.2, raw],
           [0.3, () => this.rng.pick(USER_COMMENTS)],
         ];
     }

@@ -1,0 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { compile } from '@statetemplate/core';
+import { launchChromium, needs } from '@statetemplate/test-utils';
+import { chromium } from './support/harness.js';
+import { IN_PAGE } from './support/in-page.js';
+
+/**
+ * <noscript> as a real page has it: parsed with scripting on, its content is
+ * one text node. The client parses updates in an inert document, where
+ * scripting is off; core writes each <noscript>'s text escaped in updates
+ * (inertHtml), so the patched page still equals a fresh page. Only a live
+ * document shows this: the page here parses into an element of the test
+ * page itself, not a scripting-less document.
+ */
+const bundle = fileURLToPath(new URL('statetemplate.min.js', import.meta.resolve('@statetemplate/client')));
+
+const CASES: { name: string; template: string; steps: Record<string, unknown>[] }[] = [
+  {
+    name: 'a value inside <noscript>',
+    template: '<div><noscript><p class="n">{{text}}</p><img src="x.png" alt="{{text}}"></noscript><span>{{text}}</span></div>',
+    steps: [{ text: 'one' }, { text: 'two & <three>' }, { text: '' }],
+  },
+  {
+    name: 'raw output inside <noscript>',
+    template: '<noscript>{{{html}}}</noscript><p>{{n}}</p>',
+    steps: [{ html: '<b>bold</b>', n: 1 }, { html: '<i>x</i><script>window.__ran = true</script>', n: 2 }, { html: '</noscript><b>out</b>', n: 3 }],
+  },
+  {
+    name: 'list items holding <noscript>',
+    template: '<ul>{{#items}}<li id="i{{id}}"><noscript><a href="/{{id}}">{{name}}</a></noscript>{{name}}</li>{{/items}}</ul>',
+    steps: [
+      { items: [{ id: 1, name: 'a' }] },
+      { items: [{ id: 2, name: 'b' }, { id: 1, name: 'a!' }] },
+      { items: [{ id: 1, name: 'a!' }] },
+    ],
+  },
+];
+
+describe('<noscript> in Chromium: patched pages equal fresh ones (scripting on)', needs(chromium), () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.setContent('<!DOCTYPE html><title>noscript</title>');
+    await page.addScriptTag({ path: bundle });
+    await page.addScriptTag({ content: IN_PAGE });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const template = compile(c.template);
+      const [first, ...rest] = c.steps;
+      const { html, state } = template.render(first);
+      const steps = rest.map((data) => ({ updates: template.update(state, data), plain: template.renderPlain(data) }));
+      expect(steps.some((s) => s.updates.length > 0)).toBe(true);
+      const results = await page.evaluate(
+        ({ html, steps }) => {
+          // Elements of this live page: their innerHTML parses with scripting on, as the page's parser does.
+          const live = (content: string): Element => {
+            const body = document.createElement('body');
+            body.innerHTML = content;
+            return body;
+          };
+          const root = live(html);
+          return steps.map((step) => {
+            StateTemplate.applyUpdates(root, step.updates);
+            return { actual: window.__st.canonical(root), expected: window.__st.canonical(live(step.plain), false, false) };
+          });
+        },
+        { html, steps },
+      );
+      for (const { actual, expected } of results) expect(actual).toBe(expected);
+      expect(results[0]!.expected).toContain('<noscript>&#60;');
+      expect(await page.evaluate(() => (window as { __ran?: boolean }).__ran)).toBeUndefined();
+    });
+  }
+});
