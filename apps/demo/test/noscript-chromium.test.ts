@@ -14,6 +14,9 @@ import { IN_PAGE } from './support/in-page.js';
  * document shows this: the page here parses into an element of the test
  * page itself, not a scripting-less document.
  */
+/** The client bundle's global in the page. */
+declare const StateTemplate: typeof import('@statetemplate/client');
+
 const bundle = fileURLToPath(new URL('statetemplate.min.js', import.meta.resolve('@statetemplate/client')));
 
 const CASES: { name: string; template: string; steps: Record<string, unknown>[] }[] = [

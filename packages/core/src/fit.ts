@@ -21,7 +21,6 @@ export const LEAD_TAG = 4; // an unfinished tag: anything after it would continu
 export const LEAD_ANY = LEAD_CR | LEAD_REF | LEAD_TAG;
 
 const LEADING_MARKERS = /^(?:<!--(?:\[[0-9a-z]+|\]|:[\w%]*)-->)+/;
-const TRAILING_MARKERS = /(?:<!--(?:\[[0-9a-z]+|\]|:[\w%]*)-->)+$/;
 
 /**
  * Whether html can follow a start marker without its first characters
@@ -42,16 +41,33 @@ export function leadFits(html: string, lead: number): boolean {
  * set aside); 0 when nothing that follows can join it.
  */
 export function openEnd(html: string): number {
-  const text = html.replace(TRAILING_MARKERS, '');
-  const lt = text.lastIndexOf('<');
-  const tag = lt >= 0 && /^<(?:[A-Za-z/!?][^>]*)?$/.test(text.slice(lt));
-  return (text.charCodeAt(text.length - 1) === 13 ? LEAD_CR : 0) | (endsInReference(text) ? LEAD_REF : 0) | (tag ? LEAD_TAG : 0);
+  let end = html.length;
+  // Without copying: most html ends in '>' (an end tag or marker) or plain text.
+  while (html.endsWith('-->', end)) {
+    const start = html.lastIndexOf('<!--', end - 3);
+    if (start < 0 || !parseMarker(html.slice(start + 4, end - 3))) break;
+    end = start;
+  }
+  const last = html.charCodeAt(end - 1);
+  if (last === 62 /* > */ || end === 0) return 0;
+  return (last === 13 ? LEAD_CR : 0) | (endsInReference(html, end) ? LEAD_REF : 0) | (endsInTag(html, end) ? LEAD_TAG : 0);
 }
 
-/** True when text ends in `&` and name characters: a character reference the next text could finish. */
-export function endsInReference(text: string): boolean {
-  const amp = text.lastIndexOf('&');
-  return amp >= 0 && /^&[#\w]*$/.test(text.slice(amp));
+/** True when text (up to `end`) ends in `&` and name characters: a character reference the next text could finish. */
+function endsInReference(text: string, end: number): boolean {
+  for (let i = end - 1; i >= 0; i--) {
+    const c = text[i]!;
+    if (c === '&') return true;
+    if (!/[#\w]/.test(c)) return false;
+  }
+  return false;
+}
+
+/** True when text (up to `end`) ends inside a tag or `<!`, `</`, `<?` not yet closed by `>`. */
+function endsInTag(text: string, end: number): boolean {
+  const lt = text.lastIndexOf('<', end - 1);
+  if (lt < 0 || text.lastIndexOf('>', end - 1) > lt) return false;
+  return lt === end - 1 || /[A-Za-z/!?]/.test(text[lt + 1]!);
 }
 
 /** A fragment's surroundings: the elements open where it starts, outermost first (lowercased). */
