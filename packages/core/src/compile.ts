@@ -263,7 +263,7 @@ export class Compiler {
   }
 
   private emitVar(body: Body, name: string, escape: boolean): void {
-    const node: Node = { kind: 'var', name, path: splitName(name), escape };
+    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(inSelect(body.state) && { inSelect: true }) };
     if (body.fine && !body.broken && textSafe(body.state)) {
       body.addNode(this.region('value', [node], null, body.state));
       return;
@@ -282,6 +282,7 @@ export class Compiler {
     if (before.atPreStart) body.state.atPreStart = true;
     const section: SectionNode = {
       kind: 'section',
+      ...(inSelect(before) && { inSelect: true }),
       name,
       path: splitName(name),
       inverted: type === '^',
@@ -328,6 +329,10 @@ export class Compiler {
     const source = Object.hasOwn(this.partials, name) ? this.partials[name] : undefined;
     return source === undefined || !indentation ? source : indentPartial(source, indentation, lineHasNonSpace);
   }
+}
+
+function inSelect(state: ScanState): true | undefined {
+  return state.stack.some((e) => e.name === 'select') || undefined;
 }
 
 /** Same as mustache.js: standalone partials take the indentation of their tag's line. */

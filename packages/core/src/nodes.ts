@@ -14,6 +14,8 @@ export interface VarNode {
   name: string;
   path: NamePath;
   escape: boolean;
+  /** Inside a <select>, where browsers and parse5 now parse markup differently: raw markup there is patched as the whole page. */
+  inSelect?: true;
 }
 
 /** `{{#name}}…{{/name}}` or, when inverted, `{{^name}}…{{/name}}`. */
@@ -22,6 +24,8 @@ export interface SectionNode {
   name: string;
   path: NamePath;
   inverted: boolean;
+  /** As VarNode.inSelect, for a lambda's output. */
+  inSelect?: true;
   body: Node[];
   /** The body without its static text: all a diff needs to walk. */
   dynamic: Node[];

@@ -44,7 +44,7 @@ export class Renderer {
         case 'var': {
           const text = varText(node, context);
           scope?.v.push(text);
-          if (!node.escape) this.distrust(text);
+          if (!node.escape) this.distrust(text, node.inSelect);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
           out += node.escape ? escapeHtml(text) : scope ? escapeMarkers(text) : text;
           break;
@@ -86,7 +86,7 @@ export class Renderer {
     // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker.
     let end = rendered ? openEnd(rendered.html) : 0;
     const joins = end !== 0 && !(node.trail && leadFits(node.trail, end));
-    if (!rendered || joins || this.open || !leadFits(rendered.html, node.lead) || (this.untrusted && !selfContained(node.open, rendered.html))) {
+    if (!rendered || joins || this.open || this.wholePage || !leadFits(rendered.html, node.lead) || (this.untrusted && !selfContained(node.open, rendered.html))) {
       rendered = this.unmarked(node.body, context);
       end = openEnd(rendered.html);
     }
@@ -107,9 +107,9 @@ export class Renderer {
   root(nodes: readonly Node[], context: Context): Rendered<ScopeState> {
     this.untrusted = false;
     this.open = false;
-    this.pageTags = false;
+    this.wholePage = false;
     const rendered = this.scope(nodes, context, '');
-    if (!this.open && !this.pageTags && (!this.untrusted || markersFit(rendered.html, WHOLE_PAGE.test(rendered.html)))) return rendered;
+    if (!this.open && !this.wholePage && (!this.untrusted || markersFit(rendered.html, WHOLE_PAGE.test(rendered.html)))) return rendered;
     return this.unmarked(nodes, context);
   }
 
@@ -122,7 +122,7 @@ export class Renderer {
     // The next item's marker or the list's end follows: an open end would join across it. Any item can
     // become the first, right after the list's start marker and what comes before it.
     const fits =
-      !this.open && openEnd(rendered.html) === 0 && leadFits(rendered.html, region.lead) && (!this.untrusted || selfContained(region.open, rendered.html));
+      !this.open && !this.wholePage && openEnd(rendered.html) === 0 && leadFits(rendered.html, region.lead) && (!this.untrusted || selfContained(region.open, rendered.html));
     this.untrusted ||= untrusted;
     this.open = open;
     return fits ? rendered : null;
@@ -155,7 +155,7 @@ export class Renderer {
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
-      this.distrust(output);
+      this.distrust(output, node.inSelect);
       return scope ? escapeMarkers(output) : output;
     }
     const summary = summarize(node, value);
@@ -166,10 +166,10 @@ export class Renderer {
   }
 
   /** Notes raw output: markup in it is checked where it lands (fit.ts). */
-  private distrust(output: string): void {
+  private distrust(output: string, inSelect: boolean | undefined): void {
     if (!/[<&]/.test(output)) return;
     this.untrusted = true;
-    if (PAGE_TAGS.test(output)) this.pageTags = true;
+    if (PAGE_TAGS.test(output) || (inSelect && output.includes('<'))) this.wholePage = true;
   }
 
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
@@ -177,7 +177,7 @@ export class Renderer {
     this.depth = 0;
     this.untrusted = false;
     this.open = false;
-    this.pageTags = false;
+    this.wholePage = false;
   }
 
   /** One level deeper; refuses runaway recursion with a typed error. Pair with `depth--`. */
@@ -192,8 +192,13 @@ export class Renderer {
   private untrusted = false;
   /** Set when a region in the innermost fragment ends open before a marker: the fragment then renders without markers. */
   private open = false;
-  /** Set when raw output held a tag of the page's own elements (PAGE_TAGS): the page then renders without markers. */
-  private pageTags = false;
+  /**
+   * Set when raw output held a tag of the page's own elements (PAGE_TAGS), or
+   * markup inside a <select>, which browsers now keep (and let formatting
+   * elements leak past the select) where parse5 drops it: the page then
+   * renders without markers.
+   */
+  private wholePage = false;
 }
 
 /** A whole page rather than body content: parsed as a document. */
