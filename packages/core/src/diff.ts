@@ -6,7 +6,7 @@ import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
-import { isList, isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isFlat, isList, isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
 const UNPLACED = '\u0000unplaced';
@@ -146,7 +146,15 @@ export class Differ {
     const old = scope.c?.[index];
     if (!old) return false;
     // A region that rendered without markers cannot be patched alone: a change re-renders the scope holding it.
-    if (isUnmarked(old)) return this.sameUnmarked(node.dynamic, context, old as ScopeState);
+    if (isFlat(old)) {
+      if (this.sameUnmarked(node.dynamic, context, old as ScopeState)) return true;
+      // Without markers of its own it is part of the scope holding it; with them, it is replaced whole.
+      if (isUnmarked(old) || path === UNPLACED) return false;
+      const next = this.replaceRegion(node, context, old, path, regionFragmentId(path, node.id));
+      if (next === null) return false;
+      (this.children ??= scope.c!.slice())[index] = next;
+      return true;
+    }
     // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
     if (node.type === 'value' && !isList(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
     if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item

@@ -83,17 +83,26 @@ export class Renderer {
     this.open = false;
     const value = node.list && resolve(node.list.path, context);
     let rendered = Array.isArray(value) ? this.list(node, value, context, path) : this.scope(node.body, context, path);
-    // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker.
-    let end = rendered ? openEnd(rendered.html) : 0;
-    const joins = end !== 0 && !(node.trail && leadFits(node.trail, end));
-    if (!rendered || joins || this.open || this.wholePage || !leadFits(rendered.html, node.lead) || (this.untrusted && !selfContained(node.open, rendered.html))) {
-      rendered = this.unmarked(node.body, context);
-      end = openEnd(rendered.html);
-    }
+    // A part that cannot be patched alone (an item, a region ending open or leaking) leaves no markers inside.
+    const inner = rendered !== null && !this.open;
+    if (!rendered || !inner) rendered = this.unmarked(node.body, context);
+    let fits = this.fits(node, rendered.html);
+    if (fits && !inner) rendered.state = { v: (rendered.state as ScopeState).v, f: 1 };
+    if (!fits && inner) rendered = this.unmarked(node.body, context);
+    // Raw output this fragment cannot contain may change how what follows it parses.
+    const leaks = !fits && this.untrusted && !selfContained(node.open, rendered.html);
     this.untrusted ||= untrusted;
     // Followed by a marker, an open end leaves the enclosing scope without markers too.
-    this.open = open || (end !== 0 && !node.trail);
+    this.open = open || leaks || (!fits && openEnd(rendered.html) !== 0 && !node.trail);
     return rendered;
+  }
+
+  /** Whether html can stand between this region's markers: its edges, the page's tags, and raw output in it (fit.ts). */
+  private fits(node: RegionNode, html: string): boolean {
+    // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker.
+    const end = openEnd(html);
+    if (end !== 0 && !(node.trail && leadFits(node.trail, end))) return false;
+    return !this.wholePage && leadFits(html, node.lead) && (!this.untrusted || selfContained(node.open, html));
   }
 
   /** A scope's content and state: the root, a block region or a list item. */

@@ -2,7 +2,7 @@ import { encodeKey, escapeMarkers, itemMarker, REGION_END, regionStart } from '@
 import { escapeHtml } from './escape.js';
 import { frameCount } from './evaluate.js';
 import type { Node, PartialNode, RegionNode } from './nodes.js';
-import { isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { isFlat, isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Renders the annotated page a state describes from its recorded lookups
@@ -24,7 +24,7 @@ export class Replayer {
     this.children = state.c ?? [];
     this.vi = 0;
     this.ci = 0;
-    const html = this.nodes(nodes, isUnmarked(state));
+    const html = this.nodes(nodes, isFlat(state));
     this.values = values;
     this.children = children;
     this.vi = vi;

@@ -18,6 +18,8 @@ export interface ScopeState {
    * holds every lookup below it and `c` is absent.
    */
   u?: 1;
+  /** Set when the scope rendered without markers inside but keeps its own: `v` holds every lookup below it, as with `u`. */
+  f?: 1;
 }
 
 /** A region rendered as a keyed list: its keys and one scope per item. */
@@ -41,6 +43,11 @@ export function isList(state: RegionState): state is ListState {
 /** Whether a region rendered without markers, as part of the enclosing fragment. */
 export function isUnmarked(state: RegionState): boolean {
   return (state as ScopeState).u === 1;
+}
+
+/** Whether a region rendered without markers inside it (with or without its own). */
+export function isFlat(state: RegionState): boolean {
+  return (state as ScopeState).u === 1 || (state as ScopeState).f === 1;
 }
 
 /** FNV-1a, enough to tell templates apart in a state. */

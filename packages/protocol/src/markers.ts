@@ -63,5 +63,11 @@ export function escapeMarkers(html: string): string {
 
 /** Removes every annotation (markers, and the `!` escaping marker-shaped data), giving exactly what plain Mustache renders. */
 export function stripAnnotations(html: string): string {
-  return html.replace(ANNOTATION_PATTERN, (_match, bangs: string, body: string) => (bangs ? `<!--${bangs.slice(1)}${body}-->` : ''));
+  if (!html.includes('<!--')) return html;
+  // Two plain replaces: far faster than one with a function, on the diff's slow path.
+  const plain = html.replace(MARKER, '');
+  return plain.includes('<!--!') ? plain.replace(ESCAPED_MARKER, '<!--$1-->') : plain;
 }
+
+const MARKER = /<!--(?:\[[0-9a-z]+|\]|:[\w%]*)-->/g;
+const ESCAPED_MARKER = /<!--!(!*(?:\[[0-9a-z]+|\]|:[\w%]*))-->/g;

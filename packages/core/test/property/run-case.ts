@@ -74,7 +74,7 @@ export function runCase(spec: CaseSpec): CaseStats {
     const after = structuredClone(changes.data);
     if (rng.chance(0.3)) state = JSON.parse(JSON.stringify(state)) as typeof state;
     const stepContext = { ...context, step, before, after, changes: changes.descriptions };
-    const unmarkedBefore = JSON.stringify(state).includes('"u":1');
+    const unmarkedBefore = withoutMarkers(state);
     const updates = check.guarded(stepContext, () => tpl.update(state, changes.data));
     check.guarded({ ...stepContext, updates }, () => {
       if (isDeepStrictEqual(before, after)) {
@@ -102,6 +102,11 @@ export function runCase(spec: CaseSpec): CaseStats {
     throw new PropertyFailure('repeating the same data produced updates', '', { ...context, after: data, updates: again });
   }
   return stats;
+}
+
+/** Whether some fragment of the state rendered without markers inside (raw output that could not be patched alone). */
+function withoutMarkers(state: RenderState): boolean {
+  return /"[uf]":1/.test(JSON.stringify(state));
 }
 
 /** A failed check, before it is dressed with the case's context. */
@@ -173,7 +178,7 @@ class Checker {
     // Lists rendered inside attributes, textareas or titles have no per-item fragments.
     if (edit === undefined || edit.lists.some((l) => l.opaque)) return false;
     // Raw output that cannot be patched alone renders its fragment without markers: then the enclosing one is the unit.
-    if (JSON.stringify(tpl.render(changes.data).state).includes('"u":1')) return false;
+    if (withoutMarkers(tpl.render(changes.data).state)) return false;
     const targets = itemIdsByKey(page).get(encodeKey(String(edit.id))) ?? [];
     for (const update of updates) {
       if (update.fragment_id === ROOT_ID || !targets.some((t) => isWithin(update.fragment_id, t))) {
