@@ -35,7 +35,9 @@ window.__st = {
       for (const name of element.getAttributeNames()) if (name.startsWith('data-st')) element.removeAttribute(name);
     }
     copy.normalize();
-    return Array.from(copy.childNodes, (node) => this.text(node)).join('');
+    const text = Array.from(copy.childNodes, (node) => this.text(node)).join('');
+    // An attribute name cannot be set back: undo the escape where text() writes names.
+    return annotated ? text.replace(/ <!--!(?=!*(?:\[[0-9a-z]+|\]|:[\w%]*)-*=")/g, ' <!--') : text;
   },
   unannotate(root) {
     const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_COMMENT | NodeFilter.SHOW_TEXT);

@@ -47,8 +47,11 @@ export function canonicalHtml(root: Element): string {
   for (const element of withContent(root, NodeFilter.SHOW_ELEMENT) as Element[]) {
     for (const attr of element.attributes) attr.value = attr.value.replace(ESCAPED_MARKER, '<!--');
   }
-  return markedHtml(root);
+  // An attribute name cannot be set back: undo the escape where domText writes names (text there is escaped as &#60;).
+  return markedHtml(root).replace(ESCAPED_NAME, ' <!--');
 }
+
+const ESCAPED_NAME = / <!--!(?=!*(?:\[[0-9a-z]+|\]|:[\w%]*)-*=")/g;
 
 /** An escaped marker, also where the comment it fell into ended inside it. */
 const ESCAPED_MARKER = /<!--!(?=!*(?:\[[0-9a-z]+|\]|:[\w%]*)(?:-->|-{0,2}$))/g;
