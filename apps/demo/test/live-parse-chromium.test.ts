@@ -1,10 +1,8 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { compile } from '@statetemplate/core';
-import { launchChromium, needs } from '@statetemplate/test-utils';
+import { needs } from '@statetemplate/test-utils';
 import { chromium } from './support/harness.js';
-import { IN_PAGE } from './support/in-page.js';
+import { useBundlePage } from './support/in-page.js';
 
 /**
  * Pages as a live document parses them, with the full parser.
@@ -20,7 +18,6 @@ import { IN_PAGE } from './support/in-page.js';
 /** The client bundle's global in the page. */
 declare const StateTemplate: typeof import('@statetemplate/client');
 
-const bundle = fileURLToPath(new URL('statetemplate.min.js', import.meta.resolve('@statetemplate/client')));
 
 const CASES: { name: string; template: string; steps: Record<string, unknown>[] }[] = [
   {
@@ -54,19 +51,7 @@ const CASES: { name: string; template: string; steps: Record<string, unknown>[] 
 ];
 
 describe('live pages in Chromium: patched pages equal fresh ones', needs(chromium), () => {
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.setContent('<!DOCTYPE html><title>noscript</title>');
-    await page.addScriptTag({ path: bundle });
-    await page.addScriptTag({ content: IN_PAGE });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromiumPage = useBundlePage('live parse');
 
   for (const c of CASES) {
     it(c.name, async () => {
@@ -75,6 +60,7 @@ describe('live pages in Chromium: patched pages equal fresh ones', needs(chromiu
       const { html, state } = template.render(first);
       const steps = rest.map((data) => ({ updates: template.update(state, data), plain: template.renderPlain(data) }));
       expect(steps.some((s) => s.updates.length > 0)).toBe(true);
+      const page = chromiumPage.page();
       const results = await page.evaluate(
         ({ html, steps }) => {
           // Elements of this live page: their innerHTML parses with scripting on, as the page's parser does.

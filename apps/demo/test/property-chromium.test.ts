@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { HEAVY_TEST_MS, launchChromium, needs } from '@statetemplate/test-utils';
+import { describe, expect, it } from 'vitest';
+import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { chromium } from './support/harness.js';
-import { IN_PAGE, type CaseFailure } from './support/in-page.js';
+import { useBundlePage, type CaseFailure } from './support/in-page.js';
 import { baseSeed, browserCase, type BrowserCase, type Style } from './support/property-cases.js';
 
 /**
@@ -18,7 +16,6 @@ const STEPS = 6;
 const BATCH = 25;
 /** Failures reported in full; the rest are counted. */
 const SHOWN = 3;
-const bundle = fileURLToPath(new URL('statetemplate.min.js', import.meta.resolve('@statetemplate/client')));
 
 const suites: { name: string; cases: number; whole: boolean; style?: Style }[] = [
   { name: 'fresh objects every step', cases: 300, whole: false, style: 'fresh' },
@@ -29,19 +26,7 @@ const suites: { name: string; cases: number; whole: boolean; style?: Style }[] =
 const STYLES: Style[] = ['fresh', 'shared', 'in-place'];
 
 describe(`property in Chromium: the bundle's applyUpdates turns each page into a fresh render (seed ${seed})`, needs(chromium), () => {
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.setContent('<!DOCTYPE html><title>property</title>');
-    await page.addScriptTag({ path: bundle });
-    await page.addScriptTag({ content: IN_PAGE });
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const chromiumPage = useBundlePage('property');
 
   let offset = 0;
   for (const suite of suites) {
@@ -56,7 +41,7 @@ describe(`property in Chromium: the bundle's applyUpdates turns each page into a
           cases.push(browserCase(seed, index, suite.style ?? STYLES[index % STYLES.length]!, suite.whole, STEPS));
         }
         updates += cases.reduce((sum, c) => sum + c.steps.reduce((n, s) => n + s.updates.length, 0), 0);
-        failures.push(...(await page.evaluate((batch) => window.__st.runCases(batch), cases)));
+        failures.push(...(await chromiumPage.page().evaluate((batch) => window.__st.runCases(batch), cases)));
       }
       if (failures.length > 0) {
         const shown = failures.slice(0, SHOWN).map(describeFailure).join('\n\n========\n\n');

@@ -1,4 +1,31 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '@statetemplate/test-utils';
 import type { BrowserCase } from './property-cases.js';
+
+const bundle = fileURLToPath(new URL('statetemplate.min.js', import.meta.resolve('@statetemplate/client')));
+
+/**
+ * For a describe block: one Chromium page holding the client bundle
+ * (`StateTemplate`) and `window.__st`, opened before its tests and closed after.
+ * Read `page()` inside the tests.
+ */
+export function useBundlePage(title: string): { page(): Page } {
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.setContent(`<!DOCTYPE html><title>${title}</title>`);
+    await page.addScriptTag({ path: bundle });
+    await page.addScriptTag({ content: IN_PAGE });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return { page: () => page! };
+}
 
 /**
  * Helpers installed in every test page as `window.__st`, written as plain
