@@ -27,7 +27,7 @@ export interface BrowserCase {
 export function browserCase(base: number, index: number, style: Style, whole: boolean, steps: number): BrowserCase {
   const seed = caseSeed(base, index);
   const rng = new Rng(seed);
-  const generated = generateTemplate(rng, whole);
+  const generated = generateTemplate(rng, whole, !whole);
   const ids = new Ids(rng);
   const template = compile(generated.template, { partials: generated.partials });
   let data = generateObject(generated.shape, rng, ids);
