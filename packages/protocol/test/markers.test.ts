@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeKey, encodeKey, isWithin, itemMarker, parseFragmentId, parseMarker, regionStart, REGION_END, ROOT_ID, stripAnnotations } from '../src/index.js';
+import { decodeKey, encodeKey, escapeMarkers, isWithin, itemMarker, parseFragmentId, parseMarker, regionStart, REGION_END, ROOT_ID, stripAnnotations } from '../src/index.js';
 
 describe('markers', () => {
   it('encodes any key into comment-safe characters and back', () => {
@@ -21,6 +21,15 @@ describe('markers', () => {
   it('strips exactly the markers', () => {
     const html = `${regionStart('3')}<li>${itemMarker('7')}x</li><!-- keep -->${REGION_END}`;
     expect(stripAnnotations(html)).toBe('<li>x</li><!-- keep -->');
+  });
+
+  it('escapes marker-shaped comments of data so that stripping gives the data back', () => {
+    for (const data of ['<!--]-->', '<!--[2-->x<!--]-->', '<!--:k1-->', '<!--!]-->', '<!--!!:a%2D-->', '<!-- note -->', 'a<!--]--b']) {
+      const escaped = escapeMarkers(data);
+      for (const match of escaped.matchAll(/<!--(.*?)-->/g)) expect(parseMarker(match[1]!)).toBeNull();
+      expect(stripAnnotations(`${regionStart('1')}${escaped}${REGION_END}`)).toBe(data);
+    }
+    expect(escapeMarkers('<!--]-->')).toBe('<!--!]-->');
   });
 
   it('parses fragment id paths', () => {
