@@ -263,7 +263,7 @@ export class Compiler {
   }
 
   private emitVar(body: Body, name: string, escape: boolean): void {
-    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(inSelect(body.state) && { inSelect: true }) };
+    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(wholePage(body.state) && { wholePage: true }) };
     if (body.fine && !body.broken && textSafe(body.state)) {
       body.addNode(this.region('value', [node], null, body.state));
       return;
@@ -282,7 +282,7 @@ export class Compiler {
     if (before.atPreStart) body.state.atPreStart = true;
     const section: SectionNode = {
       kind: 'section',
-      ...(inSelect(before) && { inSelect: true }),
+      ...(wholePage(before) && { wholePage: true }),
       name,
       path: splitName(name),
       inverted: type === '^',
@@ -331,8 +331,24 @@ export class Compiler {
   }
 }
 
-function inSelect(state: ScanState): true | undefined {
-  return state.stack.some((e) => e.name === 'select') || undefined;
+const TABLE_STRUCTURE = new Set(['table', 'tbody', 'thead', 'tfoot', 'tr', 'colgroup']);
+const IN_FLOW = new Set(['td', 'th', 'caption']);
+
+/**
+ * Where raw markup is patched as the whole page (VarNode.wholePage): inside a
+ * <select> or table structure (not a cell), or in the start tag of one, which
+ * raw output can end and go on inside.
+ */
+function wholePage(state: ScanState): true | undefined {
+  const inTag = state.mode === 'tag' || state.mode === 'attr_dq' || state.mode === 'attr_sq';
+  if (inTag && (state.current === 'select' || TABLE_STRUCTURE.has(state.current))) return true;
+  if (state.stack.some((e) => e.name === 'select')) return true;
+  for (let k = state.stack.length - 1; k >= 0; k--) {
+    const { name } = state.stack[k]!;
+    if (IN_FLOW.has(name)) return undefined;
+    if (TABLE_STRUCTURE.has(name)) return true;
+  }
+  return undefined;
 }
 
 /** Same as mustache.js: standalone partials take the indentation of their tag's line. */

@@ -14,8 +14,13 @@ export interface VarNode {
   name: string;
   path: NamePath;
   escape: boolean;
-  /** Inside a <select>, where browsers and parse5 now parse markup differently: raw markup there is patched as the whole page. */
-  inSelect?: true;
+  /**
+   * Inside a <select> (where browsers and parse5 now parse markup differently)
+   * or table structure (where text moves out of the table, and a marker
+   * changes what moves with it), or in such an element's start tag: raw
+   * markup there is patched as the whole page.
+   */
+  wholePage?: true;
 }
 
 /** `{{#name}}…{{/name}}` or, when inverted, `{{^name}}…{{/name}}`. */
@@ -24,8 +29,8 @@ export interface SectionNode {
   name: string;
   path: NamePath;
   inverted: boolean;
-  /** As VarNode.inSelect, for a lambda's output. */
-  inSelect?: true;
+  /** As VarNode.wholePage, for a lambda's output. */
+  wholePage?: true;
   body: Node[];
   /** The body without its static text: all a diff needs to walk. */
   dynamic: Node[];

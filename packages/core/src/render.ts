@@ -44,7 +44,7 @@ export class Renderer {
         case 'var': {
           const text = varText(node, context);
           scope?.v.push(text);
-          if (!node.escape) this.distrust(text, node.inSelect);
+          if (!node.escape) this.distrust(text, node.wholePage);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
           out += node.escape ? escapeHtml(text) : scope ? escapeMarkers(text) : text;
           break;
@@ -164,7 +164,7 @@ export class Renderer {
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
-      this.distrust(output, node.inSelect);
+      this.distrust(output, node.wholePage);
       return scope ? escapeMarkers(output) : output;
     }
     const summary = summarize(node, value);
@@ -175,10 +175,10 @@ export class Renderer {
   }
 
   /** Notes raw output: markup in it is checked where it lands (fit.ts). */
-  private distrust(output: string, inSelect: boolean | undefined): void {
+  private distrust(output: string, outOfFlow: boolean | undefined): void {
     if (!/[<&]/.test(output)) return;
     this.untrusted = true;
-    if (PAGE_TAGS.test(output) || (inSelect && output.includes('<'))) this.wholePage = true;
+    if (PAGE_TAGS.test(output) || (outOfFlow && output.includes('<'))) this.wholePage = true;
   }
 
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
