@@ -126,8 +126,22 @@ function check(where: Surroundings, html: string): boolean {
   if (where.text && !(after && tree.isTextNode(after) && after.value === 'x')) return false;
   const between = siblings.slice(from + 1, to);
   // The client parses in an inert document, where scripting is off.
-  const fragment = parseFragment(where.parent, html, { scriptingEnabled: false });
+  const fragment = parseFragment(where.parent, html, { scriptingEnabled: false, sourceCodeLocationInfo: true });
+  // An end tag that closes nothing here (`</b>`) may close what an earlier fragment left open on the
+  // page. `</p>` and `</br>` make an element of their own when they close nothing.
+  if ((html.match(END_TAG)?.length ?? 0) !== closedBy(fragment)) return false;
   return markersKept(html, between) && dump(between) === dump(fragment.childNodes);
+}
+
+const END_TAG = /<\/(?!(?:p|br)[\s/>])[A-Za-z]/gi;
+
+/** How many elements of the tree (but <p> and <br>) an end tag of the source closed. */
+function closedBy(node: Node): number {
+  if (!('childNodes' in node)) return 0;
+  let closed = tree.isElementNode(node) && node.tagName !== 'p' && node.tagName !== 'br' && node.sourceCodeLocation?.endTag ? 1 : 0;
+  for (const child of node.childNodes) closed += closedBy(child);
+  if (tree.isElementNode(node) && node.tagName === 'template' && 'content' in node) closed += closedBy((node as DefaultTreeAdapterMap['template']).content);
+  return closed;
 }
 
 /** Whether a page's markers pair up as siblings everywhere in it; `document` for a whole page, else body content. */
