@@ -31,14 +31,9 @@ export interface GeneratedTemplate {
   document: boolean;
 }
 
-/**
- * `noscript`: also write <noscript> elements. Only where the page parses with
- * scripting on while the client's parse has it off, as in a browser: jsdom
- * has one setting for both, so only the Chromium suite (body content) asks.
- */
-export function generateTemplate(rng: Rng, document: boolean, noscript = false): GeneratedTemplate {
+export function generateTemplate(rng: Rng, document: boolean): GeneratedTemplate {
   const shape = newShape();
-  const writer = new TemplateWriter(rng, new Refs(rng, new Names()), noscript);
+  const writer = new TemplateWriter(rng, new Refs(rng, new Names()));
   const scope = Scope.root(shape);
   let template: string;
   if (document) {
@@ -61,8 +56,6 @@ class TemplateWriter {
   constructor(
     private readonly rng: Rng,
     private readonly refs: Refs,
-    /** Whether to write <noscript> elements (raw text on a page with scripting on). */
-    private readonly noscript: boolean,
   ) {
     this.budget = rng.int(6, 30);
     this.pretty = rng.chance(0.5);
@@ -252,11 +245,7 @@ class TemplateWriter {
 
   private phrasingElements(scope: Scope, depth: number): Option[] {
     const inner = depth + 1;
-    const noscript: Option[] = this.noscript
-      ? [[0.3, () => `<noscript><p class="n">${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</p></noscript>`]]
-      : [];
     return [
-      ...noscript,
       [1, () => this.itemElement('phrasing', scope, depth)],
       [0.7, () => {
         const tag = this.rng.pick(['em', 'strong', 'b']);
