@@ -263,7 +263,7 @@ export class Compiler {
   }
 
   private emitVar(body: Body, name: string, escape: boolean): void {
-    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(wholePage(body.state) && { wholePage: true }) };
+    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(outOfFlow(body.state) && { wholePage: true }) };
     if (body.fine && !body.broken && textSafe(body.state)) {
       body.addNode(this.region('value', [node], null, body.state));
       return;
@@ -282,7 +282,7 @@ export class Compiler {
     if (before.atPreStart) body.state.atPreStart = true;
     const section: SectionNode = {
       kind: 'section',
-      ...(wholePage(before) && { wholePage: true }),
+      ...(outOfFlow(before) && { wholePage: true }),
       name,
       path: splitName(name),
       inverted: type === '^',
@@ -339,7 +339,7 @@ const IN_FLOW = new Set(['td', 'th', 'caption']);
  * <select> or table structure (not a cell), or in the start tag of one, which
  * raw output can end and go on inside.
  */
-function wholePage(state: ScanState): true | undefined {
+function outOfFlow(state: ScanState): true | undefined {
   const inTag = state.mode === 'tag' || state.mode === 'attr_dq' || state.mode === 'attr_sq';
   if (inTag && (state.current === 'select' || TABLE_STRUCTURE.has(state.current))) return true;
   if (state.stack.some((e) => e.name === 'select')) return true;

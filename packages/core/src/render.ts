@@ -44,7 +44,7 @@ export class Renderer {
         case 'var': {
           const text = varText(node, context);
           scope?.v.push(text);
-          if (!node.escape) this.distrust(text, node.wholePage);
+          if (scope && !node.escape) this.distrust(text, node.wholePage);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
           out += node.escape ? escapeHtml(text) : scope ? escapeMarkers(text) : text;
           break;
@@ -86,7 +86,7 @@ export class Renderer {
     // A part that cannot be patched alone (an item, a region ending open or leaking) leaves no markers inside.
     const inner = rendered !== null && !this.open;
     if (!rendered || !inner) rendered = this.unmarked(node.body, context);
-    let fits = this.fits(node, rendered.html);
+    const fits = this.fits(node, rendered.html);
     if (fits && !inner) rendered.state = { v: (rendered.state as ScopeState).v, f: 1 };
     if (!fits && inner) rendered = this.unmarked(node.body, context);
     // Raw output this fragment cannot contain may change how what follows it parses.
@@ -164,8 +164,9 @@ export class Renderer {
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
+      if (!scope) return output;
       this.distrust(output, node.wholePage);
-      return scope ? escapeMarkers(output) : output;
+      return escapeMarkers(output);
     }
     const summary = summarize(node, value);
     scope?.v.push(summary);
