@@ -1,19 +1,13 @@
 import { ANNOTATION_PATTERN } from '@statetemplate/protocol';
+import type { DefaultTreeAdapterMap } from 'parse5';
 import { splitName } from './context.js';
 import { LEAD_ANY, LEAD_CR, openEnd } from './fit.js';
-import {
-  cloneState,
-  commentSafe,
-  initialState,
-  sameState,
-  scan,
-  templateRoot,
-  textSafe,
-  type ScanEvents,
-  type ScanState,
-} from './html-scanner.js';
+import { HtmlModel, patchable, samePlace, type ModelEvents, type Place } from './html-model.js';
 import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
 import { parseTokens, templateError, type Token } from './parse.js';
+
+type Element = DefaultTreeAdapterMap['element'];
+type ParentNode = DefaultTreeAdapterMap['parentNode'];
 
 /** 'item': a list item is the smallest unit inside sections; 'value': values and elements inside items get regions too. */
 export type Granularity = 'item' | 'value';
@@ -22,7 +16,9 @@ export type Granularity = 'item' | 'value';
 interface Pending {
   start: number;
   needsRegion: boolean;
-  depth: number;
+  /** Where its start marker would go, or null when no marker can go there. */
+  anchor: ParentNode | null;
+  element: Element | null;
 }
 
 /**
@@ -30,7 +26,7 @@ interface Pending {
  * static text is cut at element boundaries so that an element whose tag
  * holds dynamics can be wrapped into a region once its end tag is seen.
  */
-class Body implements ScanEvents {
+class Body implements ModelEvents {
   readonly out: Node[] = [];
   private text = '';
   private chunk = '';
@@ -43,7 +39,7 @@ class Body implements ScanEvents {
 
   constructor(
     private readonly compiler: Compiler,
-    readonly state: ScanState,
+    readonly model: HtmlModel,
     /**
      * Whether values and elements get regions of their own here. Always at the
      * template's top; inside sections only at 'value' granularity (otherwise
@@ -52,10 +48,14 @@ class Body implements ScanEvents {
     readonly fine: boolean,
   ) {}
 
+  get place(): Place {
+    return this.model.place();
+  }
+
   addText(text: string): void {
     this.chunk = text;
     this.pos = 0;
-    scan(this.state, text, this);
+    this.model.write(text, this);
     this.take(text.length);
   }
 
@@ -67,23 +67,14 @@ class Body implements ScanEvents {
   /** Marks the element (or comment) holding a dynamic that cannot have markers of its own. */
   markEnclosing(): void {
     if (!this.fine) return;
-    const template = templateRoot(this.state);
-    if (template >= 0) {
-      // Nothing inside a <template> can have markers: the outermost one is the unit, if it opened in this body.
-      const pending = this.open.findLast((p) => p.depth === template);
-      if (pending) pending.needsRegion = true;
-      return;
-    }
-    if (this.state.mode === 'tag' || this.state.mode === 'attr_dq' || this.state.mode === 'attr_sq') {
-      if (this.opening) this.opening.needsRegion = true;
-      return;
-    }
-    if (this.state.mode === 'comment') {
-      if (this.comment) this.comment.needsRegion = true;
-      return;
-    }
-    const inner = this.open[this.open.length - 1];
-    if (inner && inner.depth === this.state.stack.length - 1) inner.needsRegion = true;
+    const { template, mode, current } = this.place;
+    let pending: Pending | null | undefined;
+    // Nothing inside a <template> can have markers: the outermost one is the unit, if it opened in this body.
+    if (template) pending = this.pendingFor(template);
+    else if (mode === 'tag') pending = this.opening;
+    else if (mode === 'comment') pending = this.comment;
+    else pending = this.pendingFor(current);
+    if (pending) pending.needsRegion = true;
   }
 
   finish(): Node[] {
@@ -91,54 +82,65 @@ class Body implements ScanEvents {
     return mergeText(this.out);
   }
 
-  startTagOpen(_name: string, offset: number): void {
+  startTagOpen(offset: number, anchor: ParentNode | null): void {
     this.take(offset);
     this.flush();
-    this.opening = { start: this.out.length, needsRegion: false, depth: this.state.stack.length };
+    this.opening = { start: this.out.length, needsRegion: false, anchor, element: null };
   }
 
-  startTagClose(_name: string, offset: number, closed: boolean): void {
-    const element = this.opening;
+  startTagClose(offset: number, element: Element | null, anchor: ParentNode | null): void {
+    const pending = this.opening;
     this.opening = null;
-    if (!element) return;
-    element.depth = this.state.stack.length - 1;
-    if (closed) this.complete(element, offset, 'element');
-    else this.open.push(element);
-  }
-
-  endTag(_name: string, offset: number): void {
-    const depth = this.state.stack.length;
-    while (this.open.length > 0 && this.open[this.open.length - 1]!.depth > depth) this.open.pop();
-    const top = this.open[this.open.length - 1];
-    if (top && top.depth === depth) {
-      this.open.pop();
-      this.complete(top, offset, 'element');
+    if (!pending) return;
+    if (element === null) {
+      if (anchor === pending.anchor) this.complete(pending, offset, 'element');
+      return;
     }
+    pending.element = element;
+    this.open.push(pending);
   }
 
-  commentOpen(offset: number, end: number): void {
-    if (end >= 0) return;
+  elementClosed(element: Element, offset: number, anchor: ParentNode | null): void {
+    const pending = this.drop(element);
+    // Its markers stay siblings only if it sits where both would go.
+    if (pending && anchor === pending.anchor && element.parentNode === anchor && patchable(element)) this.complete(pending, offset, 'element');
+  }
+
+  elementPopped(element: Element): void {
+    this.drop(element);
+  }
+
+  commentOpen(offset: number, anchor: ParentNode | null): void {
     this.take(offset);
     this.flush();
-    this.comment = { start: this.out.length, needsRegion: false, depth: this.state.stack.length };
+    this.comment = { start: this.out.length, needsRegion: false, anchor, element: null };
   }
 
-  commentClose(offset: number): void {
+  commentClose(offset: number, anchor: ParentNode | null): void {
     const comment = this.comment;
     this.comment = null;
-    if (comment) this.complete(comment, offset, 'comment');
+    if (comment && anchor === comment.anchor) this.complete(comment, offset, 'comment');
   }
 
   fostered(): void {
     this.broken = true;
   }
 
+  private pendingFor(element: ParentNode): Pending | undefined {
+    return this.open.findLast((p) => p.element === element);
+  }
+
+  private drop(element: Element): Pending | undefined {
+    const at = this.open.findLastIndex((p) => p.element === element);
+    return at < 0 ? undefined : this.open.splice(at, 1)[0];
+  }
+
   private complete(pending: Pending, offset: number, type: RegionKind): void {
-    if (!pending.needsRegion || this.broken || !this.fine) return;
+    if (!pending.needsRegion || pending.anchor === null || this.broken || !this.fine) return;
     this.take(offset);
     this.flush();
     const body = mergeText(this.out.splice(pending.start));
-    this.out.push(this.compiler.region(type, body, null, this.state));
+    this.out.push(this.compiler.region(type, body, null, this.place));
   }
 
   /** Moves the current chunk's text up to `offset` into the pending text. */
@@ -205,24 +207,22 @@ export class Compiler {
   ) {}
 
   compileTemplate(source: string): Node[] {
-    const body = new Body(this, initialState(), true);
+    const body = new Body(this, new HtmlModel(source), true);
     this.emit(parseTokens(source), source, body, undefined);
     return body.finish();
   }
 
   /** Nodes of a partial that includes itself, compiled once on first render. */
   recursivePartial(node: PartialNode): Node[] {
-    const cacheKey = `${node.inTemplate ? 't' : ''}${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
+    const cacheKey = `${node.open.join(' ')}${node.markers ? '' : '!'}\u0000${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
     let nodes = this.recursive.get(cacheKey);
     if (!nodes) {
       nodes = [];
       this.recursive.set(cacheKey, nodes);
       const source = this.partialSource(node);
       if (source !== undefined) {
-        const state = initialState();
-        // Compiled as inside the template it is in, so that it makes no regions there.
-        if (node.inTemplate) state.stack.push({ name: 'template', implied: true });
-        const body = new Body(this, state, this.granularity === 'value');
+        // Compiled as inside the elements open where it is, and with no regions where no marker may go.
+        const body = new Body(this, HtmlModel.inside(node.open, node.markers), this.granularity === 'value');
         this.expanding.push(node.name);
         this.emit(parseTokens(source, node.name), source, body, node.name);
         this.expanding.pop();
@@ -232,9 +232,8 @@ export class Compiler {
     return nodes;
   }
 
-  region(type: RegionKind, body: Node[], list: SectionNode | null, state: ScanState): RegionNode {
-    const open = state.stack.map((e) => e.name);
-    return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list, open, lead: 0, trail: '' };
+  region(type: RegionKind, body: Node[], list: SectionNode | null, place: Place): RegionNode {
+    return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list, open: place.open, lead: 0, trail: '' };
   }
 
   private emit(tokens: Token[], source: string, body: Body, partial: string | undefined): void {
@@ -263,9 +262,10 @@ export class Compiler {
   }
 
   private emitVar(body: Body, name: string, escape: boolean): void {
-    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(outOfFlow(body.state) && { wholePage: true }) };
-    if (body.fine && !body.broken && textSafe(body.state)) {
-      body.addNode(this.region('value', [node], null, body.state));
+    const { place } = body;
+    const node: Node = { kind: 'var', name, path: splitName(name), escape, ...(outOfFlow(place) && { wholePage: true }) };
+    if (body.fine && !body.broken && place.text) {
+      body.addNode(this.region('value', [node], null, place));
       return;
     }
     body.markEnclosing();
@@ -274,12 +274,12 @@ export class Compiler {
 
   private emitSection(body: Body, token: Token, source: string, partial: string | undefined): void {
     const [type, name] = token;
-    const before = cloneState(body.state);
-    const inner = new Body(this, body.state, this.granularity === 'value');
+    const before = body.place;
+    const inner = new Body(this, body.model, this.granularity === 'value');
     this.emit(token[4] as Token[], source, inner, partial);
     const sectionBody = inner.finish();
     // The section may render nothing, so what follows may still open a <pre>.
-    if (before.atPreStart) body.state.atPreStart = true;
+    if (before.preStart) body.model.keepPreStart();
     const section: SectionNode = {
       kind: 'section',
       ...(outOfFlow(before) && { wholePage: true }),
@@ -292,15 +292,15 @@ export class Compiler {
       flat: false,
       source: source.slice(token[3], token[5] as number),
     };
-    const balanced = !inner.broken && sameState(before, body.state);
-    if (balanced && !body.broken && commentSafe(before)) {
+    const balanced = !inner.broken && samePlace(before, body.place);
+    if (balanced && !body.broken && before.markers) {
       body.addNode(this.region('section', [section], section.inverted ? null : section, before));
       return;
     }
     section.flat = section.hasRegions;
     body.markEnclosing();
-    // After an unbalanced section the scanner cannot know what the parser saw.
-    if (before.mode !== body.state.mode) body.broken = true;
+    // After an unbalanced section the model cannot know what the parser saw.
+    if (before.mode !== body.place.mode) body.broken = true;
     body.addNode(section);
   }
 
@@ -310,7 +310,8 @@ export class Compiler {
       name: token[1],
       indentation: token[5] === 0 && token[4] ? (token[4] as string) : '',
       lineHasNonSpace: Boolean(token[6]),
-      inTemplate: templateRoot(body.state) >= 0,
+      open: body.place.open,
+      markers: body.place.markers,
     };
     if (this.expanding.includes(node.name)) {
       body.markEnclosing();
@@ -339,12 +340,11 @@ const IN_FLOW = new Set(['td', 'th', 'caption']);
  * <select> or table structure (not a cell), or in the start tag of one, which
  * raw output can end and go on inside.
  */
-function outOfFlow(state: ScanState): true | undefined {
-  const inTag = state.mode === 'tag' || state.mode === 'attr_dq' || state.mode === 'attr_sq';
-  if (inTag && (state.current === 'select' || TABLE_STRUCTURE.has(state.current))) return true;
-  if (state.stack.some((e) => e.name === 'select')) return true;
-  for (let k = state.stack.length - 1; k >= 0; k--) {
-    const { name } = state.stack[k]!;
+function outOfFlow(place: Place): true | undefined {
+  if (place.mode === 'tag' && (place.tag === 'select' || TABLE_STRUCTURE.has(place.tag))) return true;
+  if (place.open.includes('select')) return true;
+  for (let k = place.open.length - 1; k >= 0; k--) {
+    const name = place.open[k]!;
     if (IN_FLOW.has(name)) return undefined;
     if (TABLE_STRUCTURE.has(name)) return true;
   }

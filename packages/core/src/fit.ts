@@ -38,9 +38,10 @@ export function leadFits(html: string, lead: number): boolean {
 /**
  * What html's last characters need from what follows to read the same:
  * LEAD_* bits for a CR, an unfinished reference or tag at its end (markers
- * set aside); 0 when nothing that follows can join it.
+ * set aside); 0 when nothing that follows can join it. Html that is only
+ * markers passes on `before`, what may come before it.
  */
-export function openEnd(html: string): number {
+export function openEnd(html: string, before = 0): number {
   let end = html.length;
   // Without copying: most html ends in '>' (an end tag or marker) or plain text.
   while (html.endsWith('-->', end)) {
@@ -48,8 +49,9 @@ export function openEnd(html: string): number {
     if (start < 0 || !parseMarker(html.slice(start + 4, end - 3))) break;
     end = start;
   }
+  if (end === 0) return before;
   const last = html.charCodeAt(end - 1);
-  if (last === 62 /* > */ || end === 0) return 0;
+  if (last === 62 /* > */) return 0;
   return (last === 13 ? LEAD_CR : 0) | (endsInReference(html, end) ? LEAD_REF : 0) | (endsInTag(html, end) ? LEAD_TAG : 0);
 }
 

@@ -51,8 +51,10 @@ export interface PartialNode {
   name: string;
   indentation: string;
   lineHasNonSpace: boolean;
-  /** Inside an HTML <template>: compiled without regions, since the client cannot see into its content. */
-  inTemplate: boolean;
+  /** The elements open where it is (as RegionNode.open): it is compiled as inside them. */
+  open: readonly string[];
+  /** Whether a marker may go where it is; when not (a tag, a <template>), it is compiled without regions. */
+  markers: boolean;
 }
 
 export type RegionKind = 'value' | 'element' | 'comment' | 'section';

@@ -6,6 +6,7 @@ import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText,
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
+import { WHOLE_PAGE } from './html-model.js';
 import { isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
@@ -93,14 +94,14 @@ export class Renderer {
     const leaks = !fits && this.untrusted && !selfContained(node.open, rendered.html);
     this.untrusted ||= untrusted;
     // Followed by a marker, an open end leaves the enclosing scope without markers too.
-    this.open = open || leaks || (!fits && openEnd(rendered.html) !== 0 && !node.trail);
+    this.open = open || leaks || (!fits && openEnd(rendered.html, node.lead) !== 0 && !node.trail);
     return rendered;
   }
 
   /** Whether html can stand between this region's markers: its edges, the page's tags, and raw output in it (fit.ts). */
   private fits(node: RegionNode, html: string): boolean {
-    // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker.
-    const end = openEnd(html);
+    // An open end (a CR, `&amp`, `<a`) would join what follows across the end marker; empty content passes on what precedes it.
+    const end = openEnd(html, node.lead);
     if (end !== 0 && !(node.trail && leadFits(node.trail, end))) return false;
     return !this.wholePage && leadFits(html, node.lead) && (!this.untrusted || selfContained(node.open, html));
   }
@@ -210,6 +211,3 @@ export class Renderer {
    */
   private wholePage = false;
 }
-
-/** A whole page rather than body content: parsed as a document. */
-const WHOLE_PAGE = /^\s*<(?:!doctype|html)/i;
