@@ -7,10 +7,11 @@ import { useBundlePage } from './support/in-page.js';
 /**
  * Pages as a live document parses them, with the full parser.
  * - <noscript>: parsed with scripting on, its content is one text node. The
- *   client parses updates in an inert document, where scripting is off; core
- *   writes each <noscript>'s text escaped in updates (inertHtml), so the
- *   patched page still equals a fresh page. Only a live document shows this:
- *   the pages here parse into elements of the test page itself.
+ *   client parses updates in the page's own document, with its scripting
+ *   flag, so the patched page equals a fresh page, also where raw output left
+ *   a <b> to reopen before it (an inert document, scripting off, would put
+ *   the <noscript> inside a new <b>). Only a live document shows this: the
+ *   pages here parse into elements of the test page itself.
  * - Character references in attributes: Chromium's innerHTML fast path reads
  *   "&lttrue" as "<true" where the page's parser keeps it; the client keeps
  *   the fast path out.
@@ -38,6 +39,11 @@ const CASES: { name: string; template: string; steps: Record<string, unknown>[] 
       { items: [{ id: 1, c: '<!--[2-->', t: '&lttrue<em>a &amp; b</em>' }] },
       { items: [{ id: 1, c: 'x', t: '&ampx' }] },
     ],
+  },
+  {
+    name: 'a <noscript> after raw output that leaves a <b> to reopen',
+    template: '<div>{{{r}}}<noscript><i>{{a}}</i></noscript>{{a}}</div>',
+    steps: [{ r: 'x', a: 1 }, { r: '<p><b>bold</p>', a: 1 }, { r: '<p><b>bold</p>', a: 2 }, { r: '<b>', a: 3 }],
   },
   {
     name: 'list items holding <noscript>',

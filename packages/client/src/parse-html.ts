@@ -1,23 +1,42 @@
 import { docOf } from './span.js';
 
+const HTML_NS = 'http://www.w3.org/1999/xhtml';
+
 /**
  * Parses html as the page's parser would at its insertion point in `parent`:
- * a copy of the parent, without its children, made in a `<template>`'s inert
- * document, is the context of the fragment parser (its `innerHTML`). So the
- * parser applies the rules of that place: rows under a `<tbody>`, options
- * under a `<select>`, a stray `<td>` dropped in a `<div>`, the SVG or MathML
- * namespace under `<svg>` or `<math>` and HTML again under their integration
- * points (`<foreignObject>`, `<mi>`…). Being inert, it runs no scripts and
- * loads nothing. A fragment root (no element) parses in the template itself.
+ * an element of the page's own document with the parent's name and
+ * namespace, without children or ancestors, is the context of the fragment
+ * parser (its `innerHTML`). So the parser applies the rules of that place
+ * (rows under a `<tbody>`, options under a `<select>`, a stray `<td>` dropped
+ * in a `<div>`, the SVG or MathML namespace under `<svg>` or `<math>` and
+ * HTML again under their integration points) and the page's own scripting
+ * flag: on a live page a `<noscript>` holds its source as text, as a fresh
+ * page has it. `innerHTML` runs no scripts. A fragment root (no element)
+ * parses in a `<template>`.
  */
 export function parseHtml(parent: Node, html: string): DocumentFragment {
-  const template = docOf(parent).createElement('template');
-  const content = template.content;
-  const context = parent.nodeType === 1 ? content.appendChild(content.ownerDocument.importNode(parent, false) as Element) : template;
+  const doc = docOf(parent);
+  if (parent.nodeType !== 1) {
+    const template = doc.createElement('template');
+    template.innerHTML = html;
+    return template.content;
+  }
+  const context = contextOf(doc, parent as Element);
   // A leading comment keeps Chromium's innerHTML fast path out: unlike the page's parser, it reads
   // "&lttrue" in an attribute as "<true". It is removed at once.
   context.innerHTML = '<!---->' + html;
-  if (context !== template) content.replaceChildren(...context.childNodes);
-  content.firstChild!.remove();
-  return content;
+  context.firstChild!.remove();
+  const fragment = doc.createDocumentFragment();
+  fragment.append(...context.childNodes);
+  return fragment;
+}
+
+/** A bare element that parses like `parent`: a custom element's name would run its constructor, and parses as a <div>. */
+function contextOf(doc: Document, parent: Element): Element {
+  const custom = parent.namespaceURI === HTML_NS && parent.localName.includes('-');
+  const context = doc.createElementNS(parent.namespaceURI, custom ? 'div' : parent.localName);
+  // MathML's <annotation-xml> holds HTML or not by its encoding.
+  const encoding = parent.getAttribute('encoding');
+  if (encoding !== null && parent.localName === 'annotation-xml') context.setAttribute('encoding', encoding);
+  return context;
 }

@@ -1,7 +1,6 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { inertHtml } from './inert-html.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
@@ -395,7 +394,7 @@ export class Differ {
 
   /** `growth`: how much longer the update makes the plain page, or the item it removes. */
   private emit(fragment_id: string, html: string, action: Action, growth: number | Removed, ref?: string): void {
-    const update: Update = { fragment_id, html: inertHtml(html), action, timestamp: this.now };
+    const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
     this.updates.push(update);
     this.growth.push(growth);

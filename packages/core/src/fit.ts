@@ -127,8 +127,8 @@ function check(where: Surroundings, html: string): boolean {
   const after = siblings[to + 1];
   if (where.text && !(after && tree.isTextNode(after) && after.value === 'x')) return false;
   const between = siblings.slice(from + 1, to);
-  // The client parses in an inert document, where scripting is off.
-  const fragment = parseFragment(where.parent, html, { scriptingEnabled: false, sourceCodeLocationInfo: true });
+  // The client parses in the page's own document, with the page's scripting flag (on).
+  const fragment = parseFragment(where.parent, html, { sourceCodeLocationInfo: true });
   // An end tag that closes nothing here (`</b>`) may close what an earlier fragment left open on the
   // page. `</p>` and `</br>` make an element of their own when they close nothing.
   if ((html.match(END_TAG)?.length ?? 0) !== closedBy(fragment)) return false;

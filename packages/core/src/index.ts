@@ -4,7 +4,6 @@ export type { Granularity } from './compile.js';
 export type { RenderState, ScopeState, ListState, RegionState } from './state.js';
 export { TemplateTracker } from './tracker.js';
 export { FragmentExtractor } from './extractor.js';
-export { inertHtml } from './inert-html.js';
 export type { FragmentInfo, NameRead } from './fragments.js';
 export type { RegionKind } from './nodes.js';
 export { StateTemplateError, TemplateError, RenderError } from './errors.js';

@@ -70,10 +70,19 @@ describe('text edges split by a marker', () => {
 });
 
 describe('<noscript> in updates', () => {
-  it('writes the text escaped, so a scripting-off parse gives the text a scripting-on page has', () => {
+  it('sends the source as written: the client parses it with the scripting flag of the page', () => {
     const tpl = compile('<noscript><p>{{a}}</p></noscript>');
     const { state } = tpl.render({ a: 1 });
     const [update] = tpl.update(state, { a: '<2>' });
-    expect(update!.html).toBe('<noscript>&lt;p>&amp;lt;2&amp;gt;&lt;/p></noscript>');
+    expect(update!.html).toBe('<noscript><p>&lt;2&gt;</p></noscript>');
+  });
+
+  it('a <noscript> after raw output that leaves a <b> to reopen stays where a fresh page has it', () => {
+    patchThrough('<div>{{{r}}}<noscript><i>{{a}}</i></noscript>{{a}}</div>', [
+      { r: 'x', a: 1 },
+      { r: '<p><b>bold</p>', a: 1 },
+      { r: '<p><b>bold</p>', a: 2 },
+      { r: '<b>', a: 3 },
+    ]);
   });
 });

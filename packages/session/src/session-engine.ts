@@ -1,4 +1,4 @@
-import { inertHtml, type Template } from '@statetemplate/core';
+import type { Template } from '@statetemplate/core';
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
@@ -211,7 +211,7 @@ export class SessionEngine {
 
   #resync(data: SessionData): Resync {
     // The state holds every value the page shows: no copy of the data is kept for this.
-    return { resync: inertHtml(this.settings.template.renderState(workingState(data))), seq: data.seq };
+    return { resync: this.settings.template.renderState(workingState(data)), seq: data.seq };
   }
 
   /** Throws SessionClosedError once shutdown began. */

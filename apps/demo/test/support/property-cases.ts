@@ -27,8 +27,6 @@ export interface BrowserCase {
 export function browserCase(base: number, index: number, style: Style, whole: boolean, steps: number): BrowserCase {
   const seed = caseSeed(base, index);
   const rng = new Rng(seed);
-  // <noscript> stays out: after raw output that leaves a <b> open, a scripting-off parse wraps it
-  // where a page does not (a known limit, docs/architecture.md); live-parse-chromium.test.ts covers it.
   const generated = generateTemplate(rng, whole);
   const ids = new Ids(rng);
   const template = compile(generated.template, { partials: generated.partials });

@@ -246,6 +246,8 @@ class TemplateWriter {
   private phrasingElements(scope: Scope, depth: number): Option[] {
     const inner = depth + 1;
     return [
+      // Raw text on a page with scripting on; the client parses with the page's own flag.
+      [0.3, () => `<noscript><p class="n">${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</p></noscript>`],
       [1, () => this.itemElement('phrasing', scope, depth)],
       [0.7, () => {
         const tag = this.rng.pick(['em', 'strong', 'b']);
