@@ -79,7 +79,6 @@ const PAGE_ELEMENTS = new Set(['html', 'head', 'body', 'frameset']);
 
 /** The parts of parse5's parser and tokenizer the model reads; parse5 keeps them protected. */
 interface Internals {
-  currentToken: Token.Token | null;
   tokenizer: { currentToken: Token.Token | null; state: number };
 }
 

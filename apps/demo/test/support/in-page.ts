@@ -41,8 +41,9 @@ export function useBundlePage(title: string): { page(): Page } {
  * each input's value attribute is replaced by the value it shows, since the
  * client deliberately keeps what a visitor typed into a focused field rather
  * than the server's value attribute.
- * parsed(html, whole): a detached root holding html as the browser parses a
- * page (body content, or a whole document's <html> element).
+ * parsed(html, whole, slot): a root holding html as a tab parses a page, with
+ * scripting on (body content in a detached element of this page, or a whole
+ * document's <html> element in the iframe named by slot).
  * runCases(cases): replays property cases (see property-cases.ts) with the
  * client bundle's applyUpdates; returns the first failure of each failing case.
  */
@@ -94,8 +95,9 @@ window.__st = {
     const content = node.localName === 'template' && node.namespaceURI === 'http://www.w3.org/1999/xhtml' ? '\n<#content>\n' + this.text(node.content) : '';
     return '<' + qualified(node) + attrs + '>' + children + content + '</' + qualified(node) + '>';
   },
-  parsed(html, whole) {
-    if (whole) return new DOMParser().parseFromString(html, 'text/html').documentElement;
+  frames: {},
+  parsed(html, whole, slot = 'expected') {
+    if (whole) return this.tab(html, slot);
     // An element of this live page: its innerHTML parses with scripting on, as a page does
     // (<noscript> content is text). A leading comment keeps Chromium's innerHTML fast path out
     // (it reads "&ampa" in an attribute as "&a", unlike the full parser); removed after.
@@ -104,10 +106,23 @@ window.__st = {
     body.firstChild.remove();
     return body;
   },
+  // A whole page as a tab parses it, with scripting on (a DOMParser document has it off): written into
+  // an iframe of this page, one per slot so a patched page and its expected one live side by side.
+  // Hostile values' alert() calls go nowhere.
+  tab(html, slot) {
+    let frame = this.frames[slot];
+    if (!frame) frame = this.frames[slot] = document.body.appendChild(document.createElement('iframe'));
+    const doc = frame.contentDocument;
+    doc.open();
+    frame.contentWindow.alert = () => {};
+    doc.write(html);
+    doc.close();
+    return doc.documentElement;
+  },
   runCases(cases) {
     const failures = [];
     for (const c of cases) {
-      const root = this.parsed(c.html, c.whole);
+      const root = this.parsed(c.html, c.whole, 'page');
       for (let i = 0; i < c.steps.length; i++) {
         const step = c.steps[i];
         const failure = { index: c.index, seed: c.seed, template: c.template, step: i + 1, updates: step.updates };
@@ -153,7 +168,7 @@ declare global {
     __st: {
       canonical(root: Element, shown?: boolean, annotated?: boolean): string;
       text(node: Node): string;
-      parsed(html: string, whole: boolean): Element;
+      parsed(html: string, whole: boolean, slot?: string): Element;
       appShows(html: string): boolean;
       runCases(cases: BrowserCase[]): CaseFailure[];
     };

@@ -3,14 +3,22 @@ import { domText } from '@statetemplate/test-utils';
 import { JSDOM } from 'jsdom';
 
 const { window } = new JSDOM('');
-const { DOMParser, NodeFilter } = window;
+const { NodeFilter } = window;
 
 /**
  * The root a page's updates apply to: for body content, the body of a new
  * document whose innerHTML is `html`; for a whole page, its <html> element.
  */
 export function loadPage(html: string, wholeDocument: boolean): Element {
-  if (wholeDocument) return new DOMParser().parseFromString(html, 'text/html').documentElement;
+  if (wholeDocument) {
+    // As a tab parses it, with scripting on (a <noscript> holds text), as the client's parse in the same
+    // document does; jsdom's DOMParser documents have it off.
+    const doc = window.document.implementation.createHTMLDocument('');
+    doc.open();
+    doc.write(html);
+    doc.close();
+    return doc.documentElement;
+  }
   const doc = window.document.implementation.createHTMLDocument('');
   doc.body.innerHTML = html;
   return doc.body;

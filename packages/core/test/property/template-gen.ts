@@ -31,9 +31,10 @@ export interface GeneratedTemplate {
   document: boolean;
 }
 
-export function generateTemplate(rng: Rng, document: boolean): GeneratedTemplate {
+/** `noscript`: also write <noscript> elements, for pages parsed with scripting on, as in a tab. */
+export function generateTemplate(rng: Rng, document: boolean, noscript = true): GeneratedTemplate {
   const shape = newShape();
-  const writer = new TemplateWriter(rng, new Refs(rng, new Names()));
+  const writer = new TemplateWriter(rng, new Refs(rng, new Names()), noscript);
   const scope = Scope.root(shape);
   let template: string;
   if (document) {
@@ -56,6 +57,8 @@ class TemplateWriter {
   constructor(
     private readonly rng: Rng,
     private readonly refs: Refs,
+    /** Whether to write <noscript> elements (raw text on a page with scripting on). */
+    private readonly noscript: boolean,
   ) {
     this.budget = rng.int(6, 30);
     this.pretty = rng.chance(0.5);
@@ -245,9 +248,11 @@ class TemplateWriter {
 
   private phrasingElements(scope: Scope, depth: number): Option[] {
     const inner = depth + 1;
+    const noscript: Option[] = this.noscript
+      ? [[0.3, () => `<noscript><p class="n">${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</p></noscript>`]]
+      : [];
     return [
-      // Raw text on a page with scripting on; the client parses with the page's own flag.
-      [0.3, () => `<noscript><p class="n">${this.content('rcdata', scope.toOpaque(), MAX_DEPTH - 1)}</p></noscript>`],
+      ...noscript,
       [1, () => this.itemElement('phrasing', scope, depth)],
       [0.7, () => {
         const tag = this.rng.pick(['em', 'strong', 'b']);
