@@ -26,9 +26,10 @@ export function parseHtml(parent: Node, html: string): DocumentFragment {
   // "&lttrue" in an attribute as "<true". It is removed at once.
   context.innerHTML = '<!---->' + html;
   context.firstChild!.remove();
-  const fragment = doc.createDocumentFragment();
-  fragment.append(...context.childNodes);
-  return fragment;
+  // One move for any number of children: spreading a huge list into append() would overflow the arguments.
+  const range = doc.createRange();
+  range.selectNodeContents(context);
+  return range.extractContents();
 }
 
 /** A bare element that parses like `parent`: a custom element's name would run its constructor, and parses as a <div>. */

@@ -265,6 +265,6 @@ export function samePlace(a: Place, b: Place): boolean {
 }
 
 /** Whether an element may be a fragment of its own: not the page's own <html>, <head>, <body>. */
-export function patchable(element: Element | null): boolean {
-  return element === null || !PAGE_ELEMENTS.has(element.tagName);
+export function patchable(element: Element): boolean {
+  return !PAGE_ELEMENTS.has(element.tagName);
 }

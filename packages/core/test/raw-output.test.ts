@@ -64,6 +64,11 @@ describe('text edges split by a marker', () => {
     patchThrough('<pre>{{a}}\nnext</pre><p>{{a}}\n</p>', [{ a: 'x' }, { a: 'x\r' }, { a: 'y' }]);
   });
 
+  it('an empty fragment does not let a CR before it meet a LF after it across its markers', () => {
+    const items = (t: string, on: boolean) => ({ items: [{ id: 1, t, on }] });
+    patchThrough('<ul>{{#items}}<li>{{t}}{{^on}}y{{/on}}\n</li>{{/items}}</ul>', [items('a', false), items('a\r', true), items('b\r', true)]);
+  });
+
   it('an unfinished character reference is not cut from what finishes it', () => {
     patchThrough('<p>{{{a}}};</p><p>AT&{{b}}</p>', [{ a: 'x', b: 'x' }, { a: '&amp', b: 'amp;' }, { a: 'y', b: 'T' }]);
   });
