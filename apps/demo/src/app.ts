@@ -134,7 +134,7 @@ export class Demo {
   /** A page went live here: take its visitor over and render, so renders it missed before connecting reach it. */
   async #connected(session: Session): Promise<void> {
     // A page whose visitor is gone (let go, expired) must reload.
-    if (!(await this.visitors.connected(session))) return session.close();
+    if (!(await this.visitors.connected(session))) return session.invalidate();
     await this.visitors.render(session.id);
   }
 

@@ -155,7 +155,7 @@ export class Visitors {
   #keeps(sessionId: string, live: Live, visitor: Visitor | null): visitor is Visitor {
     if (visitor?.holder === this.id) return true;
     if (this.#live.get(sessionId) === live) this.#live.delete(sessionId);
-    if (visitor === null) live.session.close().catch(report);
+    if (visitor === null) live.session.invalidate().catch(report);
     return false;
   }
 
@@ -164,7 +164,7 @@ export class Visitors {
     this.#live.delete(sessionId);
     const visitor = await this.store.get(sessionId);
     if (visitor !== null && visitor.holder !== this.id) return;
-    await Promise.all([live.session.close(), this.store.delete(sessionId)]);
+    await Promise.all([live.session.invalidate(), this.store.delete(sessionId)]);
   }
 }
 

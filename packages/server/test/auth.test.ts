@@ -40,16 +40,16 @@ describe('authentication', () => {
   it('refuses a session that no longer exists with gone(not_found) and close 4410', async () => {
     h = await start();
     const { sessionId, token } = await h.st.newSession(page('a'));
-    await (await h.st.getSession(sessionId, token)).close();
+    await (await h.st.getSession(sessionId, token)).invalidate();
     const peer = await Peer.hello(h.wsUrl, sessionId, token);
     expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'not_found' });
     expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
   });
 
-  it('tells a live peer its session was closed, with close 4410', async () => {
+  it('tells a live peer its session was invalidated, with close 4410', async () => {
     h = await start();
     const { peer, session } = await livePeer(h);
-    await session.close();
+    await session.invalidate();
     expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'closed' });
     expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
   });

@@ -129,7 +129,7 @@ describe('connect() against a real server (jsdom)', () => {
     h = await start();
     const b = await browser(page('v0'));
     await b.signal.until(() => b.statuses.includes(true), 'online');
-    await b.session.close();
+    await b.session.invalidate();
     await b.signal.until(() => b.gone.length > 0, 'the gone notice');
     expect(b.gone).toEqual(['closed']);
     await expect.poll(() => h.attached.connections).toBe(0);

@@ -21,7 +21,7 @@ export class Renderer {
    * @deprecated Use StateTemplate.newSession.
    */
   async setInitialData(data: unknown): Promise<string> {
-    await this.#session?.close();
+    await this.#session?.invalidate();
     const { html, sessionId, token } = await this.#st.newSession(data);
     this.#session = await this.#st.getSession(sessionId, token);
     return html;

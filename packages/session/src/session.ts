@@ -21,6 +21,9 @@ export class Session {
   #expiresAt: number;
   #closed = false;
   #closing: Promise<void> | null = null;
+  #invalidating: Promise<void> | null = null;
+  /** The update streams this handle opened: close() ends them. */
+  readonly #streams = new Set<UpdateStream>();
 
   /** @internal Sessions come from StateTemplate.getSession. */
   constructor(
@@ -60,7 +63,10 @@ export class Session {
    */
   updates(options: UpdatesOptions = {}): UpdateStream {
     this.#ensureOpen();
-    return this.engine.stream(this.id, options.since ?? this.#seq);
+    for (const stream of this.#streams) if (stream.ended) this.#streams.delete(stream);
+    const stream = this.engine.stream(this.id, options.since ?? this.#seq);
+    this.#streams.add(stream);
+    return stream;
   }
 
   /** The updates after `seq` while the replay log still holds them, else `{ resync, seq }` with the whole page. */
@@ -71,13 +77,37 @@ export class Session {
     return missed;
   }
 
-  /** Deletes the session after the renders already called, and ends its update streams everywhere. */
+  /**
+   * Releases this handle after the renders already called: the update
+   * streams it opened end (after what they buffered) and it refuses further
+   * use. The session lives on for other handles, connections and instances;
+   * invalidate() ends it.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#run(async () => {
-      this.#closed = true;
-      await this.engine.remove(this.id);
+      this.#release();
     });
     return this.#closing;
+  }
+
+  /**
+   * Revokes the session after the renders already called: deletes it and
+   * ends its update streams on every instance, so every live page is told it
+   * is gone; this handle is released too. Refused on a released handle
+   * (StateTemplate.invalidate takes an id).
+   */
+  invalidate(): Promise<void> {
+    this.#invalidating ??= this.#run(async () => {
+      this.#release();
+      await this.engine.remove(this.id);
+    });
+    return this.#invalidating;
+  }
+
+  #release(): void {
+    this.#closed = true;
+    for (const stream of this.#streams) stream.end();
+    this.#streams.clear();
   }
 
   #run<T>(task: () => Promise<T>): Promise<T> {

@@ -124,6 +124,15 @@ export class StateTemplate {
     return new Session(this.#engine, sessionId, sessionData(record).seq, expiresAt);
   }
 
+  /**
+   * Revokes session `sessionId` everywhere, after the renders already called
+   * on it: deletes it and ends its update streams on every instance, so every
+   * live page is told it is gone. Resolves also when there is no such session.
+   */
+  invalidate(sessionId: string): Promise<void> {
+    return this.#engine.enqueue(sessionId, () => this.#engine.remove(sessionId));
+  }
+
   /** Deletes expired sessions now (the timer does it every cleanupInterval); resolves to how many. */
   cleanup(): Promise<number> {
     return this.#engine.sweep();

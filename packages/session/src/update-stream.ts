@@ -64,6 +64,11 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     if (!this.#ended && this.#reading === null) this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)));
   }
 
+  /** Whether end() was called: nothing more comes in. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** No more updates will come; what is buffered is still delivered. */
   end(): void {
     this.#ended = true;

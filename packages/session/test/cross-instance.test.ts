@@ -86,10 +86,10 @@ describe('instances sharing a store', () => {
     expect(await take(stream, lost.length + next.length)).toEqual([...lost, ...next]);
   });
 
-  it('ends streams on every instance when one closes the session', async () => {
+  it('ends streams on every instance when one invalidates the session', async () => {
     const { onA, onB } = await twoInstances();
     const stream = onA.updates();
-    await onB.close();
+    await onB.invalidate();
     expect(await drain(stream)).toEqual([]);
     await expect(onA.render(todoPage('late'))).rejects.toBeInstanceOf(SessionClosedError);
   });
@@ -99,7 +99,7 @@ describe('instances sharing a store', () => {
     const stream = onA.updates();
     await take(stream, (await onB.render(toggled(todoPage('shared'), 2))).length);
     store.dropNext = 1;
-    await onB.close();
+    await onB.invalidate();
     await a.cleanup();
     expect(await drain(stream)).toEqual([]);
   });

@@ -105,10 +105,10 @@ describe('Session.render', () => {
     expect((error as SessionClosedError).code).toBe('session_closed');
   });
 
-  it('rejects with SessionClosedError when another handle closed the session', async () => {
+  it('rejects with SessionClosedError when another handle invalidated the session', async () => {
     const { st, session, created } = await start();
     const other = await st.getSession(created.sessionId, created.token);
-    await other.close();
+    await other.invalidate();
     await expect(session.render(todoPage('x'))).rejects.toBeInstanceOf(SessionClosedError);
   });
 
@@ -277,8 +277,45 @@ describe('end-to-end data flow', () => {
     for (let i = 0; i < 10; i++) count += (await session.render((data = toggled(data, (i * 7) % 25)))).length;
     dom.apply(await take(stream, count));
     expect(dom.html()).toBe(expected(data));
-    await session.close();
+    await session.invalidate();
     expect(await drain(stream)).toEqual([]);
     await expect(st.getSession(sessionId, token)).rejects.toMatchObject({ code: 'session_not_found' });
+  });
+});
+
+describe('Session.close and Session.invalidate', () => {
+  it('close() releases one handle: the session lives on for other handles and a reconnect', async () => {
+    const first = todoPage('ann');
+    const { st, session, created } = await start(first);
+    const other = await st.getSession(created.sessionId, created.token);
+    const mine = session.updates();
+    const theirs = other.updates();
+    await session.close();
+    expect(await drain(mine)).toEqual([]);
+    await expect(session.render(toggled(first, 0))).rejects.toBeInstanceOf(SessionClosedError);
+    const updates = await other.render(toggled(first, 0));
+    expect(updates.length).toBeGreaterThan(0);
+    expect(await take(theirs, updates.length)).toEqual(updates);
+    const again = await st.getSession(created.sessionId, created.token);
+    expect(again.seq).toBe(updates[updates.length - 1]!.seq);
+  });
+
+  it('invalidate() revokes the session for every handle, and ends every stream', async () => {
+    const { st, session, created } = await start();
+    const other = await st.getSession(created.sessionId, created.token);
+    const theirs = other.updates();
+    await session.invalidate();
+    expect(await drain(theirs)).toEqual([]);
+    await expect(other.render(todoPage('x'))).rejects.toBeInstanceOf(SessionClosedError);
+    await expect(st.getSession(created.sessionId, created.token)).rejects.toMatchObject({ code: 'session_not_found' });
+  });
+
+  it('a released handle cannot invalidate; StateTemplate.invalidate takes the id', async () => {
+    const { st, session, created } = await start();
+    await session.close();
+    await expect(session.invalidate()).rejects.toBeInstanceOf(SessionClosedError);
+    await st.invalidate(created.sessionId);
+    await expect(st.getSession(created.sessionId, created.token)).rejects.toMatchObject({ code: 'session_not_found' });
+    await expect(st.invalidate(created.sessionId)).resolves.toBeUndefined();
   });
 });

@@ -94,11 +94,11 @@ describe('newSession', () => {
     }
   });
 
-  it('makes room under maxSessions once a session is closed', async () => {
+  it('makes room under maxSessions once a session is invalidated', async () => {
     const st = make({ maxSessions: 1 });
     const first = await st.newSession(todoPage('x'));
     await expect(st.newSession(todoPage('y'))).rejects.toBeInstanceOf(SessionLimitError);
-    await (await st.getSession(first.sessionId, first.token)).close();
+    await (await st.getSession(first.sessionId, first.token)).invalidate();
     await expect(st.newSession(todoPage('y'))).resolves.toHaveProperty('sessionId');
   });
 
@@ -164,7 +164,7 @@ describe('getSession', () => {
   it('refuses a session that no longer exists with SessionNotFoundError', async () => {
     const st = make();
     const { sessionId, token } = await st.newSession(todoPage('x'));
-    await (await st.getSession(sessionId, token)).close();
+    await st.invalidate(sessionId);
     const error = await st.getSession(sessionId, token).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionNotFoundError);
     expect((error as SessionNotFoundError).code).toBe('session_not_found');
