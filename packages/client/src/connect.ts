@@ -29,7 +29,7 @@ export interface ConnectOptions {
   maxDelay?: number;
   /** The session is gone for good (expired, closed, bad token): reload the page for a new one. */
   onGone?: (reason: GoneReason) => void;
-  /** An `error` message from the server, an update the page refused (ApplyError) or a bad frame. */
+  /** An `error` message from the server, an update the page refused (ApplyError) or a bad frame. After `origin_refused` (the page's origin is not allowed) the client stops. */
   onError?: (error: { code: string; message: string }) => void;
   /** True once the server accepted the hello, false when the connection drops. */
   onStatus?: (online: boolean) => void;
@@ -100,7 +100,11 @@ export function connect(options: ConnectOptions): LiveConnection {
         } else if (message.type === 'resync') {
           applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
           last = message.seq;
-        } else if (message.type === 'error') onError?.(message);
+        } else if (message.type === 'error') {
+          onError?.(message);
+          // Retrying cannot help a page served from an origin the server refuses.
+          if (message.code === 'origin_refused') stop();
+        }
         else {
           stop();
           onGone?.(message.reason);

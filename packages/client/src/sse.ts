@@ -15,7 +15,9 @@ export function sse(url: string, fetcher: typeof fetch): OpenTransport {
       fetcher(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal });
     const read = async () => {
       const response = await post(hello, abort.signal);
-      const reader = response.ok && response.body ? response.body.getReader() : null;
+      // A refusal with an event-stream body (a refused origin) says why, as an open stream would.
+      const stream = response.ok || response.headers.get('content-type')?.startsWith('text/event-stream');
+      const reader = stream && response.body ? response.body.getReader() : null;
       const decoder = new TextDecoder();
       let text = '';
       for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader!.read()) {

@@ -59,7 +59,7 @@ export interface ResyncMessage {
  * - `rate_limited`: more events than the connection's rate limit allows; the event was dropped.
  * - `event_failed`: the application's event handler threw.
  */
-export type ErrorCode = 'malformed' | 'unknown_type' | 'rate_limited' | 'event_failed';
+export type ErrorCode = 'malformed' | 'unknown_type' | 'rate_limited' | 'event_failed' | 'origin_refused';
 
 export interface ErrorMessage {
   type: 'error';
@@ -80,8 +80,7 @@ export type ServerMessage = ReadyMessage | UpdatesMessage | ResyncMessage | Erro
 
 /**
  * WebSocket close codes. A client reconnects after any close not preceded by
- * a `gone` message. A refused Origin never gets this far: the upgrade is
- * answered with HTTP 403 (browsers report close code 1006).
+ * a `gone` message or an `origin_refused` error.
  */
 export const CLOSE = {
   /** The server is shutting down. */
@@ -96,6 +95,8 @@ export const CLOSE = {
   MALFORMED_FRAME: 4400,
   /** The token does not open this session (after a `gone` message). */
   INVALID_TOKEN: 4401,
+  /** The page's Origin is not allowed (after an `origin_refused` error): the upgrade served only to say so. */
+  ORIGIN_REFUSED: 4403,
   /** No hello within the server's authentication timeout. */
   AUTH_TIMEOUT: 4408,
   /** A message out of place: anything but hello first, or a second hello. */

@@ -1,4 +1,4 @@
-import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
 import { SessionError, type Session, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
@@ -30,9 +30,9 @@ export class Connection {
   #seq = 0;
   #work: Promise<void> = Promise.resolve();
   #queued = 0;
-  /** Frames refused in a row by the rate limit. */
-  #refused = 0;
   readonly #bucket: TokenBucket;
+  /** Refused frames (over the rate, malformed) allowed: eventBurst, one more each second; past them the peer is closed. */
+  readonly #refusals: TokenBucket;
   readonly #authTimer: NodeJS.Timeout;
 
   constructor(
@@ -44,6 +44,7 @@ export class Connection {
     private readonly cid?: string,
   ) {
     this.#bucket = new TokenBucket(settings.eventsPerSecond, settings.eventBurst);
+    this.#refusals = new TokenBucket(1, settings.eventBurst);
     this.#authTimer = setTimeout(() => this.close(CLOSE.AUTH_TIMEOUT, 'no hello in time'), settings.authTimeoutMs);
     live.add(this);
   }
@@ -51,8 +52,9 @@ export class Connection {
   /** Takes one frame from the peer: a message, or why it is not one. */
   receive(message: ClientMessage | MessageError): void {
     if (this.#state === 'closed') return;
-    if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) return this.#throttle();
-    this.#refused = 0;
+    if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) {
+      return this.#refuseFrame(CLOSE.RATE_LIMITED, { type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped' });
+    }
     this.#queued++;
     this.#work = this.#work
       .then(() => this.#handle(message))
@@ -87,16 +89,17 @@ export class Connection {
     if (session !== null) void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
   }
 
-  #throttle(): void {
-    if (++this.#refused > this.settings.eventBurst) return this.close(CLOSE.RATE_LIMITED, 'too many events');
-    this.#send({ type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped' });
+  /** Answers a refused frame, or closes a peer that keeps sending them: a flood gets a bounded number of answers. */
+  #refuseFrame(code: CloseCode, error: ErrorMessage): void {
+    if (!this.#refusals.take()) return this.close(code, 'too many refused frames');
+    this.#send(error);
   }
 
   async #handle(message: ClientMessage | MessageError): Promise<void> {
     if (this.#state === 'closed') return;
     if (message instanceof MessageError) {
       if (this.#state === 'waiting') return this.close(CLOSE.MALFORMED_FRAME, message.message);
-      return this.#send({ type: 'error', code: message.code, message: message.message });
+      return this.#refuseFrame(CLOSE.MALFORMED_FRAME, { type: 'error', code: message.code, message: message.message });
     }
     if ((message.type === 'hello') !== (this.#state === 'waiting')) {
       return this.close(CLOSE.PROTOCOL_VIOLATION, `unexpected ${message.type}`);

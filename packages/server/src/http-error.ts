@@ -5,7 +5,7 @@ export class HttpError extends Error {
   override readonly name = 'HttpError';
 
   constructor(
-    readonly status: 400 | 403 | 404 | 405 | 408 | 413,
+    readonly status: 400 | 403 | 404 | 405 | 408 | 413 | 415,
     message: string,
   ) {
     super(message);

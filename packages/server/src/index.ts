@@ -1,2 +1,3 @@
 export { attach, type Attached } from './attach.js';
+export { OriginRefusedError } from './origin-refused-error.js';
 export type { AttachOptions, ConnectionContext, HttpServer } from './options.js';

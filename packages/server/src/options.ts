@@ -24,8 +24,9 @@ export interface AttachOptions {
   ssePath?: string | false;
   /**
    * Origins (`scheme://host[:port]`) allowed to connect. Default: only the
-   * server's own host (the Origin's host equals the Host header). A request
-   * without an Origin header (not a browser) is allowed.
+   * server's own origin: the connection's scheme, the Host header's host and
+   * port, and a loopback name on a loopback address (DNS rebinding). A
+   * request without an Origin header (not a browser) is allowed.
    */
   allowedOrigins?: readonly string[];
   /** Largest client message in bytes; default 64 KiB. Bigger frames close the socket with 1009. */

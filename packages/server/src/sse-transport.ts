@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MessageError, parseClientMessage, type HelloMessage } from '@statetemplate/protocol';
+import { MessageError, parseClientMessage, stringifyServerMessage, type HelloMessage } from '@statetemplate/protocol';
 import { Connection } from './connection.js';
 import { nextConnectionId } from './connection-id.js';
 import { HttpError, refuse } from './http-error.js';
 import type { Settings } from './options.js';
-import { originAllowed } from './origin.js';
+import { originRefusal } from './origin.js';
+import { OriginRefusedError } from './origin-refused-error.js';
 import { pathname } from './pathname.js';
 import { readBody } from './read-body.js';
 import { StreamLink } from './stream-link.js';
+
+const EVENT_STREAM = 'text/event-stream; charset=utf-8';
+/** The client posts JSON; a form or text body (a cross-site form, say) is refused before it is read. */
+const JSON_BODY = /^application\/json\s*(?:;|$)/i;
 
 /**
  * The Server-Sent Events fallback, all POSTs to one path so that no secret
@@ -38,7 +43,9 @@ export class SseTransport {
   async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const { maxMessageBytes, authTimeoutMs, allowedOrigins } = this.settings;
     if (request.method !== 'POST') throw new HttpError(405, 'POST only');
-    if (!originAllowed(request, allowedOrigins)) throw new HttpError(403, 'origin not allowed');
+    const refusal = originRefusal(request, allowedOrigins);
+    if (refusal !== null) return this.#refuseOrigin(request, response, refusal);
+    if (!JSON_BODY.test(request.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
     const message = parseClientMessage(await readBody(request, maxMessageBytes, authTimeoutMs));
     if (message instanceof MessageError) throw new HttpError(400, message.message);
     if (message.type === 'hello') return this.#open(request, response, message);
@@ -48,10 +55,17 @@ export class SseTransport {
     response.writeHead(202).end();
   }
 
+  /** A 403 whose event-stream body says why, for the page's client to report (it then stops retrying). */
+  #refuseOrigin(request: IncomingMessage, response: ServerResponse, refusal: string): void {
+    this.settings.onError(new OriginRefusedError(refusal), { id: nextConnectionId(), transport: 'sse', request });
+    response.writeHead(403, { 'content-type': EVENT_STREAM, 'cache-control': 'no-store', connection: 'close' });
+    response.end(`data: ${stringifyServerMessage({ type: 'error', code: 'origin_refused', message: refusal })}\n\n`);
+  }
+
   #open(request: IncomingMessage, response: ServerResponse, hello: HelloMessage): void {
     const { settings } = this;
     response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': EVENT_STREAM,
       'cache-control': 'no-store',
       // Proxies such as nginx buffer responses unless told not to.
       'x-accel-buffering': 'no',

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CLOSE, parseClientMessage } from '@statetemplate/protocol';
+import { CLOSE, parseClientMessage, stringifyServerMessage } from '@statetemplate/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Connection } from './connection.js';
 import { nextConnectionId } from './connection-id.js';
-import type { HttpServer, Settings } from './options.js';
-import { originAllowed } from './origin.js';
+import type { ConnectionContext, HttpServer, Settings } from './options.js';
+import { originRefusal } from './origin.js';
+import { OriginRefusedError } from './origin-refused-error.js';
 import { pathname } from './pathname.js';
 import { SocketLink } from './socket-link.js';
 
@@ -13,8 +14,7 @@ import { SocketLink } from './socket-link.js';
 export function websocketTransport(server: HttpServer, settings: Settings, live: Set<Connection>): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes, clientTracking: false });
 
-  const open = (ws: WebSocket, request: IncomingMessage) => {
-    const ctx = { id: nextConnectionId(), transport: 'websocket', request } as const;
+  const open = (ws: WebSocket, ctx: ConnectionContext) => {
     const connection = new Connection(new SocketLink(ws, settings.highWaterBytes), ctx, settings, live);
     ws.on('message', (data, isBinary) => {
       if (isBinary) connection.close(CLOSE.UNSUPPORTED_DATA, 'binary frames are not part of the protocol');
@@ -31,12 +31,16 @@ export function websocketTransport(server: HttpServer, settings: Settings, live:
       if (server.listenerCount('upgrade') === 1) socket.destroy();
       return;
     }
-    if (originAllowed(request, settings.allowedOrigins)) {
-      wss.handleUpgrade(request, socket, head, (ws) => open(ws, request));
-      return;
-    }
-    socket.on('error', () => socket.destroy());
-    socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    const ctx = { id: nextConnectionId(), transport: 'websocket', request } as const;
+    const refusal = originRefusal(request, settings.allowedOrigins);
+    if (refusal === null) return wss.handleUpgrade(request, socket, head, (ws) => open(ws, ctx));
+    settings.onError(new OriginRefusedError(refusal), ctx);
+    // Upgraded only to say why, so the page's client reports it and stops retrying; no frame of it is read.
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      ws.on('error', () => undefined);
+      ws.send(stringifyServerMessage({ type: 'error', code: 'origin_refused', message: refusal }));
+      ws.close(CLOSE.ORIGIN_REFUSED, 'origin not allowed');
+    });
   };
 
   server.on('upgrade', upgrade);

@@ -143,6 +143,28 @@ describe('connect() against a real server (jsdom)', () => {
     expect(b.statuses).toEqual([]);
   });
 
+  it('reports a refused origin and stops: retrying cannot help', async () => {
+    h = await start({ allowedOrigins: ['https://elsewhere.example'], onError: () => undefined });
+    const { window } = new JSDOM('', { url: `${h.origin}/` });
+    const sockets: WebSocket[] = [];
+    const closed = new Signal();
+    // Counts the attempts; its close listener runs before the client's own.
+    class Counting extends window.WebSocket {
+      constructor(url: string) {
+        super(url);
+        sockets.push(this);
+        this.addEventListener('close', closed.notify);
+      }
+    }
+    // No backoff: a retry would be a zero-delay timer set at the close, so it runs before one set after it.
+    const b = await browser(page('v0'), { WebSocket: Counting as unknown as typeof WebSocket, minDelay: 0, maxDelay: 0 });
+    await closed.until(() => sockets[0]!.readyState === window.WebSocket.CLOSED, 'the close');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(b.errors).toEqual(['origin_refused']);
+    expect(b.statuses).toEqual([]);
+    expect(sockets).toHaveLength(1);
+  });
+
   it('resyncs the whole page when an update does not apply to what the page shows', async () => {
     h = await start();
     const b = await browser(page('v0'));

@@ -94,10 +94,51 @@ describe('bad frames and limits', () => {
     peer.send({ type: 'event', name: 'too soon' });
     await refusals(1);
     await expect.poll(() => events).toEqual(['e0', 'e1', 'a second later']);
-    // With 'too soon', four refusals in a row: one more than the burst closes the connection.
+    // Refusals have a budget of the burst (3), one more a second: the three drops and 'too soon' used it up,
+    // so the next refused frame closes the connection.
     for (let i = 0; i < 3; i++) peer.send({ type: 'event', name: 'flood' });
-    await refusals(2);
     expect(await peer.closeCode()).toBe(CLOSE.RATE_LIMITED);
     expect(events).toEqual(['e0', 'e1', 'a second later']);
+  });
+
+  it('closes a peer flooding far over the rate although some of its events keep passing', async () => {
+    const clock = rateClock();
+    const events: string[] = [];
+    h = await start({ eventsPerSecond: 20, eventBurst: 40, onEvent: (_, name) => void events.push(name) });
+    const { peer } = await livePeer(h);
+    let answered = 0;
+    peer.ws.on('message', () => answered++);
+    // 400 events a second, in 50 ms steps: one passes per step, nineteen are refused.
+    let step = 0;
+    const closed = peer.closeCode();
+    const flood = setInterval(() => {
+      clock.advance(50);
+      for (let i = 0; i < 20; i++) peer.send({ type: 'event', name: `s${step}` });
+      step++;
+    }, 0);
+    try {
+      expect(await closed).toBe(CLOSE.RATE_LIMITED);
+    } finally {
+      clearInterval(flood);
+    }
+    // Bounded: the budget of 40 refusals, plus one a second of the flood's clock, got answers.
+    expect(answered).toBeLessThanOrEqual(40 + Math.ceil((step * 50) / 1000) + 1);
+    expect(events.length).toBeGreaterThan(0);
+  });
+
+  it('closes a peer that keeps sending malformed frames after a bounded number of answers', async () => {
+    const clock = rateClock();
+    h = await start({ eventsPerSecond: 20, eventBurst: 5 });
+    const { peer } = await livePeer(h);
+    // Ten a second, well within the event rate: each is answered until the budget of five refusals
+    // (one more a second) runs out; the sixth, half a second on, closes the connection.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(100);
+      peer.send('{not json');
+      expect(await peer.expect('error')).toMatchObject({ code: 'malformed' });
+    }
+    clock.advance(100);
+    peer.send('{not json');
+    expect(await peer.closeCode()).toBe(CLOSE.MALFORMED_FRAME);
   });
 });

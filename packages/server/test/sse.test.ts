@@ -66,12 +66,21 @@ describe('Server-Sent Events fallback', () => {
   });
 
   it('refuses with HTTP statuses what cannot open a stream or reach one', async () => {
-    h = await start({ maxMessageBytes: 256 });
+    const errors: unknown[] = [];
+    h = await start({ maxMessageBytes: 256, onError: (error) => errors.push(error) });
     const url = ssePath(h);
     const { sessionId, token } = await h.st.newSession(page('a'));
     const hello = { type: 'hello', sid: sessionId, token, last: 0 };
     expect((await fetch(url)).status).toBe(405);
-    expect((await post(url, hello, 'http://evil.example')).status).toBe(403);
+    const refused = await post(url, hello, 'http://evil.example');
+    expect(refused.status).toBe(403);
+    // The body says why, as an event the client reads; the refusal is reported too.
+    expect(await refused.text()).toMatch(/^data: \{"type":"error","code":"origin_refused","message":"origin http:\/\/evil.example /);
+    expect(errors).toMatchObject([{ name: 'OriginRefusedError', code: 'origin_refused' }]);
+    for (const type of [undefined, 'text/plain', 'application/x-www-form-urlencoded', 'application/jsonx']) {
+      const response = await fetch(url, { method: 'POST', headers: { origin: h.origin, ...(type && { 'content-type': type }) }, body: JSON.stringify(hello) });
+      expect(response.status, type).toBe(415);
+    }
     expect((await post(url, '{"type":"hello"', h.origin)).status).toBe(400);
     expect((await post(url, { type: 'nope' }, h.origin)).status).toBe(400);
     expect((await post(url, { type: 'event', name: 'x', payload: 'y'.repeat(300) }, h.origin)).status).toBe(413);
@@ -90,7 +99,7 @@ describe('Server-Sent Events fallback', () => {
     // The body never ends: the 408 is the only possible answer, however slow the machine.
     h = await start({ authTimeoutMs: NO_HELLO_AUTH_MS });
     const status = new Promise<number>((resolve, reject) => {
-      const req = request(ssePath(h), { method: 'POST', headers: { 'content-length': '100', origin: h.origin } }, (res) => resolve(res.statusCode!));
+      const req = request(ssePath(h), { method: 'POST', headers: { 'content-length': '100', 'content-type': 'application/json', origin: h.origin } }, (res) => resolve(res.statusCode!));
       req.on('error', reject);
       req.write('{"type":');
     });
