@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE, decodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
+import { MemorySessionStore } from '@statetemplate/store-memory';
 import { livePeer, NO_HELLO_AUTH_MS, page, Peer, start, within, type Harness } from './harness.js';
 
 let h: Harness;
@@ -52,6 +53,18 @@ describe('authentication', () => {
     await session.invalidate();
     expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'closed' });
     expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
+  });
+
+  it('tells a live peer whose session record was lost (not invalidated) not_found, with close 4410', async () => {
+    const store = new MemorySessionStore();
+    h = await start({}, { store });
+    const { peer, sessionId } = await livePeer(h);
+    // The store lost the record (a Redis flush, say): no end message; cleanup finds the session gone.
+    await store.delete(sessionId);
+    await h.st.cleanup();
+    expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'not_found' });
+    expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
+    await store.close();
   });
 
   it('closes with 4409 when an event comes before the hello', async () => {

@@ -1,5 +1,5 @@
 import type { SessionStore } from '@statetemplate/store';
-import { decodeMessage } from './channel-message.js';
+import { decodeMessage, type EndReason } from './channel-message.js';
 import { UpdateStream, type CatchUp } from './update-stream.js';
 
 /**
@@ -16,6 +16,8 @@ export class SessionChannel {
     store: SessionStore,
     id: string,
     private readonly onClosed: (channel: SessionChannel) => void,
+    /** An end message arrived: why the session ended. */
+    private readonly onEnd: (reason: EndReason) => void,
   ) {
     this.#subscribed = store.subscribe(id, (text) => this.#receive(text));
     // Rejections reach each stream through open(); this keeps the promise from counting as unhandled.
@@ -42,7 +44,10 @@ export class SessionChannel {
   #receive(text: string): void {
     const message = decodeMessage(text);
     if (message === null) return;
-    if ('end' in message) void this.end();
+    if ('end' in message) {
+      this.onEnd(message.end);
+      void this.end();
+    }
     else for (const stream of [...this.#streams]) stream.push(message.updates);
   }
 

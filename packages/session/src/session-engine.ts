@@ -33,6 +33,8 @@ export interface RenderResult {
 const MAX_ATTEMPTS = 50;
 /** Expired ids taken from the store per round of cleanup. */
 const SWEEP_BATCH = 1_000;
+/** Sessions whose end this instance remembers (invalidated here, or an end message seen), to say why they are gone. */
+const ENDS_KEPT = 10_000;
 
 /**
  * Everything a session does against the store, shared by StateTemplate and
@@ -45,6 +47,7 @@ export class SessionEngine {
   /** Serialises count-then-create so this instance never passes maxSessions. */
   readonly #admissions = new KeyedQueue();
   readonly #channels = new Map<string, SessionChannel>();
+  readonly #ends = new Map<string, EndReason>();
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -138,9 +141,14 @@ export class SessionEngine {
     this.assertOpen();
     let channel = this.#channels.get(id);
     if (channel === undefined) {
-      channel = new SessionChannel(this.settings.store, id, (closed) => {
-        if (this.#channels.get(id) === closed) this.#channels.delete(id);
-      });
+      channel = new SessionChannel(
+        this.settings.store,
+        id,
+        (closed) => {
+          if (this.#channels.get(id) === closed) this.#channels.delete(id);
+        },
+        (reason) => this.#ended(id, reason),
+      );
       this.#channels.set(id, channel);
     }
     // Unchecked reads: streams must still drain while a shutdown waits for queued work.
@@ -206,7 +214,23 @@ export class SessionEngine {
   }
 
   #end(id: string, reason: EndReason): Promise<void> {
+    this.#ended(id, reason);
     return this.settings.store.publish(id, encodeMessage({ end: reason }));
+  }
+
+  /**
+   * Why session `id` ended, when this instance knows: invalidated ('closed')
+   * or expired, here or on an instance whose end message reached it. A
+   * session gone without either lost its record (a store's data lost).
+   */
+  endOf(id: string): EndReason | undefined {
+    return this.#ends.get(id);
+  }
+
+  #ended(id: string, reason: EndReason): void {
+    this.#ends.delete(id);
+    this.#ends.set(id, reason);
+    if (this.#ends.size > ENDS_KEPT) this.#ends.delete(this.#ends.keys().next().value!);
   }
 
   #resync(data: SessionData): Resync {

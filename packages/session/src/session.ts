@@ -1,4 +1,4 @@
-import { SessionClosedError, SessionExpiredError } from './errors.js';
+import { SessionClosedError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import type { SessionEngine } from './session-engine.js';
 import type { Resync, SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
@@ -128,8 +128,10 @@ export class Session {
   }
 
   #gone(): Error {
-    return this.#expiresAt <= this.engine.now()
-      ? new SessionExpiredError(`session ${this.id} has expired`)
-      : new SessionClosedError(`session ${this.id} was closed`);
+    const end = this.engine.endOf(this.id);
+    if (end === 'closed') return new SessionClosedError(`session ${this.id} was invalidated`);
+    if (end === 'expired' || this.#expiresAt <= this.engine.now()) return new SessionExpiredError(`session ${this.id} has expired`);
+    // Neither invalidated nor expired as far as this instance knows: its record was lost.
+    return new SessionNotFoundError(`session ${this.id} is gone from the store: its record was lost`);
   }
 }

@@ -6,6 +6,7 @@ import { MemorySessionStore } from '@statetemplate/store-memory';
 import {
   SessionClosedError,
   SessionExpiredError,
+  SessionNotFoundError,
   StateTemplate,
   type Session,
   type StateTemplateOptions,
@@ -308,6 +309,14 @@ describe('Session.close and Session.invalidate', () => {
     expect(await drain(theirs)).toEqual([]);
     await expect(other.render(todoPage('x'))).rejects.toBeInstanceOf(SessionClosedError);
     await expect(st.getSession(created.sessionId, created.token)).rejects.toMatchObject({ code: 'session_not_found' });
+  });
+
+  it('says not_found, not closed, for a session whose record was lost from the store', async () => {
+    const store = new MemorySessionStore();
+    const { session, created } = await start(todoPage('ann'), { store });
+    await store.delete(created.sessionId);
+    await expect(session.render(todoPage('x'))).rejects.toBeInstanceOf(SessionNotFoundError);
+    await store.close();
   });
 
   it('a released handle cannot invalidate; StateTemplate.invalidate takes the id', async () => {
