@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLOSE } from '@statetemplate/protocol';
 import type { Connection } from './connection.js';
+import { headerTimeout } from './header-timeout.js';
 import { settings as settle, type AttachOptions, type HttpServer } from './options.js';
 import { SseTransport } from './sse-transport.js';
 import { websocketTransport } from './websocket-transport.js';
@@ -25,9 +26,13 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
 export function attach(server: HttpServer, options: AttachOptions): Attached {
   const config = settle(options);
   const live = new Set<Connection>();
-  const stops = [websocketTransport(server, config, live)];
+  const headers = headerTimeout(server, config.authTimeoutMs);
+  const stops = [websocketTransport(server, config, live, headers.done)];
   const { ssePath } = config;
   if (ssePath !== false) stops.push(serveBefore(server, new SseTransport({ ...config, ssePath }, live)));
+  // After serveBefore, so it runs for every request, the SSE path's included.
+  server.prependListener('request', headers.done);
+  stops.push(headers.stop);
   const heartbeat = setInterval(() => {
     for (const connection of [...live]) connection.heartbeat();
   }, config.heartbeatMs);

@@ -37,7 +37,7 @@ export interface AttachOptions {
   eventBurst?: number;
   /** Milliseconds between heartbeats; a peer that missed the previous one is dropped. Default 30 s. */
   heartbeatMs?: number;
-  /** Milliseconds a new connection has to say hello; default 10 s. */
+  /** Milliseconds a new connection has to say hello, and a new socket to complete its first request's headers; default 10 s. */
   authTimeoutMs?: number;
   /** Bytes waiting to be sent to one peer past which updates are held (and coalesced by the session); default 256 KiB. */
   highWaterBytes?: number;

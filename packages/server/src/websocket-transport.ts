@@ -11,7 +11,13 @@ import { pathname } from './pathname.js';
 import { SocketLink } from './socket-link.js';
 
 /** Serves WebSocket upgrades of `settings.path`; returns the function that stops it. */
-export function websocketTransport(server: HttpServer, settings: Settings, live: Set<Connection>): () => void {
+export function websocketTransport(
+  server: HttpServer,
+  settings: Settings,
+  live: Set<Connection>,
+  /** Called with every upgrade request: its headers are complete. */
+  headersDone: (request: IncomingMessage) => void,
+): () => void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes, clientTracking: false });
 
   const open = (ws: WebSocket, ctx: ConnectionContext) => {
@@ -26,6 +32,7 @@ export function websocketTransport(server: HttpServer, settings: Settings, live:
   };
 
   const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    headersDone(request);
     if (pathname(request) !== settings.path) {
       // Another listener may serve that path; with none, the socket would hang open.
       if (server.listenerCount('upgrade') === 1) socket.destroy();

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE, decodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
 import { MemorySessionStore } from '@statetemplate/store-memory';
@@ -96,6 +98,19 @@ describe('authentication', () => {
     const peer = new Peer(h.wsUrl);
     expect(await peer.closeCode()).toBe(CLOSE.AUTH_TIMEOUT);
     expect(h.attached.connections).toBe(0);
+  });
+
+  it('ends a connection whose upgrade request never completes its headers, after authTimeoutMs', async () => {
+    // The headers never end: the server ending the socket is the only possible outcome, however slow the
+    // machine, and it comes long before Node's own 60 s headersTimeout (this test's guard is shorter).
+    h = await start({ authTimeoutMs: NO_HELLO_AUTH_MS });
+    const { port } = new URL(h.origin);
+    const socket = connectTcp(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /statetemplate/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n');
+    await within(once(socket, 'close'), 'the server ending the socket');
+    // An ordinary request still gets through.
+    expect((await fetch(`${h.origin}/page`)).status).toBe(404);
   });
 
   it('closes with 1003 on a binary frame', async () => {
