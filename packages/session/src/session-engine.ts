@@ -17,6 +17,7 @@ export interface EngineSettings {
   /** Milliseconds since the epoch (StateTemplate's `now`). */
   now: () => number;
   expiration: number;
+  maxAge: number;
   maxSessions: number | undefined;
   replayLog: number;
   streamBuffer: number;
@@ -66,6 +67,11 @@ export class SessionEngine {
     return this.settings.now();
   }
 
+  /** When a session created at `createdAt` expires if active at `now`: the idle timeout slides, up to maxAge. */
+  expiry(createdAt: number, now: number): number {
+    return Math.min(now + this.settings.expiration, createdAt + this.settings.maxAge);
+  }
+
   /** Stores a new session, refusing with SessionLimitError once maxSessions is reached. */
   async create(record: SessionRecord): Promise<void> {
     this.assertOpen();
@@ -92,14 +98,15 @@ export class SessionEngine {
    * Call through enqueue.
    */
   async render(id: string, data: unknown, signal: AbortSignal | undefined): Promise<RenderResult | null> {
-    const { store, template, expiration, replayLog } = this.settings;
+    const { store, template, replayLog } = this.settings;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       const record = await store.get(id);
       if (record === null) return null;
       const current = sessionData(record);
       const now = this.settings.now();
-      const expiresAt = now + expiration;
+      const expiresAt = this.expiry(record.createdAt, now);
+      if (expiresAt <= now) return null;
       const state = workingState(current);
       const updates = template.update(state, data, { now });
       signal?.throwIfAborted();

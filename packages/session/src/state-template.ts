@@ -14,8 +14,14 @@ export interface StateTemplateOptions {
   key?: string;
   /** Core's granularity: 'item' (default) or 'value' for regions inside list items (see @statetemplate/core). */
   granularity?: Granularity;
-  /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires; default 24 h. Tokens live as long. */
+  /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires (an idle timeout, sliding); default 24 h. */
   expiration?: number;
+  /**
+   * A session's absolute lifetime in milliseconds, however active: default 7
+   * days. Its token is valid as long, so a page reconnects for as long as its
+   * session lives; the idle timeout is the store's.
+   */
+  maxAge?: number;
   /** Where sessions live; default a MemorySessionStore, closed by close(). A store you pass stays yours to close. */
   store?: SessionStore;
   /** Token key, at least 32 bytes, or a KeySet for rotation. Without one, a random per-process key (and a warning). */
@@ -61,7 +67,6 @@ const HOUR = 3_600_000;
 export class StateTemplate {
   readonly #engine: SessionEngine;
   readonly #tokens: TokenManager;
-  readonly #expiration: number;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
 
@@ -70,18 +75,20 @@ export class StateTemplate {
    * RangeError for bad numbers, TypeError for a `now` that is not a function.
    */
   constructor(template: string, options: StateTemplateOptions = {}) {
-    this.#expiration = positive('expiration', options.expiration ?? 24 * HOUR);
+    const expiration = positive('expiration', options.expiration ?? 24 * HOUR);
+    const maxAge = positive('maxAge', options.maxAge ?? 7 * 24 * HOUR);
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
     const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity });
-    this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(this.#expiration, 1000), clock: now });
+    this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
     this.#engine = new SessionEngine({
       template: compiled,
       store: options.store ?? new MemorySessionStore({ now }),
       ownsStore: options.store === undefined,
       now,
-      expiration: this.#expiration,
+      expiration,
+      maxAge,
       maxSessions: options.maxSessions === undefined ? undefined : positive('maxSessions', options.maxSessions),
       replayLog: whole('replayLog', options.replayLog ?? 32),
       streamBuffer: positive('streamBuffer', options.streamBuffer ?? 256 * 1024),
@@ -101,7 +108,7 @@ export class StateTemplate {
     signal?.throwIfAborted();
     const now = this.#now();
     const session: SessionData = { state: JSON.stringify(state), seq: 0, log: [], ...(client === undefined ? {} : { client }) };
-    await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: now + this.#expiration, data: toJson(session) });
+    await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) });
     return { html, sessionId, token };
   }
 
@@ -119,8 +126,9 @@ export class StateTemplate {
     if ((sessionData(record).client ?? '') !== (options.client ?? '')) {
       throw new InvalidTokenError('the session is bound to another client');
     }
-    const expiresAt = this.#now() + this.#expiration;
-    if (!(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
+    const now = this.#now();
+    const expiresAt = this.#engine.expiry(record.createdAt, now);
+    if (expiresAt <= now || !(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
     return new Session(this.#engine, sessionId, sessionData(record).seq, expiresAt);
   }
 

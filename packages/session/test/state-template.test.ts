@@ -42,7 +42,7 @@ describe('StateTemplate construction', () => {
   });
 
   it('refuses nonsensical numbers with RangeError', () => {
-    for (const bad of [{ expiration: 0 }, { maxSessions: -1 }, { cleanupInterval: Number.NaN }, { replayLog: 1.5 }, { streamBuffer: 0 }]) {
+    for (const bad of [{ expiration: 0 }, { maxAge: 0 }, { maxSessions: -1 }, { cleanupInterval: Number.NaN }, { replayLog: 1.5 }, { streamBuffer: 0 }]) {
       expect(() => new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, ...bad })).toThrow(RangeError);
     }
   });
@@ -170,6 +170,31 @@ describe('getSession', () => {
     expect((error as SessionNotFoundError).code).toBe('session_not_found');
   });
 
+  it('keeps an active session and its token working past the idle timeout, up to maxAge', async () => {
+    const clock = manualClock();
+    const st = make({ expiration: 4 * SECOND, maxAge: 20 * SECOND, now: clock.now });
+    let data = todoPage('x');
+    const { sessionId, token } = await st.newSession(data);
+    const session = await st.getSession(sessionId, token);
+    // A render every half second for 10.5 s: the session slides, and the page's first token still opens it.
+    for (let t = 0; t < 21; t++) {
+      clock.advance(500);
+      await session.render((data = toggled(data, t % 25)));
+    }
+    await expect(st.getSession(sessionId, token)).resolves.toHaveProperty('id', sessionId);
+    // However active, it ends at maxAge.
+    for (let t = 21; t < 39; t++) {
+      clock.advance(500);
+      await session.render((data = toggled(data, t % 25)));
+    }
+    clock.advance(500);
+    await expect(session.render(toggled(data, 3))).rejects.toBeInstanceOf(SessionExpiredError);
+    await expect(st.getSession(sessionId, token)).rejects.toMatchObject({ code: 'session_not_found' });
+    // The token ends at maxAge too (past the clock tolerance of 5 s).
+    clock.advance(6 * SECOND);
+    await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionExpiredError);
+  });
+
   it('refuses an expired session', async () => {
     const clock = manualClock();
     // Tokens live at least a second, so this one still opens and the refusal comes from the store.
@@ -181,10 +206,10 @@ describe('getSession', () => {
   });
 
   it('refuses a token past its lifetime with SessionExpiredError', async () => {
-    // Tokens live as long as sessions; a store that keeps sessions longer shows the token's own expiry.
+    // Tokens live as long as maxAge; a store that keeps sessions longer shows the token's own expiry.
     const clock = manualClock();
     const store = new MemorySessionStore({ now: clock.now });
-    const st = make({ store, expiration: SECOND, now: clock.now });
+    const st = make({ store, expiration: SECOND, maxAge: 30 * SECOND, now: clock.now });
     const { sessionId, token } = await st.newSession(todoPage('x'));
     await store.touch(sessionId, clock.now() + HOUR);
     clock.advance(60_000);
