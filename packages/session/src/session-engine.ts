@@ -214,9 +214,9 @@ export class SessionEngine {
       removed += ids.length;
       if (ids.length < SWEEP_BATCH) break;
     }
-    for (const [id, channel] of [...this.#channels]) {
-      if ((await store.get(id)) === null) await channel.end();
-    }
+    const served = [...this.#channels.keys()];
+    const existing = new Set(await store.existing(served));
+    await Promise.all(served.filter((id) => !existing.has(id)).map((id) => this.#channels.get(id)?.end()));
     return removed;
   }
 

@@ -195,6 +195,36 @@ describe('getSession', () => {
     await expect(st.getSession(sessionId, token)).rejects.toBeInstanceOf(SessionExpiredError);
   });
 
+  it('cleans up without reading the records of the sessions it serves', async () => {
+    class CountingStore extends MemorySessionStore {
+      reads = 0;
+      override get(id: string) {
+        this.reads++;
+        return super.get(id);
+      }
+    }
+    const store = new CountingStore();
+    const st = make({ store });
+    const streams = [];
+    for (let i = 0; i < 50; i++) {
+      const { sessionId, token } = await st.newSession(todoPage(`p${i}`));
+      streams.push((await st.getSession(sessionId, token)).updates());
+    }
+    const { sessionId, token } = await st.newSession(todoPage('lost'));
+    const orphan = (await st.getSession(sessionId, token)).updates();
+    await store.delete(sessionId);
+    // Each new stream's catch-up read runs in microtasks; a macrotask starts after all of them.
+    await new Promise(setImmediate);
+    store.reads = 0;
+    await st.cleanup();
+    expect(store.reads).toBe(0);
+    // A session gone without an end message still has its streams ended.
+    expect(await drain(orphan)).toEqual([]);
+    expect(streams).toHaveLength(50);
+    await st.close();
+    await store.close();
+  });
+
   it('refuses an expired session', async () => {
     const clock = manualClock();
     // Tokens live at least a second, so this one still opens and the refusal comes from the store.

@@ -98,6 +98,11 @@ export class MemorySessionStore implements SessionStore {
     return this.expiry.expired(before, limit).map((entry) => entry.id);
   }
 
+  async existing(ids: readonly string[]): Promise<string[]> {
+    this.open();
+    return ids.filter((id) => this.live(id) !== undefined);
+  }
+
   async count(): Promise<number> {
     this.open();
     return this.entries.size;

@@ -59,6 +59,12 @@ export interface SessionStore {
   delete(id: string): Promise<boolean>;
   /** Ids whose expiresAt is before `before`, at most `limit` of them. */
   getExpired(before: number, limit?: number): Promise<string[]>;
+  /**
+   * Of `ids`, those of sessions the store holds and that have not expired, in
+   * the order given, found without reading their records (cleanup asks this
+   * of every session an instance serves).
+   */
+  existing(ids: readonly string[]): Promise<string[]>;
   /** How many sessions the store holds. */
   count(): Promise<number>;
   /**

@@ -244,6 +244,27 @@ export function describeStoreContract(
       });
     });
 
+    describe('existing', () => {
+      it('keeps, in order, the ids of sessions held and not expired', async () => {
+        const held = [record(), record(), record()];
+        const expired = record({ expiresAt: Date.now() - 1000 });
+        const deleted = record();
+        for (const r of [...held, expired, deleted]) await store.create(r);
+        await store.delete(deleted.id);
+        const never = record().id;
+        const asked = [held[2]!.id, expired.id, never, held[0]!.id, deleted.id, held[1]!.id];
+        expect(await store.existing(asked)).toEqual([held[2]!.id, held[0]!.id, held[1]!.id]);
+        expect(await store.existing([])).toEqual([]);
+      });
+
+      it('answers for thousands of ids at once', async () => {
+        const held = Array.from({ length: 30 }, () => record());
+        for (const r of held) await store.create(r);
+        const asked = [...Array.from({ length: 2_500 }, () => record().id), ...held.map((r) => r.id)];
+        expect(await store.existing(asked)).toEqual(held.map((r) => r.id));
+      });
+    });
+
     describe('getExpired', () => {
       it('lists only ids that expire before the given time', async () => {
         const now = Date.now();
