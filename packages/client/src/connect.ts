@@ -60,6 +60,8 @@ export function connect(options: ConnectOptions): LiveConnection {
   const held: ClientMessage[] = [];
   let last = options.seq ?? 0;
   let attempt = 0;
+  /** The parts of a resync sent in parts, until its last. */
+  let parts = '';
   let ready = false;
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,6 +69,7 @@ export function connect(options: ConnectOptions): LiveConnection {
 
   const start = () => {
     ready = false;
+    parts = '';
     transport = open({ type: 'hello', sid, token, last }, events);
   };
   const stop = () => {
@@ -98,7 +101,10 @@ export function connect(options: ConnectOptions): LiveConnection {
           applyUpdates(root, decodeUpdates(message.batch));
           last = message.seq;
         } else if (message.type === 'resync') {
-          applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
+          parts += message.html;
+          if (message.more) return;
+          applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: parts, timestamp: 0 });
+          parts = '';
           last = message.seq;
         } else if (message.type === 'error') {
           onError?.(message);

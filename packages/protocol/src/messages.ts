@@ -50,6 +50,8 @@ export interface ResyncMessage {
   type: 'resync';
   seq: number;
   html: string;
+  /** True on every part but the last of a page sent in parts (a frame holds at most the server's maxFrameBytes): the parts' html joins up. */
+  more?: true;
 }
 
 /**
@@ -139,7 +141,7 @@ const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
 // `updates` is not here: it never travels as an object.
 const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, Check>> = {
   ready: { cid: /* @__PURE__ */ optional(text) },
-  resync: { seq, html: string },
+  resync: { seq, html: string, more: /* @__PURE__ */ optional((v) => v === true) },
   error: { code: text, message: string },
   gone: { reason: text },
 };

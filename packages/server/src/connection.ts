@@ -158,15 +158,18 @@ export class Connection {
       for (;;) {
         let result = await next;
         const batch: SessionUpdate[] = [];
+        let size = 0;
         while (!result.done) {
           batch.push(result.value);
           next = pull();
+          // What is past about a frame's worth stays in the session's bounded, coalescing stream.
+          if ((size += result.value.html.length) >= this.settings.maxFrameBytes) break;
           const now = await Promise.race([next, idle()]);
           if (now === IDLE) break;
           result = now;
         }
         if (this.#state === 'closed') return;
-        this.#sendUpdates(batch);
+        if (!this.#sendUpdates(batch)) await this.#resync();
         if (result.done) return await this.#ended();
         if (this.link.congested) await this.link.drained();
       }
@@ -175,17 +178,63 @@ export class Connection {
     }
   }
 
-  /** A root replace (a resync) goes as `resync` and makes the updates before it pointless. */
-  #sendUpdates(batch: SessionUpdate[]): void {
-    let run: Update[] = [];
-    for (const { seq, ...update } of batch) {
-      this.#seq = seq;
+  /**
+   * Sends a batch in frames of at most maxFrameBytes; false when an update
+   * alone is too big for one (the page then resyncs). A root replace goes as
+   * `resync` and makes the updates before it pointless; updates a resync
+   * already covers are skipped.
+   */
+  #sendUpdates(batch: SessionUpdate[]): boolean {
+    let run: SessionUpdate[] = [];
+    for (const update of batch) {
+      if (update.seq <= this.#seq) continue;
       if (update.fragment_id === ROOT_ID && update.action === 'replace') {
         run = [];
-        this.#send({ type: 'resync', seq, html: update.html });
+        this.#sendResync(update.seq, update.html);
       } else run.push(update);
     }
-    if (run.length > 0) this.#send({ type: 'updates', seq: this.#seq, batch: encodeUpdates(run) });
+    return this.#sendRun(run);
+  }
+
+  /** One frame for the run, or halves of it while it is too big. */
+  #sendRun(run: SessionUpdate[]): boolean {
+    if (run.length === 0) return true;
+    const seq = run[run.length - 1]!.seq;
+    const frame = stringifyServerMessage({ type: 'updates', seq, batch: encodeUpdates(run.map(unnumbered)) });
+    if (Buffer.byteLength(frame) <= this.settings.maxFrameBytes) {
+      this.#sendFrame(frame, seq);
+      return true;
+    }
+    if (run.length === 1) return false;
+    const half = run.length >> 1;
+    return this.#sendRun(run.slice(0, half)) && this.#sendRun(run.slice(half));
+  }
+
+  /** The whole page, in parts when one frame cannot hold it: at most 6 bytes per UTF-16 unit once JSON-escaped. */
+  #sendResync(seq: number, html: string): void {
+    const whole = stringifyServerMessage({ type: 'resync', seq, html });
+    if (Buffer.byteLength(whole) <= this.settings.maxFrameBytes) return this.#sendFrame(whole, seq);
+    const part = Math.floor((this.settings.maxFrameBytes - 64) / 6);
+    for (let at = 0; at < html.length; ) {
+      let end = Math.min(html.length, at + part);
+      // Never between the halves of a surrogate pair.
+      if (end < html.length && /[\uD800-\uDBFF]/.test(html[end - 1]!)) end--;
+      const more = end < html.length;
+      this.#sendFrame(stringifyServerMessage({ type: 'resync', seq, html: html.slice(at, end), ...(more && { more: true as const }) }), seq);
+      at = end;
+    }
+  }
+
+  /** A resync of the page as it is now, for a backlog holding an update too big for a frame. */
+  async #resync(): Promise<void> {
+    const now = await this.#session!.updatesSince(-1);
+    if (!Array.isArray(now)) this.#sendResync(now.seq, now.resync);
+  }
+
+  #sendFrame(frame: string, seq: number): void {
+    if (this.#state === 'closed') return;
+    this.link.send(frame);
+    this.#seq = seq;
   }
 
   /** The stream ends when the session is gone; asking for it tells why. */
@@ -222,4 +271,8 @@ export class Connection {
   #send(message: ServerMessage): void {
     if (this.#state !== 'closed') this.link.send(stringifyServerMessage(message));
   }
+}
+
+function unnumbered({ seq: _, ...update }: SessionUpdate): Update {
+  return update;
 }

@@ -41,6 +41,12 @@ export interface AttachOptions {
   authTimeoutMs?: number;
   /** Bytes waiting to be sent to one peer past which updates are held (and coalesced by the session); default 256 KiB. */
   highWaterBytes?: number;
+  /**
+   * Largest frame sent, in bytes (at least 1 KiB); default 256 KiB. More
+   * updates go in more frames; an update too big for one makes the page
+   * resync, and a page too big for one goes in parts.
+   */
+  maxFrameBytes?: number;
   /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
   clientOf?: (request: IncomingMessage) => string | undefined;
   /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
@@ -70,6 +76,7 @@ export function settings(options: AttachOptions): Settings {
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs ?? 30_000),
     authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 10_000),
     highWaterBytes: positive('highWaterBytes', options.highWaterBytes ?? 256 * 1024),
+    maxFrameBytes: atLeast('maxFrameBytes', options.maxFrameBytes ?? 256 * 1024, 1024),
     onError: options.onError ?? warn,
   };
 }
@@ -79,7 +86,11 @@ function warn(error: unknown): void {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`${name} must be a whole number > 0`);
+  return atLeast(name, value, 1);
+}
+
+function atLeast(name: string, value: number, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`${name} must be a whole number >= ${min}`);
   return value;
 }
 

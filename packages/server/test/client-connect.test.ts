@@ -143,6 +143,17 @@ describe('connect() against a real server (jsdom)', () => {
     expect(b.statuses).toEqual([]);
   });
 
+  it('joins a resync sent in parts (an update bigger than maxFrameBytes) into the page', async () => {
+    h = await start({ maxFrameBytes: 4096 });
+    const b = await browser(page('v0'));
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    await b.session.render(page(`big ${'é'.repeat(20_000)}`));
+    expect(await b.settled('the big render')).toBe(true);
+    await b.session.render(page('small again'));
+    expect(await b.settled('the next render')).toBe(true);
+    expect(b.errors).toEqual([]);
+  });
+
   it('reports a refused origin and stops: retrying cannot help', async () => {
     h = await start({ allowedOrigins: ['https://elsewhere.example'], onError: () => undefined });
     const { window } = new JSDOM('', { url: `${h.origin}/` });

@@ -8,6 +8,8 @@ export class Mirror {
   readonly root: HTMLElement;
   /** Sequence number the page is at. */
   seq: number;
+  /** The parts of a resync sent in parts, until its last. */
+  #parts = '';
 
   constructor(html: string, seq = 0) {
     const { document } = new JSDOM(`<div id="root">${html}</div>`).window;
@@ -17,8 +19,12 @@ export class Mirror {
 
   apply(message: ServerMessage): void {
     if (message.type === 'updates') applyUpdates(this.root, decodeUpdates(message.batch));
-    else if (message.type === 'resync') applyUpdate(this.root, { fragment_id: ROOT_ID, action: 'replace', html: message.html, timestamp: 0 });
-    else return;
+    else if (message.type === 'resync') {
+      this.#parts += message.html;
+      if (message.more) return;
+      applyUpdate(this.root, { fragment_id: ROOT_ID, action: 'replace', html: this.#parts, timestamp: 0 });
+      this.#parts = '';
+    } else return;
     this.seq = message.seq;
   }
 
