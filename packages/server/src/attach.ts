@@ -34,6 +34,8 @@ export function attach(server: HttpServer, options: AttachOptions): Attached {
   server.prependListener('request', headers.done);
   stops.push(headers.stop);
   const heartbeat = setInterval(() => {
+    // A message pub/sub lost is found here at the latest: every stream checks the store's sequence number.
+    config.stateTemplate.reconcile();
     for (const connection of [...live]) connection.heartbeat();
   }, config.heartbeatMs);
   heartbeat.unref();

@@ -35,6 +35,11 @@ export class SessionChannel {
     return stream;
   }
 
+  /** Has every stream ask the store whether it missed anything. */
+  check(): void {
+    for (const stream of this.#streams) stream.check();
+  }
+
   /** Ends every stream; resolves once the store subscription is gone. */
   end(): Promise<void> {
     for (const stream of [...this.#streams]) stream.end();

@@ -34,6 +34,8 @@ export interface RenderResult {
 const MAX_ATTEMPTS = 50;
 /** Expired ids taken from the store per round of cleanup. */
 const SWEEP_BATCH = 1_000;
+/** Reads of the store after a write timed out, about a minute of them, before giving up (the heartbeat's reconcile remains). */
+const SETTLE_ATTEMPTS = 12;
 /** Sessions whose end this instance remembers (invalidated here, or an end message seen), to say why they are gone. */
 const ENDS_KEPT = 10_000;
 
@@ -52,7 +54,22 @@ export class SessionEngine {
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
-  constructor(private readonly settings: EngineSettings) {}
+  readonly #stopReconciling: () => void;
+
+  constructor(private readonly settings: EngineSettings) {
+    // Messages published while the store's subscriptions were down are lost: catch up from the store.
+    this.#stopReconciling = settings.store.onResubscribe?.(() => this.reconcile()) ?? (() => undefined);
+  }
+
+  /**
+   * Checks every update stream of this instance against the store and fills
+   * what it missed (from the replay log, or with a resync): a lost pub/sub
+   * message, a render whose outcome was unknown. Called after the store's
+   * subscriptions come back and, by the server, at every heartbeat.
+   */
+  reconcile(): void {
+    for (const channel of this.#channels.values()) channel.check();
+  }
 
   get template(): Template {
     return this.settings.template;
@@ -120,6 +137,8 @@ export class SessionEngine {
         await store.update({ ...record, expiresAt, data: toJson(next) });
       } catch (error) {
         if (!(error instanceof StoreError)) throw error;
+        // A timed-out write may still land: once the store answers, publish its updates if it did.
+        if (error.code === 'timeout') this.#settle(id, record.version + 1, sequenced);
         if (error.code === 'not_found') return null;
         if (error.code !== 'conflict') throw error;
         if (attempt < MAX_ATTEMPTS) continue;
@@ -129,6 +148,31 @@ export class SessionEngine {
       // The logged updates now belong to the stored record: the caller gets its own.
       return { updates: sequenced.map(copy), seq, expiresAt };
     }
+  }
+
+  /**
+   * Finds out whether a write whose outcome was unknown landed (the record
+   * reached `version` holding `updates`) and, if so, publishes its updates:
+   * the caller was told it failed, but pages must see what the store holds.
+   * Retries while the store does not answer, for about a minute.
+   */
+  #settle(id: string, version: number, updates: SessionUpdate[], attempt = 0): void {
+    const retry = () => {
+      if (this.#closed || attempt >= SETTLE_ATTEMPTS) return;
+      const timer = setTimeout(() => this.#settle(id, version, updates, attempt + 1), Math.min(8_000, 250 * 2 ** attempt));
+      timer.unref();
+    };
+    // The very updates, not only their numbers: another instance's render may have taken them after ours failed.
+    const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref;
+    this.settings.store.get(id).then((record) => {
+      if (record === null) return;
+      // Not there yet: the write may still be waiting in the store.
+      if (record.version < version) return retry();
+      const log = sessionData(record).log;
+      if (updates.every((u) => log.some((logged) => same(logged, u)))) {
+        return this.settings.store.publish(id, encodeMessage({ updates })).catch(retry);
+      }
+    }, retry);
   }
 
   /** Deletes the session and ends its update streams on every instance. Call through enqueue. */
@@ -194,6 +238,7 @@ export class SessionEngine {
   async shutdown(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#stopReconciling();
     await this.#queue.idle();
     await Promise.all([...this.#channels.values()].map((channel) => channel.end()));
     await this.#sweeping?.catch(() => undefined);

@@ -133,6 +133,15 @@ export class StateTemplate {
   }
 
   /**
+   * Checks every update stream of this instance against the store and fills
+   * what pub/sub lost, from the replay log or with a resync. The server calls
+   * it at every heartbeat; the store's resubscription after a break does too.
+   */
+  reconcile(): void {
+    this.#engine.reconcile();
+  }
+
+  /**
    * Revokes session `sessionId` everywhere, after the renders already called
    * on it: deletes it and ends its update streams on every instance, so every
    * live page is told it is gone. Resolves also when there is no such session.

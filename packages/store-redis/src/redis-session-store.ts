@@ -139,6 +139,10 @@ export class RedisSessionStore implements SessionStore {
     return this.subscriptions.add(this.keys.updates(id), listener);
   }
 
+  onResubscribe(listener: () => void): () => void {
+    return this.subscriptions.onResubscribe(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

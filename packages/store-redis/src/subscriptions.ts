@@ -16,6 +16,7 @@ interface Channel {
 export class Subscriptions {
   private connection: Connection | null = null;
   private readonly channels = new Map<string, Channel>();
+  private readonly resubscribed = new Set<() => void>();
 
   constructor(
     /** Opens the subscriber connection, on first use. */
@@ -41,7 +42,14 @@ export class Subscriptions {
     };
   }
 
+  /** Calls `listener` after each reconnect of the subscriber connection (ioredis re-subscribes by itself; messages between were lost). */
+  onResubscribe(listener: () => void): () => void {
+    this.resubscribed.add(listener);
+    return () => void this.resubscribed.delete(listener);
+  }
+
   async close(): Promise<void> {
+    this.resubscribed.clear();
     this.channels.clear();
     await this.connection?.close();
     this.connection = null;
@@ -73,6 +81,17 @@ export class Subscriptions {
     if (this.connection) return this.connection;
     const connection = this.connect();
     connection.client.on('message', (name: string, message: string) => this.deliver(name, message));
+    let connected = false;
+    connection.client.on('ready', () => {
+      if (!connected) return void (connected = true);
+      // ioredis sends the SUBSCRIBEs right after this event: a PING queued behind them answers once
+      // they are in force, so nothing published after the listeners look is lost.
+      queueMicrotask(() => {
+        connection.client.ping().then(() => {
+          for (const listener of this.resubscribed) listener();
+        }, this.report);
+      });
+    });
     this.connection = connection;
     return connection;
   }

@@ -74,6 +74,12 @@ export interface SessionStore {
   publish(id: string, message: string): Promise<void>;
   /** Resolves once subscribed; the returned function unsubscribes. */
   subscribe(id: string, listener: (message: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Optional, for stores whose subscriptions can break (a network between
+   * instances): calls `listener` each time they are back after a break,
+   * during which messages may have been lost. Returns the function that stops it.
+   */
+  onResubscribe?(listener: () => void): () => void;
   /** Releases timers and connections it owns; afterwards every call rejects with a StoreError. */
   close(): Promise<void>;
 }

@@ -10,6 +10,8 @@ export interface RedisServer extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port (after `stop`); resolves once it answers PING. */
   start(): Promise<void>;
+  /** Sends the process a signal (SIGSTOP, SIGCONT; SIGKILL resolves once it exited, its data gone). */
+  signal(signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): Promise<void>;
 }
 
 const binary = 'redis-server';
@@ -81,10 +83,21 @@ class ThrowawayRedis implements RedisServer {
     this.child = null;
     if (!running.has(child)) return;
     const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    // A stopped process takes no SIGTERM.
+    child.kill('SIGCONT');
     child.kill('SIGTERM');
     const escalate = setTimeout(() => child.kill('SIGKILL'), exitWithinMs);
     await exit;
     clearTimeout(escalate);
+  }
+
+  async signal(signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): Promise<void> {
+    const child = this.child;
+    if (!child) throw new Error(`redis-server on port ${this.port} is not running`);
+    if (signal !== 'SIGKILL') return void child.kill(signal);
+    const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exit;
   }
 
   [Symbol.asyncDispose](): Promise<void> {
