@@ -100,6 +100,9 @@ export function connect(options: ConnectOptions): LiveConnection {
           if (message.seq <= last) return;
           applyUpdates(root, decodeUpdates(message.batch));
           last = message.seq;
+        } else if (message.type === 'beat') {
+          // The connection sent up to beat.seq: a page behind it lost something on the way.
+          if (message.seq > last && parts === '') return restart({ code: 'behind', message: `the page is at ${last}, the server at ${message.seq}` });
         } else if (message.type === 'resync') {
           parts += message.html;
           if (message.more) return;

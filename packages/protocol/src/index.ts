@@ -22,6 +22,7 @@ export type {
   EventMessage,
   ClientMessage,
   ReadyMessage,
+  BeatMessage,
   UpdatesMessage,
   ResyncMessage,
   ErrorCode,

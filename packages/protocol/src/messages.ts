@@ -38,6 +38,15 @@ export interface ReadyMessage {
   cid?: string;
 }
 
+/**
+ * Sent at every heartbeat: the sequence number the connection has sent up
+ * to. A page behind it missed something and asks for the whole page.
+ */
+export interface BeatMessage {
+  type: 'beat';
+  seq: number;
+}
+
 /** Updates to apply in order (`decodeUpdates(batch)`); afterwards the page is at sequence number `seq`. */
 export interface UpdatesMessage {
   type: 'updates';
@@ -78,7 +87,7 @@ export interface GoneMessage {
   reason: GoneReason;
 }
 
-export type ServerMessage = ReadyMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
+export type ServerMessage = ReadyMessage | BeatMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
 
 /**
  * WebSocket close codes. A client reconnects after any close not preceded by
@@ -141,6 +150,7 @@ const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
 // `updates` is not here: it never travels as an object.
 const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, Check>> = {
   ready: { cid: /* @__PURE__ */ optional(text) },
+  beat: { seq },
   resync: { seq, html: string, more: /* @__PURE__ */ optional((v) => v === true) },
   error: { code: text, message: string },
   gone: { reason: text },

@@ -73,9 +73,11 @@ export class Connection {
 
   /** Called every heartbeatMs: drops a peer that missed the previous beat. */
   heartbeat(): void {
-    if (this.link.beat()) return;
-    this.link.terminate();
-    this.closed();
+    if (!this.link.beat()) {
+      this.link.terminate();
+      return this.closed();
+    }
+    if (this.#state === 'live') this.#send({ type: 'beat', seq: this.#seq });
   }
 
   /** The link is gone, closed by either side: unsubscribes and tells the application. */

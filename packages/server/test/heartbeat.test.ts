@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { JSDOM } from 'jsdom';
+import { connect } from '@statetemplate/client';
 import type { Session } from '@statetemplate/session';
 import { HEARTBEAT_MS, page, Peer, SseReader, start, within, type Harness } from './harness.js';
+import { Mirror } from './mirror.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -38,6 +41,8 @@ describe('heartbeat', () => {
     const firstPings = Promise.all([ping(deadPeer), ping(alivePeer)]);
     beat();
     await within(firstPings, 'the first pings');
+    // Each heartbeat also tells a live peer the sequence number sent so far.
+    expect(await alivePeer.expect('beat')).toEqual({ type: 'beat', seq: 0 });
     // ws queues its pong before it emits the ping, and the server handles frames in order:
     // once this event reaches onEvent, the server has the pong.
     alivePeer.send({ type: 'event', name: 'after the pong' });
@@ -50,6 +55,7 @@ describe('heartbeat', () => {
     expect(await deadPeer.closeCode()).toBe(1006);
     expect(h.attached.connections).toBe(1);
     await within(secondPing, 'the second ping');
+    expect(await alivePeer.expect('beat')).toEqual({ type: 'beat', seq: 0 });
     const session = await h.st.getSession(alive.sessionId, alive.token);
     await session.render(page('alive 2'));
     await alivePeer.expect('updates');
@@ -64,5 +70,50 @@ describe('heartbeat', () => {
     beat();
     expect(await stream.block('a heartbeat')).toBe(':');
     await stream.cancel();
+  });
+
+  it('a page that lost an update notices at the next beat and resyncs', async () => {
+    const beat = driveHeartbeats();
+    h = await start();
+    const { html, sessionId, token } = await h.st.newSession(page('v0'));
+    const { window } = new JSDOM(`<!doctype html><body><div id="app">${html}</div></body>`, { url: `${h.origin}/` });
+    // Loses the first updates frame on the way, as a broken proxy might.
+    let lost = false;
+    class Lossy extends window.WebSocket {
+      override set onmessage(handler: ((event: MessageEvent) => void) | null) {
+        super.onmessage = handler && ((event: MessageEvent) => {
+          if (!lost && String(event.data).startsWith('[')) return void ((lost = true), wake());
+          handler(event);
+        });
+      }
+    }
+    const root = window.document.getElementById('app')!;
+    const errors: string[] = [];
+    let wake = () => undefined as void;
+    let online = false;
+    const live = connect({
+      url: h.wsUrl,
+      sessionId,
+      token,
+      root,
+      WebSocket: Lossy as unknown as typeof WebSocket,
+      minDelay: 5,
+      maxDelay: 20,
+      onMessage: () => wake(),
+      onStatus: (up) => ((online = up), wake()),
+      onError: ({ code }) => (errors.push(code), wake()),
+    });
+    onTestFinished(() => live.close());
+    const until = (check: () => boolean, what: string) =>
+      within((async () => { while (!check()) await new Promise<void>((resolve) => (wake = resolve)); })(), what);
+    await until(() => online, 'online');
+    const session = await h.st.getSession(sessionId, token);
+    const [update] = await session.render(page('v1'));
+    await until(() => lost, 'the lost frame');
+    // The page never saw it; the beat says the connection sent it.
+    beat();
+    await until(() => live.seq >= update!.seq, 'the resync');
+    expect(errors).toEqual(['behind']);
+    expect(await new Mirror(root.innerHTML, live.seq).matches(session)).toBe(true);
   });
 });
