@@ -94,6 +94,15 @@ async function pages(on: Harness, from: Harness) {
   return Promise.all(Array.from({ length: PAGES }, (_, i) => livePage(on, from, `page ${i}`)));
 }
 
+/** Every page comes to show exactly what the store now holds for its session. */
+async function showStore(live: Awaited<ReturnType<typeof pages>>): Promise<void> {
+  for (const p of live) {
+    const now = await p.session.updatesSince(-1);
+    expect(Array.isArray(now)).toBe(false);
+    expect(await p.shows((now as { seq: number }).seq)).toBe(true);
+  }
+}
+
 /** A client for Redis commands the test itself sends (CLIENT KILL, CLIENT PAUSE). */
 function admin(): Redis {
   const client = new Redis(redis.url);
@@ -120,12 +129,8 @@ describe('store faults: every acknowledged render reaches every live page', need
     expect(outcomes.some((o) => o.status === 'rejected' && (o.reason as { code?: string }).code === 'timeout')).toBe(true);
     // A write of our own returns once the pause is over; the refused writes were queued before it.
     await admin().set('pause-over', '1');
-    // What the store ended up holding is what the pages must show; the instance publishes it once it sees it landed.
-    for (const p of live) {
-      const now = await p.session.updatesSince(-1);
-      expect(Array.isArray(now)).toBe(false);
-      expect(await p.shows((now as { seq: number }).seq)).toBe(true);
-    }
+    // The instance publishes what landed once it sees it.
+    await showStore(live);
   });
 
   it('after SIGSTOP then SIGCONT of Redis during renders, with no further render', { timeout: HEAVY_TEST_MS }, async () => {
@@ -139,13 +144,9 @@ describe('store faults: every acknowledged render reaches every live page', need
       expect(['timeout', 'unavailable']).toContain((outcome as PromiseRejectedResult).reason.code);
     }
     await redis.signal('SIGCONT');
-    // Once a write of our own returns, Redis has run what waited; the pages must show what it now holds.
+    // Once a write of our own returns, Redis has run what waited.
     await admin().set('resumed', '1');
-    for (const p of live) {
-      const now = await p.session.updatesSince(-1);
-      expect(Array.isArray(now)).toBe(false);
-      expect(await p.shows((now as { seq: number }).seq)).toBe(true);
-    }
+    await showStore(live);
   });
 
   it('after SIGKILL and a restart with the data gone, pages are told not_found', { timeout: HEAVY_TEST_MS }, async () => {
