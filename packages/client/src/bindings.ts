@@ -1,41 +1,120 @@
 import type { JsonValue } from '@statetemplate/protocol';
 
 /** The DOM events that bindings listen to; an element opts in with `data-st-<event>="eventName"`. */
-const EVENTS = ['click', 'submit', 'change'];
+const EVENTS = ['click', 'submit', 'change', 'input', 'keydown', 'keyup', 'focus', 'blur'];
 
 export type Payload = Record<string, JsonValue>;
 
+type Field = HTMLElement & HTMLInputElement & HTMLFormElement;
+
 /**
- * Declarative bindings, delegated on `root` so that they hold for whatever
- * the server renders later. The payload is the element's `data-st-value-*`
- * attributes (`data-st-value-todo-id` gives `todoId`), plus a form's fields
- * on submit (a later field of the same name wins), plus `value` (`checked`
- * for a checkbox) on change. Submits and clicks on links and buttons do not
- * run their default action; a form with `data-st-reset` is reset once sent.
- * Returns the function that removes the listeners.
+ * Declarative bindings, delegated on `root` (capturing, so focus and blur
+ * count too) so that they hold for whatever the server renders later.
+ *
+ * The payload is the element's `data-st-value-*` attributes
+ * (`data-st-value-todo-id` gives `todoId`), plus, for a form, its fields as
+ * the browser would submit them (a name given twice, as by checkboxes or a
+ * multiple select, gives an array), or for a field its `value` (a checkbox's
+ * `checked`, a multiple select's selected values), but on a click. `data-st-key="Enter
+ * Escape"` keeps only those keys of keydown and keyup. `data-st-debounce="ms"`
+ * sends after that long without another such event (`"blur"`: when the
+ * field loses focus); `data-st-throttle="ms"` sends at most once per period,
+ * the latest at its end. Submits and clicks on links and buttons do not run
+ * their default action; a form with `data-st-reset` is reset once sent.
+ * Returns the function that removes the listeners and pending sends.
  */
 export function bind(root: Element, send: (name: string, payload: Payload) => void): () => void {
+  const timing = new Timing();
   const listener = (event: Event) => {
     const attribute = 'data-st-' + event.type;
     const target = (event.target as Element).closest?.(`[${attribute}]`);
     if (!target || !root.contains(target)) return;
-    const element = target as HTMLElement & HTMLInputElement & HTMLFormElement;
-    const payload: Payload = {};
-    if (event.type === 'submit') {
-      new (root.ownerDocument.defaultView!.FormData)(element).forEach((value, key) => {
-        if (typeof value === 'string') payload[key] = value;
-      });
-    }
-    if (event.type === 'change') payload.value = element.type === 'checkbox' ? element.checked : element.value;
-    for (const key in element.dataset) {
-      if (key.startsWith('stValue')) payload[key.charAt(7).toLowerCase() + key.slice(8)] = element.dataset[key]!;
-    }
+    const element = target as Field;
+    const keys = element.getAttribute('data-st-key');
+    if (keys !== null && event.type.startsWith('key') && !keys.split(' ').includes((event as KeyboardEvent).key)) return;
     if (event.type === 'submit' || element.matches('a,button')) event.preventDefault();
-    send(element.getAttribute(attribute)!, payload);
-    if (event.type === 'submit' && element.hasAttribute('data-st-reset')) element.reset();
+    const name = element.getAttribute(attribute)!;
+    const fire = () => {
+      send(name, payloadOf(element, event.type));
+      if (event.type === 'submit' && element.hasAttribute('data-st-reset')) element.reset();
+    };
+    timing.run(element, event.type, fire);
   };
-  for (const type of EVENTS) root.addEventListener(type, listener);
+  for (const type of EVENTS) root.addEventListener(type, listener, true);
+  // A field debounced until blur sends when it loses focus.
+  const blurred = (event: Event) => timing.blurred(event.target as Element);
+  root.addEventListener('blur', blurred, true);
   return () => {
-    for (const type of EVENTS) root.removeEventListener(type, listener);
+    for (const type of EVENTS) root.removeEventListener(type, listener, true);
+    root.removeEventListener('blur', blurred, true);
+    timing.clear();
   };
+}
+
+/** What an element sends: its data-st-value-* attributes and its fields, or its value (not for a click: an intent). */
+function payloadOf(element: Field, type: string): Payload {
+  const payload: Payload = {};
+  if (element.tagName === 'FORM') {
+    new (element.ownerDocument.defaultView!.FormData)(element).forEach((value, key) => {
+      if (typeof value !== 'string') return;
+      const had = payload[key];
+      payload[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had as string, value];
+    });
+  } else if (type !== 'click' && element.matches('input,select,textarea')) {
+    const select = element as unknown as HTMLSelectElement;
+    payload.value = element.type === 'checkbox' ? element.checked : select.multiple ? Array.from(select.selectedOptions, (o) => o.value) : element.value;
+  }
+  for (const key in element.dataset) {
+    if (key.startsWith('stValue')) payload[key.charAt(7).toLowerCase() + key.slice(8)] = element.dataset[key]!;
+  }
+  return payload;
+}
+
+/** Debounce and throttle per element and event type. */
+class Timing {
+  #timers = new Map<string, { element: Element; timer?: ReturnType<typeof setTimeout>; fire?: () => void; blur?: true }>();
+  #ids = new WeakMap<Element, number>();
+  #next = 0;
+
+  run(element: Element, type: string, fire: () => void): void {
+    const debounce = element.getAttribute('data-st-debounce');
+    const throttle = Number(element.getAttribute('data-st-throttle'));
+    // Submits and clicks are intents, not streams of keystrokes: they go at once.
+    if ((debounce === null && !throttle) || type === 'submit' || type === 'click') return fire();
+    const key = this.#key(element, type);
+    const entry = this.#timers.get(key) ?? { element };
+    this.#timers.set(key, entry);
+    if (debounce === 'blur') {
+      entry.fire = fire;
+      entry.blur = true;
+    } else if (debounce !== null) {
+      clearTimeout(entry.timer);
+      entry.timer = setTimeout(() => this.#fire(key), Number(debounce));
+      entry.fire = fire;
+    } else if (entry.timer === undefined) {
+      fire();
+      entry.timer = setTimeout(() => this.#fire(key), throttle);
+    } else entry.fire = fire;
+  }
+
+  blurred(element: Element): void {
+    for (const [key, entry] of this.#timers) if (entry.blur && entry.element === element) this.#fire(key);
+  }
+
+  clear(): void {
+    for (const entry of this.#timers.values()) clearTimeout(entry.timer);
+    this.#timers.clear();
+  }
+
+  #fire(key: string): void {
+    const entry = this.#timers.get(key);
+    this.#timers.delete(key);
+    entry?.fire?.();
+  }
+
+  #key(element: Element, type: string): string {
+    let id = this.#ids.get(element);
+    if (id === undefined) this.#ids.set(element, (id = this.#next++));
+    return `${id} ${type}`;
+  }
 }
