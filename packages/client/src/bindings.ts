@@ -23,7 +23,7 @@ type Field = HTMLElement & HTMLInputElement & HTMLFormElement;
  * their default action; a form with `data-st-reset` is reset once sent.
  * Returns the function that removes the listeners and pending sends.
  */
-export function bind(root: Element, send: (name: string, payload: Payload) => void): () => void {
+export function bind(root: Element, send: (name: string, payload: Payload, element: Element) => void): () => void {
   const timing = new Timing();
   const listener = (event: Event) => {
     const attribute = 'data-st-' + event.type;
@@ -35,7 +35,7 @@ export function bind(root: Element, send: (name: string, payload: Payload) => vo
     if (event.type === 'submit' || element.matches('a,button')) event.preventDefault();
     const name = element.getAttribute(attribute)!;
     const fire = () => {
-      send(name, payloadOf(element, event.type));
+      send(name, payloadOf(element, event.type), element);
       if (event.type === 'submit' && element.hasAttribute('data-st-reset')) element.reset();
     };
     timing.run(element, event.type, fire);

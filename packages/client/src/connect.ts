@@ -1,6 +1,7 @@
 import { decodeUpdates, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
 import { bind } from './bindings.js';
+import { PendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
 import { sse } from './sse.js';
@@ -29,6 +30,13 @@ export interface ConnectOptions {
   maxDelay?: number;
   /** The session is gone for good (expired, closed, bad token): reload the page for a new one. */
   onGone?: (reason: GoneReason) => void;
+  /**
+   * An event that was not handled: refused (`rate_limited`), failed in the
+   * server's handler (`event_failed`), or lost with the connection
+   * (`disconnected`). Default: the element gets the `st-error` class and the
+   * console says why.
+   */
+  onEventError?: (error: EventError, element: Element | undefined) => void;
   /** An `error` message from the server, an update the page refused (ApplyError) or a bad frame. After `origin_refused` (the page's origin is not allowed) the client stops. */
   onError?: (error: { code: string; message: string }) => void;
   /** True once the server accepted the hello, false when the connection drops. */
@@ -58,6 +66,7 @@ export function connect(options: ConnectOptions): LiveConnection {
   const open =
     options.transport === 'sse' ? sse(url, options.fetch ?? win.fetch.bind(win)) : websocket(url, options.WebSocket ?? win.WebSocket);
   const held: ClientMessage[] = [];
+  const pending = new PendingEvents(options.onEventError ?? showEventError);
   let last = options.seq ?? 0;
   let attempt = 0;
   /** The parts of a resync sent in parts, until its last. */
@@ -84,7 +93,14 @@ export function connect(options: ConnectOptions): LiveConnection {
     transport.close();
     start();
   };
-  const send = (message: ClientMessage) => (ready ? transport.send(message) : held.push(message));
+  const send = (message: ClientMessage) => {
+    if (!ready) return void held.push(message);
+    transport.send(message);
+    if (message.type === 'event' && message.id !== undefined) pending.sent(message.id);
+  };
+  /** An event with an id: the server acknowledges it once handled, and its element shows it is working until then. */
+  const sendEvent = (name: string, payload: JsonValue | undefined, element?: Element) =>
+    send({ type: 'event', name, payload, id: pending.add(name, element) });
 
   const events: TransportEvents = {
     message(message, size) {
@@ -109,7 +125,9 @@ export function connect(options: ConnectOptions): LiveConnection {
           applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: parts, timestamp: 0 });
           parts = '';
           last = message.seq;
-        } else if (message.type === 'error') {
+        } else if (message.type === 'ack') pending.settle(message.id);
+        else if (message.type === 'error' && message.id !== undefined) pending.settle(message.id, message);
+        else if (message.type === 'error') {
           onError?.(message);
           // Retrying cannot help a page served from an origin the server refuses.
           if (message.code === 'origin_refused') stop();
@@ -124,16 +142,17 @@ export function connect(options: ConnectOptions): LiveConnection {
       onMessage?.(message, size);
     },
     closed() {
+      pending.dropped();
       if (ready) onStatus?.(false);
       ready = false;
       if (!stopped) timer = setTimeout(start, backoff(attempt++, options.minDelay ?? 500, options.maxDelay ?? 30_000));
     },
   };
 
-  const unbind = options.bindings === false ? () => undefined : bind(root, (name, payload) => send({ type: 'event', name, payload }));
+  const unbind = options.bindings === false ? () => undefined : bind(root, sendEvent);
   start();
   return {
-    send: (name, payload) => void send({ type: 'event', name, payload }),
+    send: (name, payload) => void sendEvent(name, payload),
     close: stop,
     get seq() {
       return last;

@@ -23,6 +23,7 @@ export type {
   ClientMessage,
   ReadyMessage,
   BeatMessage,
+  AckMessage,
   UpdatesMessage,
   ResyncMessage,
   ErrorCode,

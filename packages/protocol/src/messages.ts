@@ -28,6 +28,8 @@ export interface EventMessage {
   name: string;
   payload?: JsonValue;
   cid?: string;
+  /** Asks for an `ack` (or an `error`) carrying this id once the handler and its render are done. */
+  id?: number;
 }
 
 export type ClientMessage = HelloMessage | EventMessage;
@@ -36,6 +38,12 @@ export type ClientMessage = HelloMessage | EventMessage;
 export interface ReadyMessage {
   type: 'ready';
   cid?: string;
+}
+
+/** The event `id` was handled: the updates of its render came before this. */
+export interface AckMessage {
+  type: 'ack';
+  id: number;
 }
 
 /**
@@ -76,6 +84,8 @@ export interface ErrorMessage {
   type: 'error';
   code: ErrorCode;
   message: string;
+  /** The id of the event refused or failed (`rate_limited`, `event_failed`), when it had one. */
+  id?: number;
 }
 
 /** Why a session can no longer be used: the page should reload. */
@@ -87,7 +97,7 @@ export interface GoneMessage {
   reason: GoneReason;
 }
 
-export type ServerMessage = ReadyMessage | BeatMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
+export type ServerMessage = ReadyMessage | AckMessage | BeatMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
 
 /**
  * WebSocket close codes. A client reconnects after any close not preceded by
@@ -144,15 +154,16 @@ const optional =
 
 const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
-  event: { name: text, cid: /* @__PURE__ */ optional(text) },
+  event: { name: text, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
 };
 
 // `updates` is not here: it never travels as an object.
 const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, Check>> = {
   ready: { cid: /* @__PURE__ */ optional(text) },
   beat: { seq },
+  ack: { id: seq },
   resync: { seq, html: string, more: /* @__PURE__ */ optional((v) => v === true) },
-  error: { code: text, message: string },
+  error: { code: text, message: string, id: /* @__PURE__ */ optional(seq) },
   gone: { reason: text },
 };
 

@@ -29,6 +29,8 @@ export class Connection {
   /** Sequence number of the last update sent. */
   #seq = 0;
   #work: Promise<void> = Promise.resolve();
+  /** Acks waiting for the updates before them to be sent. */
+  #waiting: { seq: number; resolve: () => void }[] = [];
   #queued = 0;
   readonly #bucket: TokenBucket;
   /** Refused frames (over the rate, malformed) allowed: eventBurst, one more each second; past them the peer is closed. */
@@ -53,7 +55,8 @@ export class Connection {
   receive(message: ClientMessage | MessageError): void {
     if (this.#state === 'closed') return;
     if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) {
-      return this.#refuseFrame(CLOSE.RATE_LIMITED, { type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped' });
+      const id = message instanceof MessageError || message.type !== 'event' ? undefined : message.id;
+      return this.#refuseFrame(CLOSE.RATE_LIMITED, { type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped', ...(id !== undefined && { id }) });
     }
     this.#queued++;
     this.#work = this.#work
@@ -86,6 +89,7 @@ export class Connection {
     const session = this.#state === 'live' ? this.#session : null;
     this.#state = 'closed';
     this.live.delete(this);
+    for (const waiting of this.#waiting.splice(0)) waiting.resolve();
     clearTimeout(this.#authTimer);
     void this.#stream?.return();
     if (session !== null) void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
@@ -133,15 +137,25 @@ export class Connection {
     await this.#hook(() => this.settings.onConnect?.(session, this.ctx));
   }
 
-  async #event({ name, payload }: EventMessage): Promise<void> {
+  async #event({ name, payload, id }: EventMessage): Promise<void> {
     const { onEvent } = this.settings;
-    if (onEvent === undefined) return;
     try {
-      await onEvent(this.#session!, name, payload ?? null, this.ctx);
+      await onEvent?.(this.#session!, name, payload ?? null, this.ctx);
     } catch (error) {
       this.settings.onError(error, this.ctx);
-      this.#send({ type: 'error', code: 'event_failed', message: `the handler of event ${JSON.stringify(name)} failed` });
+      return this.#send({ type: 'error', code: 'event_failed', message: `the handler of event ${JSON.stringify(name)} failed`, ...(id !== undefined && { id }) });
     }
+    if (id === undefined) return;
+    // After the updates of the handler's renders (through this handle, or seen by the stream): the page
+    // shows their result when its loading state ends.
+    await this.#sent(Math.max(this.#session!.seq, this.#stream!.seq));
+    this.#send({ type: 'ack', id });
+  }
+
+  /** Resolves once this connection has sent up to `seq` (or closed). */
+  #sent(seq: number): Promise<void> {
+    if (this.#seq >= seq || this.#state === 'closed') return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push({ seq, resolve }));
   }
 
   /**
@@ -237,6 +251,7 @@ export class Connection {
     if (this.#state === 'closed') return;
     this.link.send(frame);
     this.#seq = seq;
+    this.#waiting = this.#waiting.filter((w) => w.seq > seq || void w.resolve());
   }
 
   /** The stream ends when the session is gone; asking for it tells why. */

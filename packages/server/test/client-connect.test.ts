@@ -84,6 +84,10 @@ async function browser(data: Page | Record<string, unknown>, options: Partial<Co
       signal.notify();
     },
     ...options,
+    onEventError: (error, element) => {
+      options.onEventError?.(error, element);
+      signal.notify();
+    },
   });
   const session = await h.st.getSession(sessionId, token);
   const connection = live;
@@ -141,6 +145,52 @@ describe('connect() against a real server (jsdom)', () => {
     await b.signal.until(() => b.gone.length > 0, 'the gone notice');
     expect(b.gone).toEqual(['invalid_token']);
     expect(b.statuses).toEqual([]);
+  });
+
+  it('acknowledges each event after the updates of its render: loading state, disable-with, and errors reported', async () => {
+    let release!: () => void;
+    let reached!: () => void;
+    const inHandler = new Promise<void>((resolve) => (reached = resolve));
+    h = await start({
+      eventsPerSecond: 1000,
+      onEvent: async (session, name) => {
+        if (name === 'slow') {
+          reached();
+          await new Promise<void>((resolve) => (release = resolve));
+        }
+        if (name === 'broken') throw new Error('handler bug');
+        await session.render(page(`after ${name}`));
+      },
+      onError: () => undefined,
+    });
+    const eventErrors: string[] = [];
+    const b = await browser(page('v0'), { onEventError: (error) => void eventErrors.push(`${error.name}:${error.code}`) });
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    const doc = b.root.ownerDocument;
+    b.root.insertAdjacentHTML(
+      'beforeend',
+      '<form id="f"><button id="save" data-st-click="slow" data-st-disable-with="Saving…">Save</button></form><button id="bad" data-st-click="broken">x</button>',
+    );
+    const save = doc.getElementById('save') as HTMLButtonElement;
+    save.click();
+    // Working: the button and its form show it until the ack.
+    expect([save.classList.contains('st-loading'), doc.getElementById('f')!.classList.contains('st-loading'), save.textContent, save.disabled]).toEqual([
+      true,
+      true,
+      'Saving…',
+      true,
+    ]);
+    await within(inHandler, 'the slow handler');
+    release();
+    await b.signal.until(() => !save.classList.contains('st-loading'), 'the ack');
+    expect([save.textContent, save.disabled, doc.getElementById('f')!.classList.contains('st-loading')]).toEqual(['Save', false, false]);
+    // The ack came after the render's updates: the page already shows them.
+    expect(b.root.querySelector('p')!.textContent).toBe('after slow');
+    const bad = doc.getElementById('bad')!;
+    bad.click();
+    await b.signal.until(() => eventErrors.length > 0, 'the failure');
+    expect(eventErrors).toEqual(['broken:event_failed']);
+    expect(bad.classList.contains('st-loading')).toBe(false);
   });
 
   it('joins a resync sent in parts (an update bigger than maxFrameBytes) into the page', async () => {

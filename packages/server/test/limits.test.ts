@@ -101,6 +101,22 @@ describe('bad frames and limits', () => {
     expect(events).toEqual(['e0', 'e1', 'a second later']);
   });
 
+  it('acknowledges an event with an id once handled, and names the id of one it drops', async () => {
+    const clock = rateClock();
+    h = await start({ eventsPerSecond: 1, eventBurst: 2, onEvent: () => undefined });
+    const { peer } = await livePeer(h);
+    peer.send({ type: 'event', name: 'kept', id: 3 });
+    expect(await peer.expect('ack')).toEqual({ type: 'ack', id: 3 });
+    // The hello and 'kept' took the burst; the clock stands still.
+    peer.send({ type: 'event', name: 'dropped', id: 4 });
+    expect(await peer.expect('error')).toMatchObject({ code: 'rate_limited', id: 4 });
+    clock.advance(2000);
+    peer.send({ type: 'event', name: 'no id' });
+    peer.send({ type: 'event', name: 'later', id: 5 });
+    // No ack for an event without an id; the next one is acknowledged.
+    expect(await peer.next('the next message')).toEqual({ type: 'ack', id: 5 });
+  });
+
   it('closes a peer flooding far over the rate although some of its events keep passing', async () => {
     const clock = rateClock();
     const events: string[] = [];

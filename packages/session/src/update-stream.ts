@@ -64,6 +64,11 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     if (!this.#ended && this.#reading === null) this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)));
   }
 
+  /** The highest sequence number taken in: buffered, delivered or covered by a resync to come. */
+  get seq(): number {
+    return this.#seq;
+  }
+
   /** Whether end() was called: nothing more comes in. */
   get ended(): boolean {
     return this.#ended;

@@ -1,0 +1,96 @@
+/** Why an event was not handled: `rate_limited`, `event_failed` (from the server) or `disconnected`. */
+export interface EventError {
+  code: string;
+  message: string;
+  /** The event's name. */
+  name: string;
+}
+
+interface Pending {
+  name: string;
+  element: Element | undefined;
+  /** Sent on the current connection (not only held while offline). */
+  sent: boolean;
+}
+
+/**
+ * Events sent and not yet acknowledged. Until its `ack`, the element that
+ * sent one (and its form) has the `st-loading` class, and one with
+ * `data-st-disable-with` shows that text and is disabled.
+ */
+export class PendingEvents {
+  #next = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean }>();
+
+  constructor(private readonly onEventError: (error: EventError, element: Element | undefined) => void) {}
+
+  /** A new event's id; its element shows its loading state from now. */
+  add(name: string, element: Element | undefined): number {
+    const id = this.#next++;
+    this.#pending.set(id, { name, element, sent: false });
+    if (element) {
+      element.classList.remove('st-error');
+      for (const target of targets(element)) this.#enter(target, target === element);
+    }
+    return id;
+  }
+
+  /** The event went out on the current connection. */
+  sent(id: number): void {
+    const pending = this.#pending.get(id);
+    if (pending) pending.sent = true;
+  }
+
+  /** The event was handled, or refused with `error`. */
+  settle(id: number, error?: { code: string; message: string }): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    if (pending.element) for (const target of targets(pending.element)) this.#leave(target);
+    if (error) this.onEventError({ code: error.code, message: error.message, name: pending.name }, pending.element);
+  }
+
+  /** The connection dropped: what went out on it will never be acknowledged. */
+  dropped(): void {
+    for (const [id, pending] of this.#pending) {
+      if (pending.sent) this.settle(id, { code: 'disconnected', message: 'the connection dropped before the event was acknowledged' });
+    }
+  }
+
+  #enter(target: Element, own: boolean): void {
+    const state = this.#loading.get(target);
+    if (state) return void state.count++;
+    target.classList.add('st-loading');
+    const element = target as HTMLButtonElement;
+    const label = own ? target.getAttribute('data-st-disable-with') : null;
+    this.#loading.set(target, { count: 1, text: label === null ? null : target.textContent, disabled: element.disabled });
+    if (label !== null) {
+      target.textContent = label;
+      element.disabled = true;
+    }
+  }
+
+  #leave(target: Element): void {
+    const state = this.#loading.get(target);
+    if (!state || --state.count > 0) return;
+    this.#loading.delete(target);
+    target.classList.remove('st-loading');
+    if (state.text !== null) {
+      target.textContent = state.text;
+      (target as HTMLButtonElement).disabled = state.disabled;
+    }
+  }
+}
+
+/** The element and the form it belongs to. */
+function targets(element: Element): Element[] {
+  const form = element.closest('form');
+  return form && form !== element ? [element, form] : [element];
+}
+
+/** The default: the element gets `st-error` (for a style to show it) and the console says why. */
+export function showEventError(error: EventError, element: Element | undefined): void {
+  element?.classList.add('st-error');
+  console.warn(`[statetemplate] event ${JSON.stringify(error.name)} was not handled: ${error.code}: ${error.message}`);
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { PendingEvents, type EventError } from '../src/pending-events.js';
+import { page } from './dom.js';
+
+describe('pending events', () => {
+  it('keeps the loading state per element until every event of it settles, and restores a disabled label', () => {
+    const { doc } = page('<form><button data-st-disable-with="Saving…">Save</button></form>');
+    const button = doc.querySelector('button')!;
+    const pending = new PendingEvents(() => undefined);
+    const first = pending.add('save', button);
+    const second = pending.add('save', button);
+    expect([button.className, button.textContent, button.disabled, doc.querySelector('form')!.className]).toEqual(['st-loading', 'Saving…', true, 'st-loading']);
+    pending.settle(first);
+    expect(button.classList.contains('st-loading')).toBe(true);
+    pending.settle(second);
+    expect([button.className, button.textContent, button.disabled, doc.querySelector('form')!.className]).toEqual(['', 'Save', false, '']);
+  });
+
+  it('reports what went out on a dropped connection as disconnected, and keeps what was only held', () => {
+    const { doc } = page('<button>a</button>');
+    const button = doc.querySelector('button')!;
+    const errors: EventError[] = [];
+    const pending = new PendingEvents((error) => void errors.push(error));
+    const sent = pending.add('a', button);
+    pending.add('held', undefined);
+    pending.sent(sent);
+    pending.dropped();
+    expect(errors).toEqual([{ code: 'disconnected', message: expect.any(String), name: 'a' }]);
+    expect(button.classList.contains('st-loading')).toBe(false);
+    pending.dropped();
+    expect(errors).toHaveLength(1);
+  });
+});
