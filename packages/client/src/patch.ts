@@ -64,12 +64,39 @@ export function applyUpdate(root: Root, update: Update): void {
 function replace(doc: Document, span: Span, html: string): void {
   const fresh = parseHtml(span.parent, html);
   const old = nodesOf(span);
+  const kept = keepIgnored(old, fresh);
   const settleFocus = carryFocus(doc, span, old, fresh);
   // Inserting first: a DOM refusal then happens before anything is removed.
   span.parent.insertBefore(fresh, span.before);
-  for (const n of old) n.remove();
+  for (const n of old) if (!kept.has(n)) n.remove();
   settleFocus();
 }
+
+/**
+ * An element with `data-st-ignore` and an id is the page's own (a widget a
+ * script built): where the new html has one with the same id, the old
+ * element, untouched, takes its place. Returns the elements moved so.
+ */
+function keepIgnored(old: Node[], fresh: DocumentFragment): Set<Node> {
+  const moved = new Set<Node>();
+  const placeholders = fresh.querySelectorAll(IGNORED);
+  if (placeholders.length === 0) return moved;
+  const kept = new Map<string, Element>();
+  for (const node of old) {
+    if (node.nodeType !== 1) continue;
+    if ((node as Element).matches(IGNORED)) kept.set((node as Element).id, node as Element);
+    for (const inner of (node as Element).querySelectorAll(IGNORED)) kept.set(inner.id, inner);
+  }
+  for (const placeholder of placeholders) {
+    const element = kept.get(placeholder.id);
+    if (!element) continue;
+    placeholder.replaceWith(element);
+    moved.add(element);
+  }
+  return moved;
+}
+
+const IGNORED = '[data-st-ignore][id]';
 
 function move(doc: Document, parent: Node, nodes: Node[], anchor: Node | null): void {
   // Already in place: the item itself is where it would land.
