@@ -1,6 +1,8 @@
 import { decodeUpdates, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
 import { bind } from './bindings.js';
+import { Hooks, type Hook } from './hooks.js';
+import { Navigation } from './navigation.js';
 import { PendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
@@ -22,8 +24,10 @@ export interface ConnectOptions {
   WebSocket?: WebSocketClass;
   /** Default: the root's window's. */
   fetch?: typeof fetch;
-  /** Listen for `data-st-click`, `data-st-submit` and `data-st-change` under root; default true. */
+  /** Listen for the `data-st-*` events (click, submit, change, input, …) under root; default true. `data-st-patch` links work either way. */
   bindings?: boolean;
+  /** Callbacks for elements with `data-st-hook="Name"`, by name: `{ Chart: { mounted() { … } } }`. */
+  hooks?: Record<string, Hook>;
   /** First reconnect delay in ms, doubled per failed attempt (with jitter); default 500. */
   minDelay?: number;
   /** Longest reconnect delay in ms; default 30000. */
@@ -85,6 +89,7 @@ export function connect(options: ConnectOptions): LiveConnection {
     stopped = true;
     clearTimeout(timer);
     unbind();
+    navigation.stop();
     transport.close();
   };
   const restart = (error: { code: string; message: string }) => {
@@ -96,11 +101,15 @@ export function connect(options: ConnectOptions): LiveConnection {
   const send = (message: ClientMessage) => {
     if (!ready) return void held.push(message);
     transport.send(message);
-    if (message.type === 'event' && message.id !== undefined) pending.sent(message.id);
+    if (message.type !== 'hello' && message.id !== undefined) pending.sent(message.id);
   };
   /** An event with an id: the server acknowledges it once handled, and its element shows it is working until then. */
   const sendEvent = (name: string, payload: JsonValue | undefined, element?: Element) =>
     send({ type: 'event', name, payload, id: pending.add(name, element) });
+  const navigation = new Navigation(root, (url, link) => send({ type: 'navigate', url, id: pending.add('navigate', link) }));
+  const hooks = new Hooks(root, options.hooks ?? {}, (name, payload) => sendEvent(name, payload));
+  /** Whether a connection was ready before: the next ready is a reconnect. */
+  let connected = false;
 
   const events: TransportEvents = {
     message(message, size) {
@@ -111,10 +120,12 @@ export function connect(options: ConnectOptions): LiveConnection {
           ready = true;
           attempt = 0;
           held.splice(0).forEach(send);
+          if (connected) hooks.all('reconnected');
+          connected = true;
           onStatus?.(true);
         } else if (message.type === 'updates') {
           if (message.seq <= last) return;
-          applyUpdates(root, decodeUpdates(message.batch));
+          hooks.around(() => applyUpdates(root, decodeUpdates(message.batch)));
           last = message.seq;
         } else if (message.type === 'beat') {
           // The connection sent up to beat.seq: a page behind it lost something on the way.
@@ -122,10 +133,15 @@ export function connect(options: ConnectOptions): LiveConnection {
         } else if (message.type === 'resync') {
           parts += message.html;
           if (message.more) return;
-          applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: parts, timestamp: 0 });
+          hooks.around(() => applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: parts, timestamp: 0 }));
           parts = '';
           last = message.seq;
-        } else if (message.type === 'ack') pending.settle(message.id);
+        } else if (message.type === 'push') {
+          hooks.dispatch(message.name, message.payload);
+          win.dispatchEvent(new win.CustomEvent('st:' + message.name, { detail: message.payload }));
+        } else if (message.type === 'navigate') navigation.moveTo(message.url, message.replace === true);
+        else if (message.type === 'redirect') navigation.redirect(message.url);
+        else if (message.type === 'ack') pending.settle(message.id);
         else if (message.type === 'error' && message.id !== undefined) pending.settle(message.id, message);
         else if (message.type === 'error') {
           onError?.(message);
@@ -143,7 +159,10 @@ export function connect(options: ConnectOptions): LiveConnection {
     },
     closed() {
       pending.dropped();
-      if (ready) onStatus?.(false);
+      if (ready) {
+        hooks.all('disconnected');
+        onStatus?.(false);
+      }
       ready = false;
       if (!stopped) timer = setTimeout(start, backoff(attempt++, options.minDelay ?? 500, options.maxDelay ?? 30_000));
     },

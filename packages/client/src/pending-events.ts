@@ -21,7 +21,7 @@ interface Pending {
 export class PendingEvents {
   #next = 1;
   readonly #pending = new Map<number, Pending>();
-  readonly #loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean }>();
+  readonly #loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean; classless: boolean }>();
 
   constructor(private readonly onEventError: (error: EventError, element: Element | undefined) => void) {}
 
@@ -61,10 +61,11 @@ export class PendingEvents {
   #enter(target: Element, own: boolean): void {
     const state = this.#loading.get(target);
     if (state) return void state.count++;
+    const classless = !target.hasAttribute('class');
     target.classList.add('st-loading');
     const element = target as HTMLButtonElement;
     const label = own ? target.getAttribute('data-st-disable-with') : null;
-    this.#loading.set(target, { count: 1, text: label === null ? null : target.textContent, disabled: element.disabled });
+    this.#loading.set(target, { count: 1, text: label === null ? null : target.textContent, disabled: element.disabled, classless });
     if (label !== null) {
       target.textContent = label;
       element.disabled = true;
@@ -76,6 +77,8 @@ export class PendingEvents {
     if (!state || --state.count > 0) return;
     this.#loading.delete(target);
     target.classList.remove('st-loading');
+    // The element as the server rendered it: no empty class attribute left behind.
+    if (state.classless && target.classList.length === 0) target.removeAttribute('class');
     if (state.text !== null) {
       target.textContent = state.text;
       (target as HTMLButtonElement).disabled = state.disabled;

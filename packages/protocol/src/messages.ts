@@ -32,7 +32,19 @@ export interface EventMessage {
   id?: number;
 }
 
-export type ClientMessage = HelloMessage | EventMessage;
+/**
+ * The page's URL changed without a reload: a `data-st-patch` link was
+ * followed, or the user went back or forward. `url` is the path (with
+ * query and hash) of the page's own origin. Acknowledged like an event.
+ */
+export interface NavigateMessage {
+  type: 'navigate';
+  url: string;
+  cid?: string;
+  id?: number;
+}
+
+export type ClientMessage = HelloMessage | EventMessage | NavigateMessage;
 
 /** Authenticated; updates follow. On SSE, `cid` is what event POSTs must carry. */
 export interface ReadyMessage {
@@ -88,6 +100,27 @@ export interface ErrorMessage {
   id?: number;
 }
 
+/** An event from the server (Session.pushEvent) for the page's hooks and `st:NAME` listeners, in order with updates. */
+export interface PushMessage {
+  type: 'push';
+  name: string;
+  payload: JsonValue;
+}
+
+/** The page's URL becomes `url` (a path of its origin) without a reload (Session.navigate). */
+export interface NavigateToMessage {
+  type: 'navigate';
+  url: string;
+  /** replaceState instead of pushState. */
+  replace?: true;
+}
+
+/** The page loads `url`, a path or an http(s) URL (Session.redirect). */
+export interface RedirectMessage {
+  type: 'redirect';
+  url: string;
+}
+
 /** Why a session can no longer be used: the page should reload. */
 export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed';
 
@@ -97,7 +130,17 @@ export interface GoneMessage {
   reason: GoneReason;
 }
 
-export type ServerMessage = ReadyMessage | AckMessage | BeatMessage | UpdatesMessage | ResyncMessage | ErrorMessage | GoneMessage;
+export type ServerMessage =
+  | ReadyMessage
+  | AckMessage
+  | BeatMessage
+  | UpdatesMessage
+  | ResyncMessage
+  | PushMessage
+  | NavigateToMessage
+  | RedirectMessage
+  | ErrorMessage
+  | GoneMessage;
 
 /**
  * WebSocket close codes. A client reconnects after any close not preceded by
@@ -147,6 +190,9 @@ type Check = (value: unknown) => boolean;
 const text: Check = (v) => typeof v === 'string' && v !== '';
 const string: Check = (v) => typeof v === 'string';
 const seq: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
+/** A path of the page's own origin: one slash first ("//host" and "/\\host" name other origins). */
+const yes: Check = (v) => v === true;
+const path: Check = (v) => typeof v === 'string' && /^\/(?![/\\])/.test(v);
 const optional =
   (check: Check): Check =>
   (v) =>
@@ -155,6 +201,7 @@ const optional =
 const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
   event: { name: text, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
+  navigate: { url: path, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
 };
 
 // `updates` is not here: it never travels as an object.
@@ -162,7 +209,10 @@ const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, C
   ready: { cid: /* @__PURE__ */ optional(text) },
   beat: { seq },
   ack: { id: seq },
-  resync: { seq, html: string, more: /* @__PURE__ */ optional((v) => v === true) },
+  resync: { seq, html: string, more: /* @__PURE__ */ optional(yes) },
+  push: { name: text, payload: (v) => v !== undefined },
+  navigate: { url: path, replace: /* @__PURE__ */ optional(yes) },
+  redirect: { url: text },
   error: { code: text, message: string, id: /* @__PURE__ */ optional(seq) },
   gone: { reason: text },
 };

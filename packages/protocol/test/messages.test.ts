@@ -13,6 +13,11 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage(JSON.stringify({ ...hello, last: -1 }))).toEqual({ ...hello, last: -1 });
   });
 
+  it('accepts a navigate to a path of the page\'s own origin', () => {
+    const navigate = { type: 'navigate', url: '/todos?filter=done#top', id: 3 };
+    expect(parseClientMessage(JSON.stringify(navigate))).toEqual(navigate);
+  });
+
   it('accepts events with any JSON payload or none', () => {
     const event = { type: 'event', name: 'add', payload: { text: 'x', n: [1, null] } };
     expect(parseClientMessage(JSON.stringify(event))).toEqual(event);
@@ -40,6 +45,12 @@ describe('parseClientMessage', () => {
       { type: 'event', name: '' },
       { type: 'event', payload: 1 },
       { type: 'event', name: 'x', cid: 3 },
+      { type: 'navigate' },
+      { type: 'navigate', url: 'https://evil.test/' },
+      { type: 'navigate', url: '//evil.test/' },
+      { type: 'navigate', url: '/\\evil.test/' },
+      { type: 'navigate', url: 'todos' },
+      { type: 'navigate', url: '/todos', id: -1 },
     ];
     for (const frame of frames) expect(refusal(parseClientMessage(JSON.stringify(frame)))).toBe('malformed');
   });
@@ -60,6 +71,11 @@ describe('parseServerMessage', () => {
       { type: 'updates', seq: 4, batch: [5, ['1:a', 1], 2, ['1:b', 4, '<i>b</i>', '1:c'], ['1:d', 0, 'x'], -2] },
       { type: 'updates', seq: 0, batch: [0] },
       { type: 'resync', seq: 0, html: '' },
+      { type: 'push', name: 'chart', payload: { points: [1, 2] } },
+      { type: 'push', name: 'ping', payload: null },
+      { type: 'navigate', url: '/todos?filter=done' },
+      { type: 'navigate', url: '/', replace: true },
+      { type: 'redirect', url: 'https://example.test/login' },
       { type: 'error', code: 'rate_limited', message: 'slow down' },
       { type: 'gone', reason: 'expired' },
     ];
@@ -70,6 +86,10 @@ describe('parseServerMessage', () => {
   it('refuses bad fields and unknown types', () => {
     expect(refusal(parseServerMessage('{"type":"resync","seq":1}'))).toBe('malformed');
     expect(refusal(parseServerMessage('{"type":"gone"}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"push","name":"x"}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"navigate","url":"//evil.test/"}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"navigate","url":"/","replace":false}'))).toBe('malformed');
+    expect(refusal(parseServerMessage('{"type":"redirect","url":""}'))).toBe('malformed');
     expect(refusal(parseServerMessage('{"type":"hello","sid":"s","token":"t","last":0}'))).toBe('unknown_type');
     // Updates travel only in their compact form.
     expect(refusal(parseServerMessage('{"type":"updates","seq":1,"updates":[]}'))).toBe('unknown_type');

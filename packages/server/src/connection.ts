@@ -1,8 +1,11 @@
-import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
-import { SessionError, type Session, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
+import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { SessionError, type Session, type SessionCommand, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
+import { pageOrigin } from './origin.js';
 import { TokenBucket } from './token-bucket.js';
+
+type Item = SessionUpdate | SessionCommand;
 
 /** The session refusals that end a session for good, as the client hears them. */
 const GONE: Partial<Record<SessionErrorCode, GoneReason>> = {
@@ -25,7 +28,7 @@ const idle = () => new Promise<typeof IDLE>((resolve) => setImmediate(resolve, I
 export class Connection {
   #state: 'waiting' | 'live' | 'closed' = 'waiting';
   #session: Session | null = null;
-  #stream: UpdateStream | null = null;
+  #stream: UpdateStream<Item> | null = null;
   /** Sequence number of the last update sent. */
   #seq = 0;
   #work: Promise<void> = Promise.resolve();
@@ -55,7 +58,7 @@ export class Connection {
   receive(message: ClientMessage | MessageError): void {
     if (this.#state === 'closed') return;
     if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) {
-      const id = message instanceof MessageError || message.type !== 'event' ? undefined : message.id;
+      const id = message instanceof MessageError || message.type === 'hello' ? undefined : message.id;
       return this.#refuseFrame(CLOSE.RATE_LIMITED, { type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped', ...(id !== undefined && { id }) });
     }
     this.#queued++;
@@ -117,10 +120,10 @@ export class Connection {
   async #authenticate({ sid, token, last }: HelloMessage): Promise<void> {
     const { stateTemplate, clientOf } = this.settings;
     let session: Session;
-    let stream: UpdateStream;
+    let stream: UpdateStream<Item>;
     try {
       session = await stateTemplate.getSession(sid, token, { client: clientOf?.(this.ctx.request) });
-      stream = session.updates({ since: last });
+      stream = session.updates({ since: last, commands: true });
     } catch (error) {
       return this.#refuse(error);
     }
@@ -137,19 +140,29 @@ export class Connection {
     await this.#hook(() => this.settings.onConnect?.(session, this.ctx));
   }
 
-  async #event({ name, payload, id }: EventMessage): Promise<void> {
-    const { onEvent } = this.settings;
+  /** Runs the application's handler of an event or a navigation, then acknowledges it. */
+  async #event(message: EventMessage | NavigateMessage): Promise<void> {
+    const { id } = message;
     try {
-      await onEvent?.(this.#session!, name, payload ?? null, this.ctx);
+      if (message.type === 'event') await this.settings.onEvent?.(this.#session!, message.name, message.payload ?? null, this.ctx);
+      else await this.#navigate(message.url);
     } catch (error) {
       this.settings.onError(error, this.ctx);
-      return this.#send({ type: 'error', code: 'event_failed', message: `the handler of event ${JSON.stringify(name)} failed`, ...(id !== undefined && { id }) });
+      const what = message.type === 'event' ? `event ${JSON.stringify(message.name)}` : `navigation to ${message.url}`;
+      return this.#send({ type: 'error', code: 'event_failed', message: `the handler of ${what} failed`, ...(id !== undefined && { id }) });
     }
     if (id === undefined) return;
     // After the updates of the handler's renders (through this handle, or seen by the stream): the page
     // shows their result when its loading state ends.
     await this.#sent(Math.max(this.#session!.seq, this.#stream!.seq));
     this.#send({ type: 'ack', id });
+  }
+
+  /** Without onNavigate the server cannot render the new URL live: the page loads it. */
+  async #navigate(url: string): Promise<void> {
+    const { onNavigate } = this.settings;
+    if (onNavigate === undefined) return this.#send({ type: 'redirect', url });
+    await onNavigate(this.#session!, new URL(url, pageOrigin(this.ctx.request)), this.ctx);
   }
 
   /** Resolves once this connection has sent up to `seq` (or closed). */
@@ -163,7 +176,7 @@ export class Connection {
    * pulling while the peer is congested. A pending pull is marked handled: a
    * stream failing after the connection closed must not go unhandled.
    */
-  async #pump(stream: UpdateStream): Promise<void> {
+  async #pump(stream: UpdateStream<Item>): Promise<void> {
     const pull = () => {
       const next = stream.next();
       next.catch(() => undefined);
@@ -173,13 +186,13 @@ export class Connection {
       let next = pull();
       for (;;) {
         let result = await next;
-        const batch: SessionUpdate[] = [];
+        const batch: Item[] = [];
         let size = 0;
         while (!result.done) {
           batch.push(result.value);
           next = pull();
           // What is past about a frame's worth stays in the session's bounded, coalescing stream.
-          if ((size += result.value.html.length) >= this.settings.maxFrameBytes) break;
+          if ((size += 'command' in result.value ? 0 : result.value.html.length) >= this.settings.maxFrameBytes) break;
           const now = await Promise.race([next, idle()]);
           if (now === IDLE) break;
           result = now;
@@ -196,20 +209,35 @@ export class Connection {
 
   /**
    * Sends a batch in frames of at most maxFrameBytes; false when an update
-   * alone is too big for one (the page then resyncs). A root replace goes as
-   * `resync` and makes the updates before it pointless; updates a resync
-   * already covers are skipped.
+   * alone is too big for one (the page then resyncs, and the updates after it
+   * wait for that). A root replace goes as `resync` and makes the updates
+   * before it pointless; updates a resync already covers are skipped.
+   * Commands go between the updates they came between.
    */
-  #sendUpdates(batch: SessionUpdate[]): boolean {
+  #sendUpdates(batch: Item[]): boolean {
     let run: SessionUpdate[] = [];
-    for (const update of batch) {
-      if (update.seq <= this.#seq) continue;
-      if (update.fragment_id === ROOT_ID && update.action === 'replace') {
+    let fits = true;
+    for (const item of batch) {
+      if ('command' in item) {
+        fits &&= this.#sendRun(run);
         run = [];
-        this.#sendResync(update.seq, update.html);
-      } else run.push(update);
+        this.#sendCommand(item);
+      } else if (!fits || item.seq <= this.#seq) continue;
+      else if (item.fragment_id === ROOT_ID && item.action === 'replace') {
+        run = [];
+        this.#sendResync(item.seq, item.html);
+      } else run.push(item);
     }
-    return this.#sendRun(run);
+    return fits && this.#sendRun(run);
+  }
+
+  /** A command as its message; one too big for a frame is reported and left out. */
+  #sendCommand(command: SessionCommand): void {
+    const frame = stringifyServerMessage(commandMessage(command));
+    if (Buffer.byteLength(frame) > this.settings.maxFrameBytes) {
+      return this.settings.onError(new RangeError(`a ${command.command} command of ${frame.length} characters does not fit in maxFrameBytes`), this.ctx);
+    }
+    if (this.#state !== 'closed') this.link.send(frame);
   }
 
   /** One frame for the run, or halves of it while it is too big. */
@@ -292,4 +320,10 @@ export class Connection {
 
 function unnumbered({ seq: _, ...update }: SessionUpdate): Update {
   return update;
+}
+
+function commandMessage(command: SessionCommand): ServerMessage {
+  if (command.command === 'event') return { type: 'push', name: command.name, payload: command.payload };
+  if (command.command === 'redirect') return { type: 'redirect', url: command.url };
+  return { type: 'navigate', url: command.url, ...(command.replace && { replace: true as const }) };
 }

@@ -51,6 +51,13 @@ export interface AttachOptions {
   clientOf?: (request: IncomingMessage) => string | undefined;
   /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
   onEvent?: (session: Session, name: string, payload: JsonValue, ctx: ConnectionContext) => void | Promise<void>;
+  /**
+   * The page's URL changed without a reload (a `data-st-patch` link, back or
+   * forward): render the state for `url`, of the page's origin. Runs in
+   * order with the connection's events; a throw is reported as
+   * `event_failed`. Without it, the page loads the URL instead.
+   */
+  onNavigate?: (session: Session, url: URL, ctx: ConnectionContext) => void | Promise<void>;
   /** A connection authenticated (its update stream is already subscribed). */
   onConnect?: (session: Session, ctx: ConnectionContext) => void | Promise<void>;
   /** An authenticated connection ended, for whatever reason. */
@@ -60,8 +67,8 @@ export interface AttachOptions {
 }
 
 /** AttachOptions with every default filled in and checked. */
-export type Settings = Required<Omit<AttachOptions, 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onConnect' | 'onDisconnect'>> &
-  Pick<AttachOptions, 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onConnect' | 'onDisconnect'>;
+type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onConnect' | 'onDisconnect';
+export type Settings = Required<Omit<AttachOptions, Hooks>> & Pick<AttachOptions, Hooks>;
 
 /** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute. */
 export function settings(options: AttachOptions): Settings {

@@ -18,7 +18,7 @@ export function originRefusal(request: IncomingMessage, allowed: readonly string
   const origin = request.headers.origin;
   if (origin === undefined) return null;
   if (allowed !== undefined) return allowed.includes(origin) ? null : `origin ${origin} is not in allowedOrigins`;
-  const scheme = (request.socket as TLSSocket).encrypted ? 'https:' : 'http:';
+  const scheme = schemeOf(request);
   const own = parse(`${scheme}//${request.headers.host ?? ''}`);
   const page = parse(origin);
   if (own === null || page === null || page.origin !== origin || page.protocol !== scheme || page.host !== own.host) {
@@ -28,6 +28,15 @@ export function originRefusal(request: IncomingMessage, allowed: readonly string
     return `origin ${origin} names a loopback server by another name (DNS rebinding?); list it in allowedOrigins if it is yours`;
   }
   return null;
+}
+
+/** The origin of the page on the other end: its Origin header (already checked), else this server's own. */
+export function pageOrigin(request: IncomingMessage): string {
+  return request.headers.origin ?? `${schemeOf(request)}//${request.headers.host ?? 'localhost'}`;
+}
+
+function schemeOf(request: IncomingMessage): 'https:' | 'http:' {
+  return (request.socket as TLSSocket).encrypted ? 'https:' : 'http:';
 }
 
 function parse(url: string): URL | null {

@@ -2,10 +2,9 @@ import type { Socket } from 'node:net';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type ConnectOptions, type LiveConnection } from '@statetemplate/client';
-import type { GoneReason, JsonValue } from '@statetemplate/protocol';
-import type { Session } from '@statetemplate/session';
+import type { JsonValue } from '@statetemplate/protocol';
 import { page, start, within, type Harness, type Page } from './harness.js';
-import { Mirror } from './mirror.js';
+import { openPage, Signal } from './jsdom-page.js';
 
 let h: Harness;
 let live: LiveConnection | undefined;
@@ -14,26 +13,6 @@ afterEach(async () => {
   live = undefined;
   await h?.close();
 });
-
-/** Resolves when `check` holds, re-checking whenever `notify` is called. */
-class Signal {
-  #waiters: (() => void)[] = [];
-
-  notify = () => {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
-  };
-
-  async until(check: () => boolean, what: string): Promise<void> {
-    await within(
-      (async () => {
-        while (!check()) await new Promise<void>((resolve) => this.#waiters.push(resolve));
-      })(),
-      what,
-    );
-  }
-}
 
 /** Starts the harness recording each connection's socket (to cut it) and each event received. */
 async function startWatched(template?: string) {
@@ -56,53 +35,9 @@ async function startWatched(template?: string) {
 
 /** A jsdom page of the harness's origin holding a new session's render, connected with the client. */
 async function browser(data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}) {
-  const { html, sessionId, token } = await h.st.newSession(data);
-  const { window } = new JSDOM(`<!doctype html><body><div id="app">${html}</div></body>`, { url: `${h.origin}/` });
-  const root = window.document.getElementById('app')!;
-  const signal = new Signal();
-  const statuses: boolean[] = [];
-  const gone: GoneReason[] = [];
-  const errors: string[] = [];
-  live = connect({
-    url: h.wsUrl,
-    sessionId,
-    token,
-    root,
-    minDelay: 5,
-    maxDelay: 20,
-    onMessage: signal.notify,
-    onStatus: (online) => {
-      statuses.push(online);
-      signal.notify();
-    },
-    onGone: (reason) => {
-      gone.push(reason);
-      signal.notify();
-    },
-    onError: (error) => {
-      errors.push(error.code);
-      signal.notify();
-    },
-    ...options,
-    onEventError: (error, element) => {
-      options.onEventError?.(error, element);
-      signal.notify();
-    },
-  });
-  const session = await h.st.getSession(sessionId, token);
-  const connection = live;
-  /** Waits until the page shows the session's latest render, then checks it equals a fresh one. */
-  const settled = async (what: string) => {
-    const target = (await session.updatesSince(-1)) as { seq: number };
-    await signal.until(() => connection.seq >= target.seq, what);
-    return matches(root, session, connection);
-  };
-  return { window, root, session, connection, signal, statuses, gone, errors, settled };
-}
-
-async function matches(root: Element, session: Session, connection: LiveConnection): Promise<boolean> {
-  const mirror = new Mirror(root.innerHTML, connection.seq);
-  return mirror.matches(session);
+  const b = await openPage(h, data, options);
+  live = b.connection;
+  return b;
 }
 
 describe('connect() against a real server (jsdom)', () => {

@@ -1,12 +1,13 @@
 import { ACTIONS, type Action } from '@statetemplate/protocol';
+import type { SessionCommand } from './session-command.js';
 import { copy } from './session-data.js';
 import type { SessionUpdate } from './session-update.js';
 
 /** Why a session's update streams end. */
 export type EndReason = 'closed' | 'expired';
 
-/** What travels on a session's channel: a render's updates, or the end of the session. */
-export type ChannelMessage = { updates: SessionUpdate[] } | { end: EndReason };
+/** What travels on a session's channel: a render's updates, a command for the pages, or the end of the session. */
+export type ChannelMessage = { updates: SessionUpdate[] } | { command: SessionCommand } | { end: EndReason };
 
 /**
  * The message this process encoded last. A store in this process (the memory
@@ -35,10 +36,20 @@ export function decodeMessage(text: string): ChannelMessage | null {
     return null;
   }
   if (typeof parsed !== 'object' || parsed === null) return null;
-  const { updates, end } = parsed as Record<string, unknown>;
+  const { updates, command, end } = parsed as Record<string, unknown>;
   if (end === 'closed' || end === 'expired') return { end };
   if (Array.isArray(updates) && updates.length > 0 && updates.every(isSessionUpdate)) return { updates };
+  if (isSessionCommand(command)) return { command };
   return null;
+}
+
+function isSessionCommand(value: unknown): value is SessionCommand {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Record<string, unknown>;
+  if (!Number.isSafeInteger(c['after'])) return false;
+  if (c['command'] === 'event') return typeof c['name'] === 'string' && 'payload' in c;
+  if (c['command'] === 'navigate') return typeof c['url'] === 'string' && typeof c['replace'] === 'boolean';
+  return c['command'] === 'redirect' && typeof c['url'] === 'string';
 }
 
 function isSessionUpdate(value: unknown): value is SessionUpdate {

@@ -1,7 +1,8 @@
 export { StateTemplate } from './state-template.js';
 export type { StateTemplateOptions, NewSessionOptions, GetSessionOptions, NewSession } from './state-template.js';
 export { Session } from './session.js';
-export type { RenderOptions, UpdatesOptions } from './session.js';
+export type { RenderOptions, UpdatesOptions, NavigateOptions } from './session.js';
+export type { PageCommand, SessionCommand } from './session-command.js';
 export type { UpdateStream } from './update-stream.js';
 export type { SessionUpdate, Resync } from './session-update.js';
 export { Renderer } from './renderer.js';

@@ -1,6 +1,10 @@
 import type { SessionStore } from '@statetemplate/store';
 import { decodeMessage, type EndReason } from './channel-message.js';
+import type { StreamItem } from './session-command.js';
+import type { SessionUpdate } from './session-update.js';
 import { UpdateStream, type CatchUp } from './update-stream.js';
+
+type AnyStream = UpdateStream<StreamItem<SessionUpdate>>;
 
 /**
  * This instance's one store subscription for a session, fanned out to its
@@ -8,7 +12,7 @@ import { UpdateStream, type CatchUp } from './update-stream.js';
  * instance rendered it, so a local render and a remote one take the same path.
  */
 export class SessionChannel {
-  readonly #streams = new Set<UpdateStream>();
+  readonly #streams = new Set<AnyStream>();
   readonly #subscribed: Promise<() => Promise<void>>;
   #closed: Promise<void> | null = null;
 
@@ -25,8 +29,8 @@ export class SessionChannel {
   }
 
   /** A stream that has seen everything up to `seq`; it catches up from the store once subscribed. */
-  open(seq: number, limit: number, catchUp: CatchUp): UpdateStream {
-    const stream = new UpdateStream(seq, limit, catchUp, (s) => this.#remove(s));
+  open<T extends StreamItem<SessionUpdate>>(seq: number, limit: number, catchUp: CatchUp, commands: boolean): UpdateStream<T> {
+    const stream = new UpdateStream<T>(seq, limit, catchUp, (s) => this.#remove(s), commands);
     this.#streams.add(stream);
     this.#subscribed.then(
       () => stream.check(),
@@ -53,10 +57,11 @@ export class SessionChannel {
       this.onEnd(message.end);
       void this.end();
     }
+    else if ('command' in message) for (const stream of [...this.#streams]) stream.command(message.command);
     else for (const stream of [...this.#streams]) stream.push(message.updates);
   }
 
-  #remove(stream: UpdateStream): void {
+  #remove(stream: AnyStream): void {
     if (this.#streams.delete(stream) && this.#streams.size === 0) void this.#close();
   }
 

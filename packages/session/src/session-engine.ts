@@ -5,6 +5,7 @@ import { SessionClosedError, SessionConflictError, SessionLimitError } from './e
 import { KeyedQueue } from './keyed-queue.js';
 import { SessionChannel } from './session-channel.js';
 import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData } from './session-data.js';
+import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
 
@@ -187,8 +188,13 @@ export class SessionEngine {
     return this.#since(id, seq);
   }
 
-  /** A stream of the session's updates after `seq`. */
-  stream(id: string, seq: number): UpdateStream {
+  /** Publishes a command to the session's live pages, on every instance. Call through enqueue. */
+  command(id: string, command: SessionCommand): Promise<void> {
+    return this.settings.store.publish(id, encodeMessage({ command }));
+  }
+
+  /** A stream of the session's updates after `seq`, and its commands if asked. */
+  stream<T extends StreamItem<SessionUpdate>>(id: string, seq: number, commands: boolean): UpdateStream<T> {
     this.assertOpen();
     let channel = this.#channels.get(id);
     if (channel === undefined) {
@@ -203,11 +209,8 @@ export class SessionEngine {
       this.#channels.set(id, channel);
     }
     // Unchecked reads: streams must still drain while a shutdown waits for queued work.
-    return channel.open(seq, this.settings.streamBuffer, {
-      since: (after) => this.#since(id, after),
-      snapshot: () => this.#snapshot(id),
-      now: this.settings.now,
-    });
+    const catchUp = { since: (after: number) => this.#since(id, after), snapshot: () => this.#snapshot(id), now: this.settings.now };
+    return channel.open<T>(seq, this.settings.streamBuffer, catchUp, commands);
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {

@@ -1,4 +1,6 @@
+import type { JsonValue } from '@statetemplate/protocol';
 import { SessionClosedError, SessionExpiredError, SessionNotFoundError } from './errors.js';
+import { eventCommand, navigateCommand, redirectCommand, type PageCommand, type SessionCommand } from './session-command.js';
 import type { SessionEngine } from './session-engine.js';
 import type { Resync, SessionUpdate } from './session-update.js';
 import type { UpdateStream } from './update-stream.js';
@@ -11,6 +13,13 @@ export interface RenderOptions {
 export interface UpdatesOptions {
   /** Start after this sequence number instead of the last one this handle has seen (e.g. a reconnecting client's). */
   since?: number;
+  /** Also deliver the session's commands (pushEvent, navigate, redirect), each after the updates before it; default false. */
+  commands?: boolean;
+}
+
+export interface NavigateOptions {
+  /** Replace the page's history entry instead of adding one (replaceState); default false. */
+  replace?: boolean;
 }
 
 /** A handle on one live session, from StateTemplate.getSession. */
@@ -23,7 +32,7 @@ export class Session {
   #closing: Promise<void> | null = null;
   #invalidating: Promise<void> | null = null;
   /** The update streams this handle opened: close() ends them. */
-  readonly #streams = new Set<UpdateStream>();
+  readonly #streams = new Set<UpdateStream<SessionUpdate | SessionCommand>>();
 
   /** @internal Sessions come from StateTemplate.getSession. */
   constructor(
@@ -61,12 +70,33 @@ export class Session {
    * consumer gets coalesced updates, never a wrong page; the stream ends when
    * the session closes or expires, and `break` unsubscribes.
    */
-  updates(options: UpdatesOptions = {}): UpdateStream {
+  updates(options?: UpdatesOptions & { commands?: false }): UpdateStream;
+  updates(options: UpdatesOptions & { commands: true }): UpdateStream<SessionUpdate | SessionCommand>;
+  updates(options: UpdatesOptions = {}): UpdateStream<SessionUpdate | SessionCommand> {
     this.#ensureOpen();
     for (const stream of this.#streams) if (stream.ended) this.#streams.delete(stream);
-    const stream = this.engine.stream(this.id, options.since ?? this.#seq);
+    const stream = this.engine.stream(this.id, options.since ?? this.#seq, options.commands === true);
     this.#streams.add(stream);
     return stream;
+  }
+
+  /**
+   * Sends an event to the session's live pages (their hooks' handleEvent and
+   * `st:NAME` listeners on window), after the renders already called. Only
+   * pages connected now get it: state that must survive a reconnect belongs in a render.
+   */
+  pushEvent(name: string, payload: JsonValue = null): Promise<void> {
+    return this.#tell(() => eventCommand(name, payload));
+  }
+
+  /** Changes the live pages' URL (pushState, or replaceState) to `url`, a path of this site, without a reload. */
+  navigate(url: string, options: NavigateOptions = {}): Promise<void> {
+    return this.#tell(() => navigateCommand(url, options.replace === true));
+  }
+
+  /** Sends the live pages to `url` (a path or an http(s) URL): they load it. */
+  redirect(url: string): Promise<void> {
+    return this.#tell(() => redirectCommand(url));
   }
 
   /** The updates after `seq` while the replay log still holds them, else `{ resync, seq }` with the whole page. */
@@ -102,6 +132,17 @@ export class Session {
       await this.engine.remove(this.id);
     });
     return this.#invalidating;
+  }
+
+  /** Publishes a command after the renders already called; a bad one is refused before it is queued. */
+  #tell(build: () => PageCommand): Promise<void> {
+    let command: PageCommand;
+    try {
+      command = build();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run(() => this.engine.command(this.id, { ...command, after: this.#seq }));
   }
 
   #release(): void {

@@ -1,4 +1,5 @@
 import { coalesce } from './coalesce.js';
+import { isCommand, type SessionCommand, type StreamItem } from './session-command.js';
 import { rootReplace, weight, type Resync, type SessionUpdate } from './session-update.js';
 
 /** How a stream reads missed state from the store; null means the session is gone. */
@@ -11,6 +12,8 @@ export interface CatchUp {
   now(): number;
 }
 
+type Item = StreamItem<SessionUpdate>;
+
 /**
  * One `updates()` subscription. Updates arrive from the channel in publish
  * order; a gap in the sequence (messages of several instances cross, or the
@@ -18,9 +21,11 @@ export interface CatchUp {
  * buffer is bounded by `limit` (about bytes of html): past it, superseded
  * updates are coalesced away, and if that is not enough the buffer collapses
  * into one replace of the root, rendered when the consumer asks for it.
+ * A stream opened for commands delivers them too, each after the updates it
+ * follows; a collapse keeps them, but the oldest past half the bound.
  */
-export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
-  #buffer: SessionUpdate[] = [];
+export class UpdateStream<T extends Item = SessionUpdate> implements AsyncIterableIterator<T> {
+  #buffer: Item[] = [];
   #weight = 0;
   /** Highest sequence number taken in (buffered, delivered or covered by a snapshot). */
   #seq: number;
@@ -28,7 +33,7 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
   #stale = false;
   /** A store read in flight; messages arriving meanwhile wait in #held. */
   #reading: Promise<void> | null = null;
-  #held: SessionUpdate[][] = [];
+  #held: (SessionUpdate[] | SessionCommand)[] = [];
   #ended = false;
   #failure: { error: unknown } | null = null;
   #wake: (() => void)[] = [];
@@ -37,7 +42,9 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     seq: number,
     private readonly limit: number,
     private readonly catchUp: CatchUp,
-    private readonly detach: (stream: UpdateStream) => void,
+    private readonly detach: (stream: UpdateStream<Item>) => void,
+    /** Whether the consumer takes commands. */
+    private readonly commands = false,
   ) {
     this.#seq = seq;
   }
@@ -56,12 +63,24 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     const fresh = updates.filter((u) => u.seq > this.#seq);
     if (fresh.length === 0) return;
     if (fresh[0]!.seq === this.#seq + 1) this.#accept(fresh);
-    else this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)), fresh);
+    else this.#catchUp(fresh);
+  }
+
+  /**
+   * Takes a command. One after an update not yet taken in waits for the
+   * store's log (its update's message was lost or is late), unless it comes
+   * back from such a wait.
+   */
+  command(command: SessionCommand, waited = false): void {
+    if (this.#ended || !this.commands) return;
+    if (this.#reading !== null) return void this.#held.push(command);
+    if (command.after > this.#seq && !waited) return this.#catchUp(command);
+    this.#accept([command]);
   }
 
   /** Asks the store whether anything after our sequence number was missed (used when subscribing). */
   check(): void {
-    if (!this.#ended && this.#reading === null) this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)));
+    if (!this.#ended && this.#reading === null) this.#catchUp();
   }
 
   /** The highest sequence number taken in: buffered, delivered or covered by a resync to come. */
@@ -90,7 +109,7 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     this.end();
   }
 
-  async next(): Promise<IteratorResult<SessionUpdate>> {
+  async next(): Promise<IteratorResult<T>> {
     for (;;) {
       if (this.#stale && this.#reading === null) {
         this.#read(async () => this.#resync(await this.catchUp.snapshot()));
@@ -99,10 +118,10 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
         await this.#reading;
         continue;
       }
-      const update = this.#buffer.shift();
-      if (update !== undefined) {
-        this.#weight -= weight(update);
-        return { value: update, done: false };
+      const item = this.#buffer.shift();
+      if (item !== undefined) {
+        this.#weight -= weightOf(item);
+        return { value: item as T, done: false };
       }
       if (this.#failure !== null) {
         const { error } = this.#failure;
@@ -115,19 +134,19 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
   }
 
   /** Called by `break` in for-await: unsubscribes and drops what is buffered. */
-  async return(): Promise<IteratorResult<SessionUpdate>> {
+  async return(): Promise<IteratorResult<T>> {
     this.#buffer = [];
     this.#weight = 0;
     this.end();
     return { value: undefined, done: true };
   }
 
-  #accept(updates: SessionUpdate[]): void {
-    for (const u of updates) {
-      this.#buffer.push(u);
-      this.#weight += weight(u);
+  #accept(items: Item[]): void {
+    for (const item of items) {
+      this.#buffer.push(item);
+      this.#weight += weightOf(item);
+      if (!isCommand(item)) this.#seq = item.seq;
     }
-    this.#seq = updates[updates.length - 1]!.seq;
     if (this.#weight > this.limit) this.#shrink();
     this.#notify();
   }
@@ -137,12 +156,19 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
    * snapshot. The hysteresis keeps a flood from re-coalescing on every update.
    */
   #shrink(): void {
-    this.#buffer = coalesce(this.#buffer);
-    this.#weight = this.#buffer.reduce((sum, u) => sum + weight(u), 0);
+    const kept = new Set<Item>(coalesce(this.#buffer.filter((item) => !isCommand(item)) as SessionUpdate[]));
+    this.#keep((item) => isCommand(item) || kept.has(item));
     if (this.#weight <= this.limit / 2) return;
-    this.#buffer = [];
-    this.#weight = 0;
-    this.#stale = true;
+    if (!this.#buffer.every(isCommand)) {
+      this.#keep(isCommand);
+      this.#stale = true;
+    }
+    while (this.#weight > this.limit / 2) this.#weight -= weightOf(this.#buffer.shift()!);
+  }
+
+  #keep(test: (item: Item) => boolean): void {
+    this.#buffer = this.#buffer.filter(test);
+    this.#weight = this.#buffer.reduce((sum, item) => sum + weightOf(item), 0);
   }
 
   /** Takes what a store read found; a read that finishes after the end is ignored. */
@@ -163,15 +189,21 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
       this.end();
       return;
     }
-    this.#buffer = this.#buffer.filter((u) => u.seq > snapshot.seq);
-    this.#buffer.unshift(rootReplace(snapshot, this.catchUp.now()));
-    this.#weight = this.#buffer.reduce((sum, u) => sum + weight(u), 0);
+    this.#keep((item) => isCommand(item) || item.seq > snapshot.seq);
+    const replace = rootReplace(snapshot, this.catchUp.now());
+    this.#buffer.unshift(replace);
+    this.#weight += weightOf(replace);
     this.#seq = Math.max(this.#seq, snapshot.seq);
     this.#notify();
   }
 
+  /** Reads what the store logged after our sequence number; `first` is taken in after it. */
+  #catchUp(first?: SessionUpdate[] | SessionCommand): void {
+    this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)), first);
+  }
+
   /** Runs one store read at a time; then replays the messages that arrived meanwhile. */
-  #read(task: () => Promise<void>, first?: SessionUpdate[]): void {
+  #read(task: () => Promise<void>, first?: SessionUpdate[] | SessionCommand): void {
     if (first !== undefined) this.#held.push(first);
     this.#reading = task()
       .catch((error: unknown) => this.fail(error))
@@ -179,7 +211,10 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
         this.#reading = null;
         const held = this.#held;
         this.#held = [];
-        for (const updates of held) this.push(updates);
+        for (const message of held) {
+          if (Array.isArray(message)) this.push(message);
+          else this.command(message, true);
+        }
         this.#notify();
       });
   }
@@ -189,4 +224,9 @@ export class UpdateStream implements AsyncIterableIterator<SessionUpdate> {
     this.#wake = [];
     for (const wake of waiting) wake();
   }
+}
+
+/** Rough memory an item holds. */
+function weightOf(item: Item): number {
+  return isCommand(item) ? 64 + (item.command === 'event' ? JSON.stringify(item.payload).length : item.url.length) : weight(item);
 }

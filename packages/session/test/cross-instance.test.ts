@@ -86,6 +86,17 @@ describe('instances sharing a store', () => {
     expect(await take(stream, lost.length + next.length)).toEqual([...lost, ...next]);
   });
 
+  it('delivers a command after the update it follows even when that update\'s message was lost', async () => {
+    const first = todoPage('shared');
+    const { onA, onB } = await twoInstances(first);
+    const stream = onA.updates({ commands: true });
+    store.dropNext = 1;
+    const lost = await onB.render(toggled(first, 0));
+    await onB.pushEvent('after-lost', { ok: true });
+    const after = lost.at(-1)!.seq;
+    expect(await take(stream, lost.length + 1)).toEqual([...lost, { command: 'event', name: 'after-lost', payload: { ok: true }, after }]);
+  });
+
   it('ends streams on every instance when one invalidates the session', async () => {
     const { onA, onB } = await twoInstances();
     const stream = onA.updates();

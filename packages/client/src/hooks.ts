@@ -1,0 +1,139 @@
+import type { JsonValue } from '@statetemplate/protocol';
+
+/** What a hook's callbacks see as `this`: one per element, keeping whatever state the hook puts on it. */
+export interface HookContext {
+  readonly el: Element;
+  /** Sends an event to the server's onEvent, as a binding would. */
+  pushEvent(name: string, payload?: JsonValue): void;
+  /** Calls `callback` with the payload of each `session.pushEvent(name, …)`, until the element goes. */
+  handleEvent(name: string, callback: (payload: JsonValue) => void): void;
+  [state: string]: unknown;
+}
+
+/** Callbacks for the elements with `data-st-hook="Name"`, given to connect() as `hooks: { Name: hook }`. */
+export interface Hook {
+  /** The element is on the page (at connect, or added by an update). */
+  mounted?(this: HookContext): void;
+  /** An update changed something inside the element. */
+  updated?(this: HookContext): void;
+  /** An update removed the element. */
+  destroyed?(this: HookContext): void;
+  /** The connection dropped; updates wait until it is back. */
+  disconnected?(this: HookContext): void;
+  /** The connection is back. */
+  reconnected?(this: HookContext): void;
+}
+
+type Callback = keyof Hook;
+
+interface Instance {
+  hook: Hook;
+  context: HookContext;
+  handlers: Map<string, ((payload: JsonValue) => void)[]>;
+}
+
+const HOOKED = '[data-st-hook]';
+
+/**
+ * The hooks of the elements under `root`. Patches run inside `around`, which
+ * watches them with a MutationObserver taken synchronously: only the
+ * patch's own changes count, never what a hook does to its element.
+ */
+export class Hooks {
+  readonly #live = new Map<Element, Instance>();
+  readonly #observer: MutationObserver | undefined;
+
+  constructor(
+    private readonly root: Element,
+    private readonly definitions: Record<string, Hook>,
+    private readonly pushEvent: (name: string, payload?: JsonValue) => void,
+  ) {
+    const win = root.ownerDocument.defaultView!;
+    // No hooks: patches run unobserved.
+    if (Object.keys(definitions).length === 0) return;
+    this.#observer = new win.MutationObserver(() => undefined);
+    this.#mountWithin(root);
+  }
+
+  /** Runs `patch`, then mounts what it added, updates what it changed inside, destroys what it removed. */
+  around(patch: () => void): void {
+    const observer = this.#observer;
+    if (!observer) return patch();
+    observer.observe(this.root, { childList: true, subtree: true, attributes: true, characterData: true });
+    try {
+      patch();
+    } finally {
+      const records = observer.takeRecords();
+      observer.disconnect();
+      this.#settle(records);
+    }
+  }
+
+  /** Calls every live hook's `callback` (disconnected, reconnected). */
+  all(callback: Callback): void {
+    for (const instance of this.#live.values()) call(instance, callback);
+  }
+
+  /** A server event: every handler registered for `name`, in document order of their elements. */
+  dispatch(name: string, payload: JsonValue): void {
+    for (const { handlers } of this.#live.values()) for (const handler of handlers.get(name) ?? []) guard(() => handler(payload));
+  }
+
+  #settle(records: MutationRecord[]): void {
+    const root = this.root;
+    for (const [el, instance] of this.#live) {
+      if (root.contains(el)) continue;
+      this.#live.delete(el);
+      call(instance, 'destroyed');
+    }
+    const changed = new Set<Element>();
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node.nodeType === 1 && root.contains(node)) this.#mountWithin(node as Element, changed);
+      for (let at: Node | null = record.target; at && at !== root; at = at.parentNode) {
+        const instance = this.#live.get(at as Element);
+        if (instance && !changed.has(at as Element)) {
+          changed.add(at as Element);
+          call(instance, 'updated');
+        }
+      }
+    }
+  }
+
+  /** Mounts the hooked elements at or under `top` not mounted yet; they join `mounted`, so no update follows in the same patch. */
+  #mountWithin(top: Element, mounted = new Set<Element>()): void {
+    const found = top.matches(HOOKED) ? [top, ...top.querySelectorAll(HOOKED)] : top.querySelectorAll(HOOKED);
+    for (const el of found) {
+      if (this.#live.has(el)) continue;
+      const name = el.getAttribute('data-st-hook')!;
+      const hook = this.definitions[name];
+      if (!hook) {
+        console.warn(`[statetemplate] no hook named ${JSON.stringify(name)} was given to connect()`);
+        continue;
+      }
+      const handlers = new Map<string, ((payload: JsonValue) => void)[]>();
+      const context: HookContext = {
+        el,
+        pushEvent: this.pushEvent,
+        handleEvent: (event, callback) => void handlers.set(event, [...(handlers.get(event) ?? []), callback]),
+      };
+      const instance = { hook, context, handlers };
+      this.#live.set(el, instance);
+      mounted.add(el);
+      call(instance, 'mounted');
+    }
+  }
+}
+
+function call({ hook, context }: Instance, callback: Callback): void {
+  const run = hook[callback];
+  if (run) guard(() => run.call(context));
+}
+
+/** A hook that throws must not stop the patcher or the connection. */
+function guard(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    console.error('[statetemplate] a hook threw:', error);
+  }
+}
