@@ -1,5 +1,5 @@
 // Turns the server-rendered page live. Without JavaScript the page still works:
-// every form posts to /do/NAME and the filters are plain links.
+// every form posts to /do/NAME and the filters are plain links (live: data-st-patch).
 (() => {
   const root = document.getElementById('app');
   const status = document.getElementById('connection');

@@ -62,6 +62,8 @@ export class Demo {
       onConnect: (session) => this.#connected(session),
       onDisconnect: (session) => this.visitors.disconnected(session.id),
       onEvent: (session, name, payload) => this.#event(session, name, payload),
+      // The filter tabs are data-st-patch links: the URL names the filter, back and forward included.
+      onNavigate: (session, url) => this.#event(session, 'filter', { filter: url.searchParams.get('filter') ?? 'all' }),
     });
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) this.#timer = setInterval(() => void this.tick(), tickMs);

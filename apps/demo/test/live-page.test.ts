@@ -38,6 +38,30 @@ describe('a page in Chromium: server-rendered, then live', needs(chromium), () =
     await context.close();
   });
 
+  it('changes the filter with the URL, without a reload: tabs, back and forward', async () => {
+    const context = await newVisitorContext(harness.browser);
+    const live = await openLivePage(harness, context);
+    await addTodo(live.page, 'navigated past');
+    const selected = (label: string) => live.page.locator('a.filter.selected', { hasText: label }).waitFor({ timeout: WAIT_MS });
+    await live.page.click('a.filter[href="/?filter=done"]');
+    await selected('Done');
+    expect(new URL(live.page.url()).search).toBe('?filter=done');
+    await live.page.click('a.filter[href="/?filter=active"]');
+    await selected('Active');
+    await live.page.goBack();
+    await selected('Done');
+    expect(new URL(live.page.url()).search).toBe('?filter=done');
+    await live.page.goBack();
+    await selected('All');
+    await live.page.goForward();
+    await selected('Done');
+    // One document all along: every change was a patch.
+    expect(await live.page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+    expect(await live.page.evaluate(() => document.querySelectorAll('.st-loading').length)).toBe(0);
+    await expectFreshRender(harness, live);
+    await context.close();
+  });
+
   it('patches the page when the server pushes (a clock tick)', async () => {
     const context = await newVisitorContext(harness.browser);
     const live = await openLivePage(harness, context);

@@ -62,8 +62,8 @@ describe('two demo instances sharing one Redis (REDIS_URL)', needs(chromium, red
   }
 
   async function chooseFilter(page: Page, filter: 'all' | 'active' | 'done'): Promise<void> {
-    await page.click(`a.filter[data-st-value-filter="${filter}"]`);
-    await page.locator(`a.filter.selected[data-st-value-filter="${filter}"]`).waitFor({ timeout: WAIT_MS });
+    await page.click(`a.filter[href="/?filter=${filter}"]`);
+    await page.locator(`a.filter.selected[href="/?filter=${filter}"]`).waitFor({ timeout: WAIT_MS });
   }
 
   it('shows a change made through one instance to a visitor of the other', async () => {
