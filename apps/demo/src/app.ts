@@ -8,6 +8,7 @@ import type { SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { RedisSessionStore } from '@statetemplate/store-redis';
 import { parseAction, type DemoAction } from './actions.js';
+import { AVATAR_LIMITS, Avatars } from './avatars.js';
 import { DemoError } from './errors.js';
 import { handleRequest } from './routes.js';
 import { loadTemplates, type Templates } from './templates.js';
@@ -30,6 +31,8 @@ export interface DemoOptions {
   tickMs?: number;
   /** Milliseconds a page without a live connection is still rendered; default 60 s. */
   graceMs?: number;
+  /** Where uploaded pictures are saved; default a folder in the system's temporary one. */
+  uploadFolder?: string;
 }
 
 /** The demo application: an http.Server serving pages, the live transport, and the shared todo list. */
@@ -47,6 +50,7 @@ export class Demo {
   private constructor(
     readonly stateTemplate: StateTemplate,
     readonly todos: TodoStore,
+    readonly avatars: Avatars,
     visitorStore: VisitorStore,
     private readonly stores: SessionStore[],
     templates: Templates,
@@ -64,6 +68,12 @@ export class Demo {
       onEvent: (session, name, payload) => this.#event(session, name, payload),
       // The filter tabs are data-st-patch links: the URL names the filter, back and forward included.
       onNavigate: (session, url) => this.#event(session, 'filter', { filter: url.searchParams.get('filter') ?? 'all' }),
+      uploads: { avatar: AVATAR_LIMITS },
+      onUpload: async (session, file) => {
+        const avatar = await this.avatars.save(session.id, file);
+        await this.visitors.change(session.id, (visitor) => ({ ...visitor, avatar, notice: '' }));
+        await this.visitors.render(session.id);
+      },
     });
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) this.#timer = setInterval(() => void this.tick(), tickMs);
@@ -86,7 +96,8 @@ export class Demo {
       maxSessions: 10_000,
     });
     // Visitors sit beside the shared list, in the store every instance shares.
-    return new Demo(stateTemplate, await TodoStore.open(shared), new VisitorStore(shared, EXPIRATION_MS), stores, templates, options);
+    const avatars = await Avatars.open(options.uploadFolder);
+    return new Demo(stateTemplate, await TodoStore.open(shared), avatars, new VisitorStore(shared, EXPIRATION_MS), stores, templates, options);
   }
 
   /** Listens on `host:port` (port 0: any free one); resolves to the base URL. */

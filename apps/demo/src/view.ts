@@ -1,3 +1,4 @@
+import type { Avatar } from './avatars.js';
 import type { Todo } from './todos.js';
 import type { TrafficSummary } from './traffic.js';
 import { FILTERS, type Filter, type Visitor } from './visitor.js';
@@ -6,7 +7,7 @@ const LABELS: Record<Filter, string> = { all: 'All', active: 'Active', done: 'Do
 
 /** The data app.mustache renders for one visitor: the shared list seen through their own filter. */
 export interface AppView {
-  visitor: { name: string; seconds: number };
+  visitor: { name: string; seconds: number; avatar: Avatar | null };
   time: string;
   notice: string;
   filters: { value: Filter; label: string; selected: boolean }[];
@@ -20,7 +21,7 @@ export interface AppView {
 export function appView(todos: readonly Todo[], visitor: Visitor, clock: number): AppView {
   const shown = todos.filter((todo) => visitor.filter === 'all' || todo.done === (visitor.filter === 'done'));
   return {
-    visitor: { name: visitor.name, seconds: visitor.seconds },
+    visitor: { name: visitor.name, seconds: visitor.seconds, avatar: visitor.avatar ?? null },
     time: new Date(clock).toISOString().slice(11, 19),
     notice: visitor.notice,
     filters: FILTERS.map((value) => ({ value, label: LABELS[value], selected: value === visitor.filter })),

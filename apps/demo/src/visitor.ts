@@ -1,3 +1,4 @@
+import type { Avatar } from './avatars.js';
 import { DemoError } from './errors.js';
 import { Traffic, type TrafficSummary } from './traffic.js';
 
@@ -23,10 +24,12 @@ export type Visitor = {
   stats: { [K in keyof TrafficSummary]: TrafficSummary[K] };
   /** The instance holding the page's connection: the only one ticking and rendering it. */
   holder: string;
+  /** The picture they uploaded last, if any. */
+  avatar: Avatar | null;
 };
 
 export function newVisitor(name: string, filter: Filter, holder: string): Visitor {
-  return { name, filter, seconds: 0, notice: '', stats: new Traffic().summary(), holder };
+  return { name, filter, seconds: 0, notice: '', stats: new Traffic().summary(), holder, avatar: null };
 }
 
 export function validName(name: string): string {

@@ -3,6 +3,7 @@ import { backoff } from './backoff.js';
 import { bind } from './bindings.js';
 import { Hooks, type Hook } from './hooks.js';
 import { Navigation } from './navigation.js';
+import { Uploads } from './uploads.js';
 import { PendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
@@ -70,7 +71,8 @@ export function connect(options: ConnectOptions): LiveConnection {
   const open =
     options.transport === 'sse' ? sse(url, options.fetch ?? win.fetch.bind(win)) : websocket(url, options.WebSocket ?? win.WebSocket);
   const held: ClientMessage[] = [];
-  const pending = new PendingEvents(options.onEventError ?? showEventError);
+  const onEventError = options.onEventError ?? showEventError;
+  const pending = new PendingEvents(onEventError);
   let last = options.seq ?? 0;
   let attempt = 0;
   /** The parts of a resync sent in parts, until its last. */
@@ -101,13 +103,14 @@ export function connect(options: ConnectOptions): LiveConnection {
   const send = (message: ClientMessage) => {
     if (!ready) return void held.push(message);
     transport.send(message);
-    if (message.type !== 'hello' && message.id !== undefined) pending.sent(message.id);
+    if ('id' in message && message.id !== undefined) pending.sent(message.id);
   };
   /** An event with an id: the server acknowledges it once handled, and its element shows it is working until then. */
   const sendEvent = (name: string, payload: JsonValue | undefined, element?: Element) =>
     send({ type: 'event', name, payload, id: pending.add(name, element) });
   const navigation = new Navigation(root, (url, link) => send({ type: 'navigate', url, id: pending.add('navigate', link) }));
   const hooks = new Hooks(root, options.hooks ?? {}, (name, payload) => sendEvent(name, payload));
+  const uploads = new Uploads(root, send, onEventError);
   /** Whether a connection was ready before: the next ready is a reconnect. */
   let connected = false;
 
@@ -141,8 +144,11 @@ export function connect(options: ConnectOptions): LiveConnection {
           win.dispatchEvent(new win.CustomEvent('st:' + message.name, { detail: message.payload }));
         } else if (message.type === 'navigate') navigation.moveTo(message.url, message.replace === true);
         else if (message.type === 'redirect') navigation.redirect(message.url);
+        else if (message.type === 'progress') uploads.progress(message);
+        else if (message.type === 'uploaded') uploads.done(message.ref);
         else if (message.type === 'ack') pending.settle(message.id);
         else if (message.type === 'error' && message.id !== undefined) pending.settle(message.id, message);
+        else if (message.type === 'error' && message.ref !== undefined) uploads.failed(message.ref, message);
         else if (message.type === 'error') {
           onError?.(message);
           // Retrying cannot help a page served from an origin the server refuses.
@@ -159,6 +165,7 @@ export function connect(options: ConnectOptions): LiveConnection {
     },
     closed() {
       pending.dropped();
+      uploads.failed(undefined, { code: 'disconnected', message: 'the connection dropped before the file was uploaded' });
       if (ready) {
         hooks.all('disconnected');
         onStatus?.(false);

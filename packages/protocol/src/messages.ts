@@ -44,7 +44,40 @@ export interface NavigateMessage {
   id?: number;
 }
 
-export type ClientMessage = HelloMessage | EventMessage | NavigateMessage;
+/** One file of an upload, as the page's input describes it. `ref` names it in the messages that follow. */
+export interface UploadFile {
+  ref: number;
+  name: string;
+  size: number;
+  /** Its MIME type as the browser guessed it; may be empty. */
+  type: string;
+}
+
+/** The files picked in a `data-st-upload` input: the server accepts each with a `progress` of 0 bytes, or refuses it with an `error`. */
+export interface UploadMessage {
+  type: 'upload';
+  /** The input's `data-st-upload` name. */
+  upload: string;
+  files: UploadFile[];
+  cid?: string;
+}
+
+/** The next bytes of an accepted file, in base64, at most the `chunk` size the server gave. */
+export interface ChunkMessage {
+  type: 'chunk';
+  ref: number;
+  data: string;
+  cid?: string;
+}
+
+/** Stop uploading a file. */
+export interface CancelMessage {
+  type: 'cancel';
+  ref: number;
+  cid?: string;
+}
+
+export type ClientMessage = HelloMessage | EventMessage | NavigateMessage | UploadMessage | ChunkMessage | CancelMessage;
 
 /** Authenticated; updates follow. On SSE, `cid` is what event POSTs must carry. */
 export interface ReadyMessage {
@@ -90,7 +123,23 @@ export interface ResyncMessage {
  * - `rate_limited`: more events than the connection's rate limit allows; the event was dropped.
  * - `event_failed`: the application's event handler threw.
  */
-export type ErrorCode = 'malformed' | 'unknown_type' | 'rate_limited' | 'event_failed' | 'origin_refused';
+export type ErrorCode =
+  | 'malformed'
+  | 'unknown_type'
+  | 'rate_limited'
+  | 'event_failed'
+  | 'origin_refused'
+  | UploadErrorCode;
+
+/**
+ * Why the server refused or lost an upload (the error names its `ref`):
+ * - `upload_unknown`: no upload of that name, or no such file in progress.
+ * - `upload_too_many_files`: more files than its `maxFiles`.
+ * - `upload_too_large`: a file over its `maxFileBytes` (declared, or sent).
+ * - `upload_not_accepted`: a type or extension its `accept` does not list.
+ * - `upload_failed`: the application's onUpload threw.
+ */
+export type UploadErrorCode = 'upload_unknown' | 'upload_too_many_files' | 'upload_too_large' | 'upload_not_accepted' | 'upload_failed';
 
 export interface ErrorMessage {
   type: 'error';
@@ -98,6 +147,8 @@ export interface ErrorMessage {
   message: string;
   /** The id of the event refused or failed (`rate_limited`, `event_failed`), when it had one. */
   id?: number;
+  /** The file an upload error is about. */
+  ref?: number;
 }
 
 /** An event from the server (Session.pushEvent) for the page's hooks and `st:NAME` listeners, in order with updates. */
@@ -121,6 +172,24 @@ export interface RedirectMessage {
   url: string;
 }
 
+/**
+ * The server holds `bytes` of file `ref` (and has room for more: send the
+ * next chunks). The first, of 0 bytes, accepts the file and gives `chunk`,
+ * the most bytes a chunk may hold.
+ */
+export interface ProgressMessage {
+  type: 'progress';
+  ref: number;
+  bytes: number;
+  chunk?: number;
+}
+
+/** The application's onUpload is done with file `ref`. */
+export interface UploadedMessage {
+  type: 'uploaded';
+  ref: number;
+}
+
 /** Why a session can no longer be used: the page should reload. */
 export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed';
 
@@ -139,6 +208,8 @@ export type ServerMessage =
   | PushMessage
   | NavigateToMessage
   | RedirectMessage
+  | ProgressMessage
+  | UploadedMessage
   | ErrorMessage
   | GoneMessage;
 
@@ -192,6 +263,11 @@ const string: Check = (v) => typeof v === 'string';
 const seq: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 /** A path of the page's own origin: one slash first ("//host" and "/\\host" name other origins). */
 const yes: Check = (v) => v === true;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const uploadFile: Check = (v) => {
+  const file = v as Record<string, unknown> | null;
+  return typeof file === 'object' && file !== null && seq(file.ref) && string(file.name) && seq(file.size) && string(file.type);
+};
 const path: Check = (v) => typeof v === 'string' && /^\/(?![/\\])/.test(v);
 const optional =
   (check: Check): Check =>
@@ -202,6 +278,9 @@ const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
   event: { name: text, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
   navigate: { url: path, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
+  upload: { upload: text, files: (v) => Array.isArray(v) && v.length > 0 && v.every(uploadFile), cid: /* @__PURE__ */ optional(text) },
+  chunk: { ref: seq, data: (v) => typeof v === 'string' && BASE64.test(v), cid: /* @__PURE__ */ optional(text) },
+  cancel: { ref: seq, cid: /* @__PURE__ */ optional(text) },
 };
 
 // `updates` is not here: it never travels as an object.
@@ -213,7 +292,9 @@ const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, C
   push: { name: text, payload: (v) => v !== undefined },
   navigate: { url: path, replace: /* @__PURE__ */ optional(yes) },
   redirect: { url: text },
-  error: { code: text, message: string, id: /* @__PURE__ */ optional(seq) },
+  progress: { ref: seq, bytes: seq, chunk: /* @__PURE__ */ optional(seq) },
+  uploaded: { ref: seq },
+  error: { code: text, message: string, id: /* @__PURE__ */ optional(seq), ref: /* @__PURE__ */ optional(seq) },
   gone: { reason: text },
 };
 

@@ -18,6 +18,13 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage(JSON.stringify(navigate))).toEqual(navigate);
   });
 
+  it('accepts an upload\'s files, its chunks in base64 and a cancel', () => {
+    const upload = { type: 'upload', upload: 'avatar', files: [{ ref: 1, name: 'me.png', size: 12, type: 'image/png' }, { ref: 2, name: 'x', size: 0, type: '' }] };
+    for (const message of [upload, { type: 'chunk', ref: 1, data: 'aGVsbG8=' }, { type: 'chunk', ref: 1, data: '' }, { type: 'cancel', ref: 2, cid: 'c' }]) {
+      expect(parseClientMessage(JSON.stringify(message))).toEqual(message);
+    }
+  });
+
   it('accepts events with any JSON payload or none', () => {
     const event = { type: 'event', name: 'add', payload: { text: 'x', n: [1, null] } };
     expect(parseClientMessage(JSON.stringify(event))).toEqual(event);
@@ -51,6 +58,14 @@ describe('parseClientMessage', () => {
       { type: 'navigate', url: '/\\evil.test/' },
       { type: 'navigate', url: 'todos' },
       { type: 'navigate', url: '/todos', id: -1 },
+      { type: 'upload', upload: 'a', files: [] },
+      { type: 'upload', upload: '', files: [{ ref: 1, name: 'x', size: 1, type: '' }] },
+      { type: 'upload', upload: 'a', files: [{ ref: 1, name: 'x', size: -1, type: '' }] },
+      { type: 'upload', upload: 'a', files: [{ ref: 1, name: 'x', size: 1 }] },
+      { type: 'upload', upload: 'a', files: [null] },
+      { type: 'chunk', ref: 1, data: 'not base64!' },
+      { type: 'chunk', ref: 1 },
+      { type: 'cancel' },
     ];
     for (const frame of frames) expect(refusal(parseClientMessage(JSON.stringify(frame)))).toBe('malformed');
   });
@@ -76,6 +91,10 @@ describe('parseServerMessage', () => {
       { type: 'navigate', url: '/todos?filter=done' },
       { type: 'navigate', url: '/', replace: true },
       { type: 'redirect', url: 'https://example.test/login' },
+      { type: 'progress', ref: 1, bytes: 0, chunk: 49152 },
+      { type: 'progress', ref: 1, bytes: 49152 },
+      { type: 'uploaded', ref: 1 },
+      { type: 'error', code: 'upload_too_large', message: 'over 1 MiB', ref: 3 },
       { type: 'error', code: 'rate_limited', message: 'slow down' },
       { type: 'gone', reason: 'expired' },
     ];

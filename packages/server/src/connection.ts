@@ -4,6 +4,7 @@ import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
 import { pageOrigin } from './origin.js';
 import { TokenBucket } from './token-bucket.js';
+import { Uploads } from './uploads.js';
 
 type Item = SessionUpdate | SessionCommand;
 
@@ -39,6 +40,7 @@ export class Connection {
   /** Refused frames (over the rate, malformed) allowed: eventBurst, one more each second; past them the peer is closed. */
   readonly #refusals: TokenBucket;
   readonly #authTimer: NodeJS.Timeout;
+  #uploads: Uploads | null = null;
 
   constructor(
     private readonly link: Link,
@@ -57,8 +59,10 @@ export class Connection {
   /** Takes one frame from the peer: a message, or why it is not one. */
   receive(message: ClientMessage | MessageError): void {
     if (this.#state === 'closed') return;
-    if (!this.#bucket.take() || this.#queued >= this.settings.eventBurst) {
-      const id = message instanceof MessageError || message.type === 'hello' ? undefined : message.id;
+    // Chunks are paced by the server's acknowledgements, not by the event rate.
+    const chunk = !(message instanceof MessageError) && message.type === 'chunk';
+    if ((!chunk && !this.#bucket.take()) || this.#queued >= this.settings.eventBurst) {
+      const id = message instanceof MessageError || !('id' in message) ? undefined : message.id;
       return this.#refuseFrame(CLOSE.RATE_LIMITED, { type: 'error', code: 'rate_limited', message: 'over the rate limit: event dropped', ...(id !== undefined && { id }) });
     }
     this.#queued++;
@@ -94,6 +98,7 @@ export class Connection {
     this.live.delete(this);
     for (const waiting of this.#waiting.splice(0)) waiting.resolve();
     clearTimeout(this.#authTimer);
+    this.#uploads?.closed();
     void this.#stream?.return();
     if (session !== null) void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
   }
@@ -114,6 +119,9 @@ export class Connection {
       return this.close(CLOSE.PROTOCOL_VIOLATION, `unexpected ${message.type}`);
     }
     if (message.type === 'hello') await this.#authenticate(message);
+    else if (message.type === 'upload') this.#uploads!.start(message);
+    else if (message.type === 'chunk') this.#uploads!.chunk(message);
+    else if (message.type === 'cancel') this.#uploads!.cancel(message.ref);
     else await this.#event(message);
   }
 
@@ -135,6 +143,9 @@ export class Connection {
     this.#state = 'live';
     this.#session = session;
     this.#stream = stream;
+    const { uploads, onUpload } = this.settings;
+    const report = (error: unknown) => this.settings.onError(error, this.ctx);
+    this.#uploads = new Uploads(uploads, (file) => onUpload?.(session, file, this.ctx), (message) => this.#send(message), report, this.settings.maxMessageBytes);
     this.#send(this.cid === undefined ? { type: 'ready' } : { type: 'ready', cid: this.cid });
     void this.#pump(stream);
     await this.#hook(() => this.settings.onConnect?.(session, this.ctx));

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServerBase } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { JsonValue } from '@statetemplate/protocol';
 import type { Session, StateTemplate } from '@statetemplate/session';
+import type { IncomingFile, UploadLimits } from './uploads.js';
 
 /** What attach() serves on: Node's http or https server (Express and Fastify run on these). */
 export type HttpServer = HttpServerBase | HttpsServer;
@@ -58,6 +59,14 @@ export interface AttachOptions {
    * `event_failed`. Without it, the page loads the URL instead.
    */
   onNavigate?: (session: Session, url: URL, ctx: ConnectionContext) => void | Promise<void>;
+  /** The uploads pages may send, by their `data-st-upload` name, with their limits; others are refused (`upload_unknown`). */
+  uploads?: Readonly<Record<string, UploadLimits>>;
+  /**
+   * A file of an accepted upload, as it arrives: write `file.stream` where it
+   * belongs. The page hears `uploaded` once every byte came and the returned
+   * promise resolved; a throw is `upload_failed`. Required with `uploads`.
+   */
+  onUpload?: (session: Session, file: IncomingFile, ctx: ConnectionContext) => void | Promise<void>;
   /** A connection authenticated (its update stream is already subscribed). */
   onConnect?: (session: Session, ctx: ConnectionContext) => void | Promise<void>;
   /** An authenticated connection ended, for whatever reason. */
@@ -67,8 +76,9 @@ export interface AttachOptions {
 }
 
 /** AttachOptions with every default filled in and checked. */
-type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onConnect' | 'onDisconnect';
-export type Settings = Required<Omit<AttachOptions, Hooks>> & Pick<AttachOptions, Hooks>;
+type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
+export type Settings = Required<Omit<AttachOptions, Hooks | 'uploads'>> &
+  Pick<AttachOptions, Hooks> & { uploads: Readonly<Record<string, Required<UploadLimits>>> };
 
 /** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute. */
 export function settings(options: AttachOptions): Settings {
@@ -84,8 +94,21 @@ export function settings(options: AttachOptions): Settings {
     authTimeoutMs: positive('authTimeoutMs', options.authTimeoutMs ?? 10_000),
     highWaterBytes: positive('highWaterBytes', options.highWaterBytes ?? 256 * 1024),
     maxFrameBytes: atLeast('maxFrameBytes', options.maxFrameBytes ?? 256 * 1024, 1024),
+    uploads: uploadLimits(options),
     onError: options.onError ?? warn,
   };
+}
+
+function uploadLimits({ uploads = {}, onUpload }: AttachOptions): Record<string, Required<UploadLimits>> {
+  const names = Object.keys(uploads);
+  if (names.length > 0 && onUpload === undefined) throw new TypeError('uploads need an onUpload to receive their files');
+  return Object.fromEntries(
+    names.map((name) => {
+      const { maxFileBytes = 8 * 1024 * 1024, maxFiles = 1, accept = [] } = uploads[name]!;
+      if (!Array.isArray(accept) || !accept.every((entry) => typeof entry === 'string')) throw new TypeError(`uploads.${name}.accept must list strings`);
+      return [name, { maxFileBytes: atLeast(`uploads.${name}.maxFileBytes`, maxFileBytes, 0), maxFiles: positive(`uploads.${name}.maxFiles`, maxFiles), accept }];
+    }),
+  );
 }
 
 function warn(error: unknown): void {

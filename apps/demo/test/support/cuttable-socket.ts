@@ -20,6 +20,7 @@ const CUT = { code: 4000, reason: 'cut by the test' };
  * Routes the context's live WebSockets through the test, which passes frames
  * on both ways until it cuts them: closed on both ends, as a network failure
  * would, while the server keeps rendering. Install before the page loads.
+ * `cutOn` cuts the sockets at the first server frame it holds true for (that frame is not passed on).
  *
  * A reconnect while cut is held: open to the page but connected to nothing,
  * so the page hears no `ready` and stays offline. Refusing it instead would
@@ -27,24 +28,28 @@ const CUT = { code: 4000, reason: 'cut by the test' };
  * `restore` would grow with how long the cut lasted; a held attempt is one
  * attempt, however long.
  */
-export async function cuttableSocket(context: BrowserContext): Promise<CuttableSocket> {
+export async function cuttableSocket(context: BrowserContext, cutOn?: (type: string, frame: string) => boolean): Promise<CuttableSocket> {
   let holding = false;
   let connections = 0;
   const open = new Set<[WebSocketRoute, WebSocketRoute]>();
   const held = new Set<WebSocketRoute>();
   const received: { connection: number; type: string }[] = [];
+  let socket: CuttableSocket;
   await context.routeWebSocket(/\/statetemplate\/ws$/, (page) => {
     if (holding) return void held.add(page);
     const connection = ++connections;
     const server = page.connectToServer();
     server.onMessage((frame) => {
       const message = parseServerMessage(String(frame));
-      received.push({ connection, type: message instanceof Error ? message.code : message.type });
+      const type = message instanceof Error ? message.code : message.type;
+      // Cut instead of passing the frame on: the page never sees it.
+      if (cutOn?.(type, String(frame))) return void socket.cut();
+      received.push({ connection, type });
       page.send(frame);
     });
     open.add([page, server]);
   });
-  return {
+  socket = {
     received,
     get connections() {
       return connections;
@@ -65,4 +70,5 @@ export async function cuttableSocket(context: BrowserContext): Promise<CuttableS
       await Promise.all(pages.map((page) => page.close(CUT)));
     },
   };
+  return socket;
 }
