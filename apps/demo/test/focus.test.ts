@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needs } from '@statetemplate/test-utils';
-import { chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
+import { chromium, expectFreshRender, newVisitorContext, openLivePage, useDemo, WAIT_MS } from './support/harness.js';
 import { addTodo, todoId } from './support/todos.js';
 
 describe('typing while updates arrive', needs(chromium), () => {
@@ -34,6 +34,24 @@ describe('typing while updates arrive', needs(chromium), () => {
     // The caret is real: typing goes on where it was.
     await a.page.keyboard.type('X');
     expect(await focusOf(a.page)).toEqual({ id: `edit-${id}`, value: 'my Xdraft text', start: 4, end: 4 });
+    await Promise.all([contextA.close(), contextB.close()]);
+  });
+
+  it("takes another visitor's edit once a field focused but unchanged loses the focus", async () => {
+    const [contextA, contextB] = [await newVisitorContext(harness.browser), await newVisitorContext(harness.browser)];
+    const a = await openLivePage(harness, contextA);
+    const b = await openLivePage(harness, contextB);
+    await addTodo(a.page, 'looked at, not typed in');
+    const id = todoId(harness.demo, 'looked at, not typed in');
+    await a.page.click(`#edit-${id}`);
+
+    await b.page.fill(`#edit-${id}`, 'renamed by b');
+    await b.page.press(`#edit-${id}`, 'Enter');
+    await a.page.locator(`#edit-${id}[aria-label="Todo: renamed by b"]`).waitFor({ timeout: WAIT_MS });
+    // While focused the field is the user's; once left, it shows the shared list again.
+    await a.page.click('#new-todo');
+    expect(await a.page.inputValue(`#edit-${id}`)).toBe('renamed by b');
+    await expectFreshRender(harness, a);
     await Promise.all([contextA.close(), contextB.close()]);
   });
 

@@ -68,6 +68,25 @@ describe('a socket cut while updates happen', needs(chromium), () => {
     await close();
   });
 
+  it('keeps what was typed during the cut through the resync, and re-sends the rename form', async () => {
+    const { socket, cutOff, other, close } = await setUp();
+    await socket.cut();
+    await state(cutOff, 'offline');
+    await cutOff.page.fill('#name', 'Typed offline');
+    await cutOff.page.fill('#new-todo', 'a draft, not sent');
+    await addTodo(other.page, 'during the typing');
+    await ticks(40);
+
+    await socket.restore();
+    await state(cutOff, 'live');
+    // The rename form recovers by its submit event; the add form (data-st-recover="") only keeps its text.
+    await cutOff.page.locator('strong.visitor', { hasText: 'Typed offline' }).waitFor({ timeout: WAIT_MS });
+    expect(await cutOff.page.inputValue('#new-todo')).toBe('a draft, not sent');
+    expect(await cutOff.page.locator('li.todo', { hasText: 'a draft, not sent' }).count()).toBe(0);
+    expect(socket.received.map((r) => r.type)).toContain('resync');
+    await close();
+  });
+
   it('reloads into a new session when the server let the page go during the cut', async () => {
     const { socket, cutOff, close } = await setUp();
     await socket.cut();

@@ -1,10 +1,11 @@
 import { decodeUpdates, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
-import { bind } from './bindings.js';
+import { bind, payloadOf } from './bindings.js';
 import { Hooks, type Hook } from './hooks.js';
 import { Navigation } from './navigation.js';
+import { changed } from './typed.js';
 import { Uploads } from './uploads.js';
-import { PendingEvents, showEventError, type EventError } from './pending-events.js';
+import { LOST, PendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
 import { sse } from './sse.js';
@@ -19,8 +20,13 @@ export interface ConnectOptions {
   root: Element;
   /** Sequence number the root's html is at; default 0, the html `newSession` returned. */
   seq?: number;
-  /** Default 'websocket'; 'sse' for networks that block WebSockets. */
+  /**
+   * Default 'websocket', falling back to SSE by itself when `sseUrl` is
+   * given; 'sse' for SSE only (at `sseUrl`, else `url`).
+   */
   transport?: 'websocket' | 'sse';
+  /** The server's SSE endpoint (`https://host/statetemplate/sse`): after three WebSocket attempts in a row that failed to open or were cut before a heartbeat, the client goes on over SSE. */
+  sseUrl?: string;
   /** Default: the root's window's. */
   WebSocket?: WebSocketClass;
   /** Default: the root's window's. */
@@ -57,6 +63,8 @@ export interface LiveConnection {
   close(): void;
   /** Sequence number of the last update applied (-1 while a resync is awaited). */
   readonly seq: number;
+  /** What carries the connection now. */
+  readonly transport: 'websocket' | 'sse';
 }
 
 /**
@@ -68,8 +76,12 @@ export interface LiveConnection {
 export function connect(options: ConnectOptions): LiveConnection {
   const { root, url, sessionId: sid, token, onGone, onError, onStatus, onMessage } = options;
   const win = root.ownerDocument.defaultView!;
-  const open =
-    options.transport === 'sse' ? sse(url, options.fetch ?? win.fetch.bind(win)) : websocket(url, options.WebSocket ?? win.WebSocket);
+  const { sseUrl } = options;
+  const overSse = () => sse(sseUrl ?? url, options.fetch ?? win.fetch.bind(win));
+  let open = options.transport === 'sse' ? overSse() : websocket(url, options.WebSocket ?? win.WebSocket);
+  let carrier: 'websocket' | 'sse' = options.transport === 'sse' ? 'sse' : 'websocket';
+  /** WebSocket attempts in a row that failed to open or were cut before a heartbeat came. */
+  let failures = 0;
   const held: ClientMessage[] = [];
   const onEventError = options.onEventError ?? showEventError;
   const pending = new PendingEvents(onEventError);
@@ -113,17 +125,35 @@ export function connect(options: ConnectOptions): LiveConnection {
   const uploads = new Uploads(root, send, onEventError);
   /** Whether a connection was ready before: the next ready is a reconnect. */
   let connected = false;
+  /** Nothing but a resync's parts came since a reconnect's ready: a resync now is that reconnect's, already recovered. */
+  let justReady = false;
+  /**
+   * After a reconnect or a resync the server's state may not hold what the
+   * user typed: each form with a field the user changed sends its
+   * `data-st-recover` event, by default its `data-st-submit` one, with its fields.
+   */
+  const recover = () => {
+    for (const form of root.querySelectorAll('form')) {
+      const name = form.getAttribute('data-st-recover') ?? form.getAttribute('data-st-submit');
+      if (name && [...form.elements].some(changed)) sendEvent(name, payloadOf(form as never, 'submit'), form);
+    }
+  };
 
   const events: TransportEvents = {
     message(message, size) {
       // A frame we cannot read may have carried updates: ask for the whole page.
       if (message instanceof Error) return restart(message);
       try {
+        if (message.type !== 'ready' && message.type !== 'resync') justReady = false;
         if (message.type === 'ready') {
           ready = true;
           attempt = 0;
           held.splice(0).forEach(send);
-          if (connected) hooks.all('reconnected');
+          if (connected) {
+            hooks.all('reconnected');
+            recover();
+          }
+          justReady = connected;
           connected = true;
           onStatus?.(true);
         } else if (message.type === 'updates') {
@@ -131,6 +161,7 @@ export function connect(options: ConnectOptions): LiveConnection {
           hooks.around(() => applyUpdates(root, decodeUpdates(message.batch)));
           last = message.seq;
         } else if (message.type === 'beat') {
+          failures = 0;
           // The connection sent up to beat.seq: a page behind it lost something on the way.
           if (message.seq > last && parts === '') return restart({ code: 'behind', message: `the page is at ${last}, the server at ${message.seq}` });
         } else if (message.type === 'resync') {
@@ -139,6 +170,8 @@ export function connect(options: ConnectOptions): LiveConnection {
           hooks.around(() => applyUpdate(root, { fragment_id: ROOT_ID, action: 'replace', html: parts, timestamp: 0 }));
           parts = '';
           last = message.seq;
+          if (!justReady) recover();
+          justReady = false;
         } else if (message.type === 'push') {
           hooks.dispatch(message.name, message.payload);
           win.dispatchEvent(new win.CustomEvent('st:' + message.name, { detail: message.payload }));
@@ -165,12 +198,18 @@ export function connect(options: ConnectOptions): LiveConnection {
     },
     closed() {
       pending.dropped();
-      uploads.failed(undefined, { code: 'disconnected', message: 'the connection dropped before the file was uploaded' });
+      uploads.failed(undefined, LOST);
       if (ready) {
         hooks.all('disconnected');
         onStatus?.(false);
       }
       ready = false;
+      // Something between the page and the server (a proxy, a firewall) keeps refusing WebSockets.
+      if (carrier === 'websocket' && sseUrl && ++failures >= 3) {
+        open = overSse();
+        carrier = 'sse';
+        attempt = 0;
+      }
       if (!stopped) timer = setTimeout(start, backoff(attempt++, options.minDelay ?? 500, options.maxDelay ?? 30_000));
     },
   };
@@ -182,6 +221,9 @@ export function connect(options: ConnectOptions): LiveConnection {
     close: stop,
     get seq() {
       return last;
+    },
+    get transport() {
+      return carrier;
     },
   };
 }

@@ -74,8 +74,14 @@ function counterpart(el: Element, span: Span, fresh: DocumentFragment): Element 
   return by('id') ?? by('name') ?? news[olds.indexOf(el)];
 }
 
-/** Gives `el` the attributes of `twin`, except `value`: what the user typed wins. */
+/**
+ * Gives `el` the attributes of `twin`, except its value: what the user
+ * types wins while the field has the focus. The server's value (the `value`
+ * attribute, a textarea's text) is set when the field loses it, and is shown
+ * too unless the user changed the field meanwhile: a stale value does not stay.
+ */
 function adopt(el: Element, twin: Element): void {
+  if (el.matches('textarea,input:not([type=checkbox],[type=radio])')) serverValueOnBlur(el as HTMLInputElement, twin.localName === 'textarea' ? twin.textContent : twin.getAttribute('value'));
   for (const { name } of [...el.attributes]) if (name !== 'value' && !twin.hasAttribute(name)) el.removeAttribute(name);
   // Moving Attr nodes skips setAttribute's name check, which rejects names the parser accepts (e.g. "@click").
   for (const attr of [...twin.attributes]) if (attr.name !== 'value') el.setAttributeNode(twin.removeAttributeNode(attr));
@@ -86,4 +92,25 @@ function adopt(el: Element, twin: Element): void {
     select.replaceChildren(...twin.childNodes);
     if ([...select.options].some((o) => o.value === chosen)) select.value = chosen;
   }
+}
+
+/** The server's latest value for a focused field, and the value the field had when the server first changed it. */
+const pending = new WeakMap<HTMLInputElement, { before: string; server: string | null }>();
+
+function serverValueOnBlur(field: HTMLInputElement, server: string | null): void {
+  const known = pending.get(field);
+  if (known) return void (known.server = server);
+  pending.set(field, { before: field.defaultValue, server });
+  field.addEventListener(
+    'blur',
+    () => {
+      const { before, server: latest } = pending.get(field)!;
+      pending.delete(field);
+      const unchanged = field.value === before;
+      if (field.localName === 'textarea' || latest !== null) field.defaultValue = latest ?? '';
+      else field.removeAttribute('value');
+      if (unchanged) field.value = field.defaultValue;
+    },
+    { once: true },
+  );
 }

@@ -42,12 +42,14 @@ const HOOKED = '[data-st-hook]';
 export class Hooks {
   readonly #live = new Map<Element, Instance>();
   readonly #observer: MutationObserver | undefined;
+  readonly #root: Element;
+  readonly #definitions: Record<string, Hook>;
+  readonly #pushEvent: (name: string, payload?: JsonValue) => void;
 
-  constructor(
-    private readonly root: Element,
-    private readonly definitions: Record<string, Hook>,
-    private readonly pushEvent: (name: string, payload?: JsonValue) => void,
-  ) {
+  constructor(root: Element, definitions: Record<string, Hook>, pushEvent: (name: string, payload?: JsonValue) => void) {
+    this.#root = root;
+    this.#definitions = definitions;
+    this.#pushEvent = pushEvent;
     const win = root.ownerDocument.defaultView!;
     // No hooks: patches run unobserved.
     if (Object.keys(definitions).length === 0) return;
@@ -59,7 +61,7 @@ export class Hooks {
   around(patch: () => void): void {
     const observer = this.#observer;
     if (!observer) return patch();
-    observer.observe(this.root, { childList: true, subtree: true, attributes: true, characterData: true });
+    observer.observe(this.#root, { childList: true, subtree: true, attributes: true, characterData: true });
     try {
       patch();
     } finally {
@@ -80,7 +82,7 @@ export class Hooks {
   }
 
   #settle(records: MutationRecord[]): void {
-    const root = this.root;
+    const root = this.#root;
     for (const [el, instance] of this.#live) {
       if (root.contains(el)) continue;
       this.#live.delete(el);
@@ -105,15 +107,15 @@ export class Hooks {
     for (const el of found) {
       if (this.#live.has(el)) continue;
       const name = el.getAttribute('data-st-hook')!;
-      const hook = this.definitions[name];
+      const hook = this.#definitions[name];
       if (!hook) {
-        console.warn(`[statetemplate] no hook named ${JSON.stringify(name)} was given to connect()`);
+        console.warn(`[statetemplate] no hook ${JSON.stringify(name)}`);
         continue;
       }
       const handlers = new Map<string, ((payload: JsonValue) => void)[]>();
       const context: HookContext = {
         el,
-        pushEvent: this.pushEvent,
+        pushEvent: this.#pushEvent,
         handleEvent: (event, callback) => void handlers.set(event, [...(handlers.get(event) ?? []), callback]),
       };
       const instance = { hook, context, handlers };

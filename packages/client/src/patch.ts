@@ -4,6 +4,7 @@ import { carryFocus, refocus, saveFocus } from './focus.js';
 import { locate, type Target } from './locate.js';
 import { parseHtml } from './parse-html.js';
 import { docOf, nodesOf, type Span } from './span.js';
+import { carryTyped } from './typed.js';
 
 /** Where fragment ids are resolved: the element, document or fragment holding the rendered template. */
 export type Root = Element | Document | DocumentFragment;
@@ -66,10 +67,12 @@ function replace(doc: Document, span: Span, html: string): void {
   const old = nodesOf(span);
   const kept = keepIgnored(old, fresh);
   const settleFocus = carryFocus(doc, span, old, fresh);
+  const settleTyped = carryTyped(old, fresh);
   // Inserting first: a DOM refusal then happens before anything is removed.
   span.parent.insertBefore(fresh, span.before);
   for (const n of old) if (!kept.has(n)) n.remove();
   settleFocus();
+  settleTyped();
 }
 
 /**

@@ -1,3 +1,6 @@
+/** The error of an event or a file the connection lost on the way. */
+export const LOST = { code: 'disconnected', message: 'the connection dropped' };
+
 /** Why an event was not handled: `rate_limited`, `event_failed` (from the server) or `disconnected`. */
 export interface EventError {
   code: string;
@@ -23,7 +26,11 @@ export class PendingEvents {
   readonly #pending = new Map<number, Pending>();
   readonly #loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean; classless: boolean }>();
 
-  constructor(private readonly onEventError: (error: EventError, element: Element | undefined) => void) {}
+  readonly #onEventError: (error: EventError, element: Element | undefined) => void;
+
+  constructor(onEventError: (error: EventError, element: Element | undefined) => void) {
+    this.#onEventError = onEventError;
+  }
 
   /** A new event's id; its element shows its loading state from now. */
   add(name: string, element: Element | undefined): number {
@@ -48,13 +55,13 @@ export class PendingEvents {
     if (!pending) return;
     this.#pending.delete(id);
     if (pending.element) for (const target of targets(pending.element)) this.#leave(target);
-    if (error) this.onEventError({ code: error.code, message: error.message, name: pending.name }, pending.element);
+    if (error) this.#onEventError({ code: error.code, message: error.message, name: pending.name }, pending.element);
   }
 
   /** The connection dropped: what went out on it will never be acknowledged. */
   dropped(): void {
     for (const [id, pending] of this.#pending) {
-      if (pending.sent) this.settle(id, { code: 'disconnected', message: 'the connection dropped before the event was acknowledged' });
+      if (pending.sent) this.settle(id, LOST);
     }
   }
 
@@ -95,5 +102,5 @@ function targets(element: Element): Element[] {
 /** The default: the element gets `st-error` (for a style to show it) and the console says why. */
 export function showEventError(error: EventError, element: Element | undefined): void {
   element?.classList.add('st-error');
-  console.warn(`[statetemplate] event ${JSON.stringify(error.name)} was not handled: ${error.code}: ${error.message}`);
+  console.warn(`[statetemplate] ${error.name}: ${error.code}: ${error.message}`);
 }

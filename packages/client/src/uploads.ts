@@ -34,12 +34,12 @@ const UPLOADING = 'st-upload-progress';
 export class Uploads {
   #next = 1;
   readonly #active = new Map<number, Active>();
+  readonly #send: (message: ClientMessage) => void;
+  readonly #fail: (error: EventError, element: Element) => void;
 
-  constructor(
-    root: Element,
-    private readonly send: (message: ClientMessage) => void,
-    private readonly fail: (error: EventError, element: Element) => void,
-  ) {
+  constructor(root: Element, send: (message: ClientMessage) => void, fail: (error: EventError, element: Element) => void) {
+    this.#send = send;
+    this.#fail = fail;
     root.addEventListener('change', (event) => {
       const input = event.target as HTMLInputElement;
       if (input.matches?.('input[type=file][data-st-upload]')) this.#start(input);
@@ -54,7 +54,7 @@ export class Uploads {
   cancel(name: string): void {
     for (const [ref, active] of this.#active) {
       if (active.upload !== name) continue;
-      this.send({ type: 'cancel', ref });
+      this.#send({ type: 'cancel', ref });
       this.#end(ref, active);
     }
   }
@@ -63,7 +63,7 @@ export class Uploads {
   progress({ ref, bytes, chunk }: ProgressMessage): void {
     const active = this.#active.get(ref);
     // Accepted after the page gave it up (a reconnect, a cancel): the server may let it go.
-    if (!active) return this.send({ type: 'cancel', ref });
+    if (!active) return this.#send({ type: 'cancel', ref });
     if (chunk) active.chunk = chunk;
     else active.inflight--;
     this.#report(active, 'progress', bytes);
@@ -74,9 +74,9 @@ export class Uploads {
       active.queue = active.queue.then(async () => {
         const text = await data.catch(() => null);
         if (this.#active.get(ref) !== active) return;
-        if (text !== null) return this.send({ type: 'chunk', ref, data: text });
-        this.send({ type: 'cancel', ref });
-        this.failed(ref, { code: 'upload_unreadable', message: `${active.file.name} could not be read` });
+        if (text !== null) return this.#send({ type: 'chunk', ref, data: text });
+        this.#send({ type: 'cancel', ref });
+        this.failed(ref, { code: 'upload_unreadable', message: active.file.name });
       });
     }
   }
@@ -94,7 +94,7 @@ export class Uploads {
     for (const [at, active] of this.#active) {
       if (ref !== undefined && at !== ref) continue;
       this.#end(at, active);
-      this.fail({ code: error.code, message: error.message, name: active.upload }, active.input);
+      this.#fail({ code: error.code, message: error.message, name: active.upload }, active.input);
     }
   }
 
@@ -107,7 +107,7 @@ export class Uploads {
     });
     if (files.length === 0) return;
     input.classList.remove('st-error');
-    this.send({ type: 'upload', upload, files });
+    this.#send({ type: 'upload', upload, files });
   }
 
   #report(active: Active, what: 'progress' | 'done', loaded: number): void {

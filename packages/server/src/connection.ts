@@ -141,6 +141,8 @@ export class Connection {
     }
     clearTimeout(this.#authTimer);
     this.#state = 'live';
+    // A page asking for the whole page (-1) must get it, even a session's first page at 0.
+    this.#seq = Math.min(0, last);
     this.#session = session;
     this.#stream = stream;
     const { uploads, onUpload } = this.settings;

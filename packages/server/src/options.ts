@@ -48,6 +48,15 @@ export interface AttachOptions {
    * resync, and a page too big for one goes in parts.
    */
   maxFrameBytes?: number;
+  /**
+   * WebSocket permessage-deflate, negotiated with browsers that offer it
+   * (all do). Frames under `threshold` bytes go as they are. Each connection
+   * keeps its zlib state between frames (repeated markup compresses well),
+   * about 2^(windowBits+2) + 2^(memLevel+9) bytes once it sent a compressed
+   * frame, plus 2^windowBits to inflate: 24 KiB with the defaults
+   * `{ threshold: 256, windowBits: 11, memLevel: 5 }`. false turns it off.
+   */
+  compression?: false | CompressionOptions;
   /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
   clientOf?: (request: IncomingMessage) => string | undefined;
   /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
@@ -76,9 +85,18 @@ export interface AttachOptions {
 }
 
 /** AttachOptions with every default filled in and checked. */
+export interface CompressionOptions {
+  /** Smallest frame compressed, in bytes; default 256. */
+  threshold?: number;
+  /** zlib window, 9 to 15; default 11 (a 2 KiB window). */
+  windowBits?: number;
+  /** zlib memory level, 1 to 9; default 5. */
+  memLevel?: number;
+}
+
 type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
-export type Settings = Required<Omit<AttachOptions, Hooks | 'uploads'>> &
-  Pick<AttachOptions, Hooks> & { uploads: Readonly<Record<string, Required<UploadLimits>>> };
+export type Settings = Required<Omit<AttachOptions, Hooks | 'uploads' | 'compression'>> &
+  Pick<AttachOptions, Hooks> & { uploads: Readonly<Record<string, Required<UploadLimits>>>; compression: false | Required<CompressionOptions> };
 
 /** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute. */
 export function settings(options: AttachOptions): Settings {
@@ -95,8 +113,24 @@ export function settings(options: AttachOptions): Settings {
     highWaterBytes: positive('highWaterBytes', options.highWaterBytes ?? 256 * 1024),
     maxFrameBytes: atLeast('maxFrameBytes', options.maxFrameBytes ?? 256 * 1024, 1024),
     uploads: uploadLimits(options),
+    compression: compression(options.compression ?? {}),
     onError: options.onError ?? warn,
   };
+}
+
+function compression(options: false | CompressionOptions): false | Required<CompressionOptions> {
+  if (options === false) return false;
+  const { threshold = 256, windowBits = 11, memLevel = 5 } = options;
+  return {
+    threshold: atLeast('compression.threshold', threshold, 0),
+    windowBits: within('compression.windowBits', windowBits, 9, 15),
+    memLevel: within('compression.memLevel', memLevel, 1, 9),
+  };
+}
+
+function within(name: string, value: number, min: number, max: number): number {
+  if (atLeast(name, value, min) > max) throw new RangeError(`${name} must be a whole number from ${min} to ${max}`);
+  return value;
 }
 
 function uploadLimits({ uploads = {}, onUpload }: AttachOptions): Record<string, Required<UploadLimits>> {

@@ -18,7 +18,19 @@ export function websocketTransport(
   /** Called with every upgrade request: its headers are complete. */
   headersDone: (request: IncomingMessage) => void,
 ): () => void {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes, clientTracking: false });
+  const { compression } = settings;
+  const wss = new WebSocketServer({
+    noServer: true,
+    // ws applies it to the inflated size too: a compressed bomb is refused like any big frame.
+    maxPayload: settings.maxMessageBytes,
+    clientTracking: false,
+    perMessageDeflate: compression && {
+      threshold: compression.threshold,
+      serverMaxWindowBits: compression.windowBits,
+      clientMaxWindowBits: compression.windowBits,
+      zlibDeflateOptions: { memLevel: compression.memLevel },
+    },
+  });
 
   const open = (ws: WebSocket, ctx: ConnectionContext) => {
     const connection = new Connection(new SocketLink(ws, settings.highWaterBytes), ctx, settings, live);

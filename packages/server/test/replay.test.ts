@@ -54,6 +54,18 @@ describe('reconnecting with last', () => {
     }
   });
 
+  it('sends the whole page for last = -1 before the session\'s first render too (seq 0)', async () => {
+    h = await start();
+    const { sessionId, token, session } = await livePeer(h, page('v0'));
+    const peer = await Peer.hello(h.wsUrl, sessionId, token, -1);
+    await peer.expect('ready');
+    const resync = await peer.expect('resync');
+    expect(resync.seq).toBe(0);
+    const mirror = new Mirror('');
+    mirror.apply(resync);
+    expect(await mirror.matches(session)).toBe(true);
+  });
+
   it('sends nothing but ready when the page is already current', async () => {
     h = await start();
     const { session, sessionId, token } = await livePeer(h, page('v0'));
