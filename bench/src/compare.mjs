@@ -62,6 +62,7 @@ const results = {
     cpu: 'process.cpuUsage() (user + system, all threads) over interleaved batches, divided by updates; includes encoding the message',
     wall: 'process.hrtime per update: p50 and p99',
     bytes: 'UTF-8 length of the message each contender sends per update (median; maxBytes the largest)',
+    compressedBytes: 'the same messages in order through the compression of each contender\'s transport (bench/src/compression.mjs), one zlib context per connection, flushed per message (median)',
   },
   scenarios,
   statetemplate: { create, heap: retained, client: clientBundle(), e2e: e2eLatency(packages) },

@@ -1,6 +1,7 @@
 // The generated parts of docs/benchmarks.md, from the results object that
 // compare.mjs writes to bench/results.json.
 import { bytes, micros, number, resultTables, table, verdict } from './markdown.mjs';
+import { WIRES } from './compression.mjs';
 import { TARGET_COLUMNS } from './targets.mjs';
 
 const NAMES = { core: 'StateTemplate core', session: 'StateTemplate session', full: 'Full HTML', liveviewjs: 'LiveViewJS' };
@@ -35,6 +36,17 @@ function scenarios(list) {
       `${number(c.liveviewjs.bytes / c.session.bytes)}×`,
     ]),
   );
+  const wires = IDS.flatMap((id) => Object.entries(WIRES[id] ?? {}).map(([key, wire]) => ({ id, key, label: wire.label })));
+  const compressed = table(
+    ['scenario', ...wires.map(({ id, key }) => `${NAMES[id]}${key === 'compressedBytes' ? '' : ', context kept'}`), 'session ÷ full', 'session ÷ LiveViewJS'],
+    list.map(({ title, contenders: c }) => [
+      title,
+      ...wires.map(({ id, key }) => `${bytes(c[id].bytes)} → ${bytes(c[id][key])}`),
+      `${number(c.session.compressedBytes / c.full.compressedBytes)}×`,
+      `${number(c.session.compressedBytes / c.liveviewjs.compressedBytes)}×`,
+    ]),
+  );
+  const wireNotes = wires.map(({ id, key, label }) => `${NAMES[id]}${key === 'compressedBytes' ? '' : ', context kept'}: ${label}.`).join(' ');
   const counter = list.find((s) => s.id === 'counter')?.contenders;
   const counterLine = counter
     ? `Counter, payload alone (the run's last update): LiveViewJS's diff ${bytes(counter.liveviewjs.payloadBytes)}, StateTemplate's \`Update[]\` ${bytes(counter.core.payloadBytes)} (${number(counter.core.payloadBytes / counter.liveviewjs.payloadBytes)}×), its compact wire form ${bytes(counter.session.payloadBytes)} (${number(counter.session.payloadBytes / counter.liveviewjs.payloadBytes)}×). Whole messages: LiveViewJS ${bytes(counter.liveviewjs.bytes)}, StateTemplate session ${bytes(counter.session.bytes)}.`
@@ -47,6 +59,8 @@ function scenarios(list) {
     '**Bytes on the wire per update** (median message; page = the first page\'s HTML):',
     wire,
     counterLine,
+    `**Compressed bytes per update**, raw → compressed (median; each contender's messages in the order sent, flushed per message; the ratios compare the defaults). ${wireNotes}`,
+    compressed,
   ].join('\n\n');
 }
 

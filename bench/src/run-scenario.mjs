@@ -10,6 +10,7 @@
 // that grow or shrink stay within a batch of their nominal size. CPU
 // time per update comes from process.cpuUsage() over the batches (robust
 // on a busy machine); p50 and p99 come from per-update wall-clock samples.
+import { compressedFigures } from './compression.mjs';
 import { CONTENDERS, payload } from './contenders.mjs';
 import { seeded } from './random.mjs';
 import { ascending, cpuSince, quantile, round } from './stats.mjs';
@@ -35,6 +36,7 @@ async function batch(lane, scenario, count, record) {
     if (record) {
       lane.wall.push(wall);
       lane.bytes.push(Buffer.byteLength(frame));
+      lane.frames.push(frame);
       lane.last = frame;
     }
   }
@@ -43,10 +45,11 @@ async function batch(lane, scenario, count, record) {
   await lane.run.update(lane.data);
 }
 
-function summary(lane, updates) {
+async function summary(lane, updates) {
   const wall = ascending(lane.wall);
   const bytes = ascending(lane.bytes);
   return {
+    ...(await compressedFigures(lane.contender.id, lane.frames, (sizes) => quantile(ascending(sizes), 0.5))),
     cpuUs: round(lane.cpu / updates),
     p50Us: round(quantile(wall, 0.5)),
     p99Us: round(quantile(wall, 0.99)),
@@ -62,7 +65,7 @@ export async function runScenario(scenario, onRound) {
   for (const contender of CONTENDERS) {
     const data = scenario.data(seeded(DATA_SEED));
     const run = await contender.start(scenario.page, data);
-    lanes.push({ contender, rng: seeded(CHANGE_SEED), data, run, cpu: 0, wall: [], bytes: [], last: '' });
+    lanes.push({ contender, rng: seeded(CHANGE_SEED), data, run, cpu: 0, wall: [], bytes: [], frames: [], last: '' });
   }
   const [first, ...others] = lanes;
   const odd = others.find((lane) => lane.run.html !== first.run.html);
@@ -82,6 +85,6 @@ export async function runScenario(scenario, onRound) {
     batch: scenario.batch,
     warmup: warmup * scenario.batch,
     pageBytes: Buffer.byteLength(first.run.html),
-    contenders: Object.fromEntries(lanes.map((lane) => [lane.contender.id, summary(lane, updates)])),
+    contenders: Object.fromEntries(await Promise.all(lanes.map(async (lane) => [lane.contender.id, await summary(lane, updates)]))),
   };
 }

@@ -44,9 +44,11 @@ async function ssePeer() {
   const abort = new AbortController();
   const response = await fetch(`http://${base}/statetemplate/sse`, {
     method: 'POST',
+    headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }),
     signal: abort.signal,
   });
+  if (!response.ok) throw new Error(`the SSE hello was refused: ${response.status}`);
   const inbox = queue();
   void (async () => {
     const decoder = new TextDecoder();

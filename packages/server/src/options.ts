@@ -50,11 +50,15 @@ export interface AttachOptions {
   maxFrameBytes?: number;
   /**
    * WebSocket permessage-deflate, negotiated with browsers that offer it
-   * (all do). Frames under `threshold` bytes go as they are. Each connection
-   * keeps its zlib state between frames (repeated markup compresses well),
-   * about 2^(windowBits+2) + 2^(memLevel+9) bytes once it sent a compressed
-   * frame, plus 2^windowBits to inflate: 24 KiB with the defaults
-   * `{ threshold: 256, windowBits: 11, memLevel: 5 }`. false turns it off.
+   * (all do). By default frames under `threshold` bytes (most updates) go as
+   * they are and bigger ones (resyncs, bursts) are compressed each on its
+   * own; `contextTakeover: true` keeps the zlib state between frames instead,
+   * so repeated markup compresses well, but then every frame is compressed
+   * (ws ignores the threshold), which costs CPU and latency per update. A
+   * connection keeps about 2^(windowBits+2) + 2^(memLevel+9) bytes of zlib
+   * state once it compressed a frame, plus 2^windowBits to inflate: 24 KiB
+   * with the defaults `{ threshold: 256, windowBits: 11, memLevel: 5 }`.
+   * false turns it off.
    */
   compression?: false | CompressionOptions;
   /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
@@ -92,6 +96,8 @@ export interface CompressionOptions {
   windowBits?: number;
   /** zlib memory level, 1 to 9; default 5. */
   memLevel?: number;
+  /** Keep the compression state between frames (and compress every frame); default false. */
+  contextTakeover?: boolean;
 }
 
 type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
@@ -120,8 +126,9 @@ export function settings(options: AttachOptions): Settings {
 
 function compression(options: false | CompressionOptions): false | Required<CompressionOptions> {
   if (options === false) return false;
-  const { threshold = 256, windowBits = 11, memLevel = 5 } = options;
+  const { threshold = 256, windowBits = 11, memLevel = 5, contextTakeover = false } = options;
   return {
+    contextTakeover: contextTakeover === true,
     threshold: atLeast('compression.threshold', threshold, 0),
     windowBits: within('compression.windowBits', windowBits, 9, 15),
     memLevel: within('compression.memLevel', memLevel, 1, 9),

@@ -26,6 +26,8 @@ export function websocketTransport(
     clientTracking: false,
     perMessageDeflate: compression && {
       threshold: compression.threshold,
+      // ws applies the threshold only without context takeover.
+      serverNoContextTakeover: !compression.contextTakeover,
       serverMaxWindowBits: compression.windowBits,
       clientMaxWindowBits: compression.windowBits,
       zlibDeflateOptions: { memLevel: compression.memLevel },

@@ -12,6 +12,11 @@ afterEach(async () => {
   await h?.close();
 });
 
+/** The TCP socket under a peer's WebSocket, to count the bytes that really came. */
+function socketOf(peer: Peer): { bytesRead: number } {
+  return (peer.ws as unknown as { _socket: { bytesRead: number } })._socket;
+}
+
 /** A peer offering permessage-deflate, past its hello for a page of `count` items asking for the whole page, and the bytes it read for that. */
 async function resyncOver(count: number) {
   const created = await h.st.newSession(page('compressed', count));
@@ -22,18 +27,36 @@ async function resyncOver(count: number) {
   peer.send({ type: 'hello', sid: created.sessionId, token: created.token, last: -1 });
   await peer.expect('ready');
   const resync = await peer.expect('resync');
-  const socket = (peer.ws as unknown as { _socket: { bytesRead: number } })._socket;
-  return { peer, negotiated, frame: peer.frames.at(-1)!, resync, bytesRead: socket.bytesRead };
+  const session = await h.st.getSession(created.sessionId, created.token);
+  return { peer, negotiated, session, frame: peer.frames.at(-1)!, resync, bytesRead: socketOf(peer).bytesRead };
 }
 
 describe('permessage-deflate', () => {
   it('is negotiated with bounded windows and compresses a big frame', async () => {
     h = await start();
     const { peer, negotiated, frame, bytesRead } = await resyncOver(500);
-    expect(negotiated.split('; ').sort()).toEqual(['client_max_window_bits=11', 'permessage-deflate', 'server_max_window_bits=11']);
+    expect(negotiated.split('; ').sort()).toEqual(['client_max_window_bits=11', 'permessage-deflate', 'server_max_window_bits=11', 'server_no_context_takeover']);
     expect(frame.length).toBeGreaterThan(10_000);
     expect(bytesRead).toBeLessThan(frame.length / 4);
     peer.ws.close();
+  });
+
+  it('sends frames under the threshold as they are, unless the context is kept', async () => {
+    for (const contextTakeover of [false, true]) {
+      h = await start({ compression: { contextTakeover } });
+      const { peer, negotiated, session, bytesRead } = await resyncOver(3);
+      expect(negotiated.includes('server_no_context_takeover')).toBe(!contextTakeover);
+      await session.render(page('changed', 3));
+      await peer.expect('updates');
+      const read = socketOf(peer).bytesRead - bytesRead;
+      const length = peer.frames.at(-1)!.length;
+      expect(length).toBeLessThan(256);
+      // Uncompressed, the frame's text and at least its 2-byte header came; compressed, less than the text.
+      if (contextTakeover) expect(read).toBeLessThan(length);
+      else expect(read).toBeGreaterThanOrEqual(length + 2);
+      peer.ws.close();
+      await h.close();
+    }
   });
 
   it('can be turned off, or bounded otherwise', async () => {
