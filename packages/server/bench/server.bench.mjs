@@ -1,5 +1,6 @@
 // Loopback latency from session.render() to the update message arriving at a
-// peer (WebSocket and SSE), p50/p99 over ITERATIONS renders of one todo item,
+// peer (WebSocket with the default compression, WebSocket with
+// `contextTakeover`, and SSE), p50/p99 over ITERATIONS renders of one todo item,
 // and fan-out: one render in each of CONNECTIONS sessions until every peer has
 // its update. Run after a build; writes bench/results.json beside this file.
 import { once } from 'node:events';
@@ -23,14 +24,16 @@ const todo = (version) => ({
 const st = new StateTemplate(template, { signingKey: 'bench signing key of at least 32 bytes!' });
 const server = createServer((_, res) => res.writeHead(404).end());
 const live = attach(server, { stateTemplate: st, eventsPerSecond: 1000 });
+// The same sessions with permessage-deflate keeping its context: every frame compressed.
+const takeover = attach(server, { stateTemplate: st, eventsPerSecond: 1000, path: '/takeover/ws', ssePath: false, compression: { contextTakeover: true } });
 server.listen(0, '127.0.0.1');
 await once(server, 'listening');
 const base = `127.0.0.1:${server.address().port}`;
 
 /** A connected peer of a new session: `next()` resolves with the next message's text. */
-async function wsPeer() {
+async function wsPeer(path = '/statetemplate/ws') {
   const { sessionId, token } = await st.newSession(todo(0));
-  const ws = new WebSocket(`ws://${base}/statetemplate/ws`);
+  const ws = new WebSocket(`ws://${base}${path}`);
   const inbox = queue();
   ws.on('message', (data) => inbox.put(String(data)));
   await once(ws, 'open');
@@ -86,8 +89,8 @@ async function latency(peer) {
   return { p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
-async function fanOut() {
-  const peers = await Promise.all(Array.from({ length: CONNECTIONS }, wsPeer));
+async function fanOut(path) {
+  const peers = await Promise.all(Array.from({ length: CONNECTIONS }, () => wsPeer(path)));
   const start = process.hrtime.bigint();
   await Promise.all(peers.map(async (peer) => {
     await peer.session.render(todo(1));
@@ -99,21 +102,25 @@ async function fanOut() {
 }
 
 const results = {};
-for (const [name, open] of [['websocket', wsPeer], ['sse', ssePeer]]) {
+for (const [name, open] of [['websocket', () => wsPeer()], ['websocket, contextTakeover', () => wsPeer('/takeover/ws')], ['sse', ssePeer]]) {
   const peer = await open();
   results[`render to message, ${name}`] = await latency(peer);
   peer.close();
 }
 results.fanOut = await fanOut();
+results.fanOutContextTakeover = await fanOut('/takeover/ws');
 
 console.log(`@statetemplate/server, node ${process.version}, loopback, ${ITEMS}-item todo list, ${ITERATIONS} renders after ${WARMUP} warmup`);
-console.table(Object.fromEntries(Object.entries(results).filter(([name]) => name !== 'fanOut')));
-console.log(`fan-out: ${results.fanOut.connections} sessions, one render each, all delivered in ${results.fanOut.totalMs} ms (${results.fanOut.updatesPerSecond} updates/s)`);
+console.table(Object.fromEntries(Object.entries(results).filter(([name]) => !name.startsWith('fanOut'))));
+for (const [label, fan] of [['fan-out', results.fanOut], ['fan-out, contextTakeover', results.fanOutContextTakeover]]) {
+  console.log(`${label}: ${fan.connections} sessions, one render each, all delivered in ${fan.totalMs} ms (${fan.updatesPerSecond} updates/s)`);
+}
 writeFileSync(
   new URL('./results.json', import.meta.url),
   `${JSON.stringify({ node: process.version, items: ITEMS, iterations: ITERATIONS, warmup: WARMUP, results }, null, 2)}\n`,
 );
 live.close();
+takeover.close();
 server.closeAllConnections();
 server.close();
 await st.close();
