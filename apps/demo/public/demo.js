@@ -13,6 +13,8 @@
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   window.demoConnection = StateTemplate.connect({
     url: `${scheme}//${location.host}/statetemplate/ws`,
+    // Where WebSockets are blocked, the page goes on over Server-Sent Events.
+    sseUrl: `${location.origin}/statetemplate/sse`,
     sessionId: root.dataset.session,
     token: root.dataset.token,
     root,
