@@ -128,7 +128,10 @@ export class Visitors {
     if (this.#connectionsOf(sessionId) === 0 && now - live.idleSince > this.graceMs) return this.#forget(sessionId, live);
     const stats = this.#stats(live, now);
     const visitor = await this.store.change(sessionId, (v) => (v.holder === this.id ? { ...v, seconds: v.seconds + 1, stats } : v));
-    if (this.#keeps(sessionId, live, visitor)) await this.#render(sessionId, live, visitor);
+    if (!this.#keeps(sessionId, live, visitor)) return;
+    await this.#render(sessionId, live, visitor);
+    // For the page's activity chart, a hook that draws it from these events (the server renders none of it).
+    if (this.#live.get(sessionId) === live) await live.session.pushEvent('tick', { updatesPerSecond: stats.updatesPerSecond });
   }
 
   /** This instance's summary, with the totals carried over from the instances that held the page before. */

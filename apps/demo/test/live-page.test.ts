@@ -72,6 +72,22 @@ describe('a page in Chromium: server-rendered, then live', needs(chromium), () =
     await context.close();
   });
 
+  it('feeds a hook with server events, in a widget the re-renders around it keep', async () => {
+    const context = await newVisitorContext(harness.browser);
+    const live = await openLivePage(harness, context);
+    await live.page.evaluate(() => {
+      (window as unknown as { chart: Element }).chart = document.getElementById('activity')!;
+    });
+    for (let i = 1; i <= 3; i++) {
+      await harness.demo.tick();
+      await live.page.waitForFunction((n) => document.getElementById('activity')!.textContent!.length === n, i, { timeout: WAIT_MS });
+    }
+    // The same element all along, though the stats around it were re-rendered at every tick.
+    expect(await live.page.evaluate(() => (window as unknown as { chart: Element }).chart === document.getElementById('activity'))).toBe(true);
+    await expectFreshRender(harness, live);
+    await context.close();
+  });
+
   it('pushes the clock every second by itself', async () => {
     const ticking = await Demo.start();
     try {

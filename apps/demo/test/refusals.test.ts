@@ -61,9 +61,3 @@ describe('bad input is refused with a message, and nothing else changes', needs(
     await context.close();
   });
 });
-
-declare global {
-  interface Window {
-    demoConnection: { send(name: string, payload?: unknown): void };
-  }
-}

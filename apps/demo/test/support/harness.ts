@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { LiveConnection } from '@statetemplate/client';
 import { chromiumAvailable, HANG_GUARD_MS, launchChromium, requireResource } from '@statetemplate/test-utils';
 import { Demo, type DemoOptions } from '../../src/app.js';
 import { IN_PAGE } from './in-page.js';
@@ -78,4 +79,11 @@ export async function expectFreshRender(harness: Harness, live: LivePage): Promi
     expected,
   );
   expect(actual).toBe(wanted);
+}
+
+declare global {
+  interface Window {
+    /** The live connection demo.js opened. */
+    demoConnection: LiveConnection;
+  }
 }

@@ -57,6 +57,8 @@ window.__st = {
     if (shown) {
       // Cloning carries each input's current value along.
       for (const input of copy.querySelectorAll('input')) input.setAttribute('value', input.value);
+      // What a data-st-ignore element holds is the page's own (a script drew it), not the server's.
+      for (const ignored of copy.querySelectorAll('[data-st-ignore]')) ignored.replaceChildren();
     }
     if (annotated) this.unannotate(copy);
     for (const element of copy.querySelectorAll('*')) {
