@@ -1,18 +1,13 @@
 import type { Socket } from 'node:net';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, type ConnectOptions, type LiveConnection } from '@statetemplate/client';
+import type { ConnectOptions } from '@statetemplate/client';
 import type { JsonValue } from '@statetemplate/protocol';
 import { page, start, within, type Harness, type Page } from './harness.js';
 import { openPage, Signal } from './jsdom-page.js';
 
 let h: Harness;
-let live: LiveConnection | undefined;
-afterEach(async () => {
-  live?.close();
-  live = undefined;
-  await h?.close();
-});
+afterEach(() => h?.close());
 
 /** Starts the harness recording each connection's socket (to cut it) and each event received. */
 async function startWatched(template?: string) {
@@ -34,11 +29,7 @@ async function startWatched(template?: string) {
 }
 
 /** A jsdom page of the harness's origin holding a new session's render, connected with the client. */
-async function browser(data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}) {
-  const b = await openPage(h, data, options);
-  live = b.connection;
-  return b;
-}
+const browser = (data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}) => openPage(h, data, options);
 
 describe('connect() against a real server (jsdom)', () => {
   it('authenticates, applies live updates in order and tracks the sequence number', async () => {

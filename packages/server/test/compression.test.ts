@@ -1,16 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveConnection } from '@statetemplate/client';
 import { CLOSE } from '@statetemplate/protocol';
 import { page, Peer, start, within, type Harness } from './harness.js';
 import { openPage } from './jsdom-page.js';
 
 let h: Harness;
-let live: LiveConnection | undefined;
-afterEach(async () => {
-  live?.close();
-  live = undefined;
-  await h?.close();
-});
+afterEach(() => h?.close());
 
 /** The TCP socket under a peer's WebSocket, to count the bytes that really came. */
 function socketOf(peer: Peer): { bytesRead: number } {
@@ -87,7 +81,6 @@ describe('transport fallback (jsdom against a real server)', () => {
       sseUrl: `${h.origin}/statetemplate/sse`,
       fetch,
     });
-    live = b.connection;
     await b.signal.until(() => b.statuses.includes(true), 'online over SSE');
     expect(b.connection.transport).toBe('sse');
     await b.session.render(page('v1'));
@@ -98,7 +91,6 @@ describe('transport fallback (jsdom against a real server)', () => {
   it('stays on the WebSocket when it works', async () => {
     h = await start();
     const b = await openPage(h, page('v0'), { sseUrl: `${h.origin}/statetemplate/sse`, fetch });
-    live = b.connection;
     await b.signal.until(() => b.statuses.includes(true), 'online');
     expect(b.connection.transport).toBe('websocket');
   });

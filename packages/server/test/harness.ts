@@ -49,6 +49,8 @@ export interface Harness {
   wsUrl: string;
   /** http://127.0.0.1:PORT */
   origin: string;
+  /** Runs `closer` first when the harness closes (a page's connection, say). */
+  track(closer: () => void): void;
   close(): Promise<void>;
 }
 
@@ -70,13 +72,16 @@ export async function start(
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
+  const closers: (() => void)[] = [];
   return {
     st,
     server,
     attached,
     origin,
     wsUrl: `ws://127.0.0.1:${port}${options.path ?? '/statetemplate/ws'}`,
+    track: (closer) => void closers.push(closer),
     async close() {
+      for (const closer of closers.splice(0)) closer();
       attached.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

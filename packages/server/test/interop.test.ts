@@ -1,19 +1,14 @@
 import type { Socket } from 'node:net';
 import { VirtualConsole } from 'jsdom';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HookContext, LiveConnection } from '@statetemplate/client';
+import type { HookContext } from '@statetemplate/client';
 import type { JsonValue } from '@statetemplate/protocol';
 import type { AttachOptions } from '../src/index.js';
 import { page, start, type Harness } from './harness.js';
 import { openPage } from './jsdom-page.js';
 
 let h: Harness;
-let live: LiveConnection | undefined;
-afterEach(async () => {
-  live?.close();
-  live = undefined;
-  await h?.close();
-});
+afterEach(() => h?.close());
 
 const TABS = '<nav><a id="all" href="/todos" data-st-patch>All</a><a id="done" href="/todos?filter=done" data-st-patch>Done</a><a id="swap" href="/todos?filter=open" data-st-patch="replace">Open</a></nav><p>{{filter}}</p><div id="chart" data-st-hook="Chart" data-st-ignore></div>';
 
@@ -49,7 +44,6 @@ async function tabs(options: Partial<AttachOptions> = {}, path = '/todos') {
     },
     { path },
   );
-  live = b.connection;
   await b.signal.until(() => b.statuses.includes(true), 'online');
   b.window.addEventListener('popstate', b.signal.notify);
   const click = (id: string) => b.window.document.getElementById(id)!.dispatchEvent(new b.window.MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }));
@@ -77,7 +71,6 @@ describe('server-to-client events (jsdom against a real server)', () => {
     const events: [string, JsonValue][] = [];
     h = await start({ onEvent: (_, name, payload) => void events.push([name, payload]) }, {}, '<div data-st-hook="Ping"></div>');
     const b = await openPage(h, {}, { hooks: { Ping: { mounted(this: HookContext) { this.pushEvent('hello', { from: 'hook' }); } } } });
-    live = b.connection;
     await b.signal.until(() => events.length === 1, 'the hook\'s event');
     expect(events).toEqual([['hello', { from: 'hook' }]]);
   });
@@ -157,7 +150,6 @@ describe('live navigation (jsdom against a real server)', () => {
     virtualConsole.on('jsdomError', (error) => loads.push(error.message));
     h = await start({}, {}, TABS);
     const b = await openPage(h, { filter: 'all' }, { onMessage: (m) => m.type === 'redirect' && redirects.push(m.url) }, { path: '/todos', virtualConsole });
-    live = b.connection;
     // jsdom loads no pages: it reports each load asked for, a task later.
     virtualConsole.on('jsdomError', () => b.signal.notify());
     await b.signal.until(() => b.statuses.includes(true), 'online');

@@ -32,7 +32,7 @@ export interface PageOptions {
   virtualConsole?: VirtualConsole;
 }
 
-/** A jsdom page of the harness's origin holding a new session's render, connected with the client; the caller closes `connection`. */
+/** A jsdom page of the harness's origin holding a new session's render, connected with the client until the harness closes. */
 export async function openPage(h: Harness, data: Page | Record<string, unknown>, options: Partial<ConnectOptions> = {}, at: PageOptions = {}) {
   const { html, sessionId, token } = await h.st.newSession(data);
   const { window } = new JSDOM(`<!doctype html><body><div id="app">${html}</div></body>`, {
@@ -73,6 +73,7 @@ export async function openPage(h: Harness, data: Page | Record<string, unknown>,
       signal.notify();
     },
   });
+  h.track(() => connection.close());
   const session = await h.st.getSession(sessionId, token);
   /** Waits until the page shows the session's latest render, then checks it equals a fresh one. */
   const settled = async (what: string) => {

@@ -1,18 +1,12 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LiveConnection } from '@statetemplate/client';
 import type { JsonValue } from '@statetemplate/protocol';
 import type { AttachOptions } from '../src/index.js';
 import { start, type Harness } from './harness.js';
 import { openPage } from './jsdom-page.js';
 
 let h: Harness;
-let live: LiveConnection | undefined;
-afterEach(async () => {
-  live?.close();
-  live = undefined;
-  await h?.close();
-});
+afterEach(() => h?.close());
 
 const FORMS =
   '<p>{{note}}</p>' +
@@ -30,7 +24,6 @@ async function typedPage(options: Partial<AttachOptions> = {}) {
     FORMS,
   );
   const b = await openPage(h, { note: 'v0', name: 'Ada', body: '' });
-  live = b.connection;
   await b.signal.until(() => b.statuses.includes(true), 'online');
   const doc = b.window.document;
   doc.querySelector<HTMLInputElement>('[name=name]')!.value = 'Ada Lovelace';

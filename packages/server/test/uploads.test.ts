@@ -1,18 +1,13 @@
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectOptions, EventError, LiveConnection } from '@statetemplate/client';
+import type { ConnectOptions, EventError } from '@statetemplate/client';
 import { UploadError, type AttachOptions, type IncomingFile } from '../src/index.js';
 import { livePeer, start, within, type Harness } from './harness.js';
 import { openPage, Signal } from './jsdom-page.js';
 
 let h: Harness;
-let live: LiveConnection | undefined;
-afterEach(async () => {
-  live?.close();
-  live = undefined;
-  await h?.close();
-});
+afterEach(() => h?.close());
 
 const FORM = '<input type="file" id="file" data-st-upload="avatar" multiple><button id="stop" data-st-upload-cancel="avatar">Cancel</button>';
 
@@ -50,7 +45,6 @@ async function uploading(options: Partial<AttachOptions> = {}, handle?: (file: I
   }, {}, FORM);
   const errors: EventError[] = [];
   const b = await openPage(h, {}, { onEventError: (error) => void errors.push(error), ...client(h) });
-  live = b.connection;
   await b.signal.until(() => b.statuses.includes(true), 'online');
   const input = b.window.document.getElementById('file') as HTMLInputElement;
   const events: string[] = [];
