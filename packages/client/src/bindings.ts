@@ -52,7 +52,8 @@ export function bind(root: Element, send: (name: string, payload: Payload, eleme
 }
 
 /** What an element sends: its data-st-value-* attributes and its fields, or its value (not for a click: an intent). */
-export function payloadOf(element: Field, type: string): Payload {
+export function payloadOf(target: Element, type: string): Payload {
+  const element = target as Field;
   const payload: Payload = {};
   if (element.tagName === 'FORM') {
     new (element.ownerDocument.defaultView!.FormData)(element).forEach((value, key) => {

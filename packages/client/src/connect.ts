@@ -104,6 +104,7 @@ export function connect(options: ConnectOptions): LiveConnection {
     clearTimeout(timer);
     unbind();
     navigation.stop();
+    uploads.stop();
     transport.close();
   };
   const restart = (error: { code: string; message: string }) => {
@@ -135,7 +136,7 @@ export function connect(options: ConnectOptions): LiveConnection {
   const recover = () => {
     for (const form of root.querySelectorAll('form')) {
       const name = form.getAttribute('data-st-recover') ?? form.getAttribute('data-st-submit');
-      if (name && [...form.elements].some(changed)) sendEvent(name, payloadOf(form as never, 'submit'), form);
+      if (name && [...form.elements].some(changed)) sendEvent(name, payloadOf(form, 'submit'), form);
     }
   };
 

@@ -40,15 +40,24 @@ export class Uploads {
   constructor(root: Element, send: (message: ClientMessage) => void, fail: (error: EventError, element: Element) => void) {
     this.#send = send;
     this.#fail = fail;
-    root.addEventListener('change', (event) => {
+    const change = (event: Event) => {
       const input = event.target as HTMLInputElement;
       if (input.matches?.('input[type=file][data-st-upload]')) this.#start(input);
-    });
-    root.addEventListener('click', (event) => {
+    };
+    const click = (event: Event) => {
       const button = (event.target as Element).closest?.('[data-st-upload-cancel]');
       if (button) this.cancel(button.getAttribute('data-st-upload-cancel')!);
-    });
+    };
+    root.addEventListener('change', change);
+    root.addEventListener('click', click);
+    this.stop = () => {
+      root.removeEventListener('change', change);
+      root.removeEventListener('click', click);
+    };
   }
+
+  /** Removes the listeners. */
+  readonly stop: () => void;
 
   /** Stops every file of upload `name`. */
   cancel(name: string): void {
