@@ -14,7 +14,8 @@ export interface Focus {
 export function saveFocus(doc: Document, nodes: Node[]): Focus | null {
   const el = doc.activeElement as HTMLElement | null;
   if (!el || !nodes.some((n) => n.contains(el))) return null;
-  return { el, field: el.matches(FIELD), restore: caret(doc, el) };
+  // A focusable MathML or SVG element named "select" or "input" is no field.
+  return { el, field: el.namespaceURI === 'http://www.w3.org/1999/xhtml' && el.matches(FIELD), restore: caret(doc, el) };
 }
 
 /** Focuses `el` again where it stands now, without scrolling, and restores its caret. */

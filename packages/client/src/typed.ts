@@ -7,6 +7,7 @@
 type Field = HTMLInputElement;
 
 const FIELDS = 'input:not([type=file]),textarea,select';
+const XHTML = 'http://www.w3.org/1999/xhtml';
 
 /** The field's state as a string: its value, its checkedness, or its selected options. */
 function state(field: Field, defaults: boolean): string {
@@ -36,7 +37,7 @@ function restore(field: Field, value: string): void {
 
 /** Whether the user changed the field from what the server rendered. */
 export function changed(field: Element): boolean {
-  return field.matches(FIELDS) && state(field as Field, false) !== state(field as Field, true);
+  return field.namespaceURI === XHTML && field.matches(FIELDS) && state(field as Field, false) !== state(field as Field, true);
 }
 
 /** The fields at or under `nodes`, each with a key that finds its counterpart in new html: its form, then its id or name and rank. */
@@ -46,6 +47,8 @@ function fields(nodes: Node[]): Map<string, Field> {
     if (node.nodeType !== 1) continue;
     const element = node as Element;
     for (const field of element.matches(FIELDS) ? [element] : element.querySelectorAll(FIELDS)) {
+      // A MathML or SVG element may be named "select" or "input" too.
+      if (field.namespaceURI !== XHTML) continue;
       const f = field as Field;
       const form = f.form;
       const base = `${form ? form.id || form.getAttribute('data-st-submit') : ''} ${f.id || f.name || f.localName}`;

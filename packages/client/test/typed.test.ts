@@ -41,6 +41,14 @@ describe('what the user typed, through a replace of its region', () => {
     expect(root.querySelector<HTMLInputElement>('#one input')!.value).toBe('');
   });
 
+  it('leaves MathML and SVG elements named like fields alone', () => {
+    const { root } = page('<!--[1--><math><select><option>a</option></select></math><svg><input></input></svg><input name="x" value="a"><!--]-->');
+    root.querySelector<HTMLInputElement>('input[name=x]')!.value = 'typed';
+    applyUpdate(root, update('replace', '1', '<math><select></select></math><svg><input></input></svg><input name="x" value="a">'));
+    expect(root.querySelector<HTMLInputElement>('input[name=x]')!.value).toBe('typed');
+    expect(root.querySelector('math select')!.namespaceURI).toBe('http://www.w3.org/1998/Math/MathML');
+  });
+
   it('leaves untouched fields as the server renders them', () => {
     const { root } = page('<!--[1--><select name="s"><option>a</option><option>b</option></select><!--]-->');
     applyUpdate(root, update('replace', '1', '<select name="s"><option>a</option><option selected>b</option></select>'));
