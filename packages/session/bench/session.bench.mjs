@@ -17,9 +17,9 @@ const TODO = `<main>
 </main>`;
 const KEY = 'benchmark signing key, at least thirty-two bytes long';
 
-function todoPage(owner) {
-  const items = Array.from({ length: 25 }, (_, i) => ({ id: i, text: `${owner} task ${i}`, done: false }));
-  return { title: `${owner}'s list`, items, remaining: 25 };
+function todoPage(owner, size = 25) {
+  const items = Array.from({ length: size }, (_, i) => ({ id: i, text: `${owner} task ${i}`, done: false }));
+  return { title: `${owner}'s list`, items, remaining: size };
 }
 
 function toggled(page, index) {
@@ -125,6 +125,25 @@ async function heapPerSession(template, count, make) {
   const bytes = await heapPerSession('<p>Count: {{count}}</p>', 100_000, (i) => ({ count: i }));
   report('heap for 100,000 counter sessions', bytes / 1024 / 1024, 'MB');
   report('  per counter session', bytes / 100_000, 'bytes');
+}
+
+// 5. A session's first render after newSession against its second, side by side: sessions made
+// first, then each rendered once (first renders) and once more (second renders), in that order.
+// After the heap figures, so that its garbage cannot weigh on them.
+for (const size of [25, 1000]) {
+  const st = new StateTemplate(TODO, { signingKey: KEY });
+  const count = size === 25 ? 1_000 : 200;
+  const sessions = [];
+  for (let i = 0; i < count; i++) {
+    const created = await st.newSession(todoPage(`user${i}`, size));
+    sessions.push({ session: await st.getSession(created.sessionId, created.token), page: todoPage(`user${i}`, size) });
+  }
+  const first = await latencies(count, 0, (i) => sessions[i].session.render(toggled(sessions[i].page, 3)));
+  const second = await latencies(count, 0, (i) => sessions[i].session.render(toggled(sessions[i].page, 4)));
+  report(`todo-${size}: first render after newSession p50`, pct(first.cpu, 50), 'µs');
+  report(`todo-${size}: second render p50`, pct(second.cpu, 50), 'µs');
+  report(`todo-${size}: first ÷ second render, CPU p50`, pct(first.cpu, 50) / pct(second.cpu, 50), '×', 1.5);
+  await st.close();
 }
 
 const width = [0, 1, 2, 3].map((c) => Math.max(...[['benchmark', 'result', 'target', 'met'], ...rows].map((r) => r[c].length)));

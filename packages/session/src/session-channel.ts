@@ -22,6 +22,8 @@ export class SessionChannel {
     private readonly onClosed: (channel: SessionChannel) => void,
     /** An end message arrived: why the session ended. */
     private readonly onEnd: (reason: EndReason) => void,
+    /** An updates message arrived: the session is at least at this sequence number. */
+    private readonly onSeq: (seq: number) => void,
   ) {
     this.#subscribed = store.subscribe(id, (text) => this.#receive(text));
     // Rejections reach each stream through open(); this keeps the promise from counting as unhandled.
@@ -58,7 +60,10 @@ export class SessionChannel {
       void this.end();
     }
     else if ('command' in message) for (const stream of [...this.#streams]) stream.command(message.command);
-    else for (const stream of [...this.#streams]) stream.push(message.updates);
+    else {
+      this.onSeq(message.updates[message.updates.length - 1]!.seq);
+      for (const stream of [...this.#streams]) stream.push(message.updates);
+    }
   }
 
   #remove(stream: AnyStream): void {

@@ -1,8 +1,9 @@
-import type { Template } from '@statetemplate/core';
+import type { RenderState, Template } from '@statetemplate/core';
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
 import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData } from './session-data.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
@@ -22,6 +23,8 @@ export interface EngineSettings {
   maxSessions: number | undefined;
   replayLog: number;
   streamBuffer: number;
+  /** Sessions whose last record this instance keeps, state parsed (0: none). */
+  recordCache: number;
 }
 
 /** A committed render: its updates, and where the session's sequence and expiry now stand. */
@@ -52,12 +55,14 @@ export class SessionEngine {
   readonly #admissions = new KeyedQueue();
   readonly #channels = new Map<string, SessionChannel>();
   readonly #ends = new Map<string, EndReason>();
+  readonly #recent: RecentRecords;
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
   readonly #stopReconciling: () => void;
 
   constructor(private readonly settings: EngineSettings) {
+    this.#recent = new RecentRecords(settings.recordCache);
     // Messages published while the store's subscriptions were down are lost: catch up from the store.
     this.#stopReconciling = settings.store.onResubscribe?.(() => this.reconcile()) ?? (() => undefined);
   }
@@ -90,18 +95,25 @@ export class SessionEngine {
     return Math.min(now + this.settings.expiration, createdAt + this.settings.maxAge);
   }
 
-  /** Stores a new session, refusing with SessionLimitError once maxSessions is reached. */
-  async create(record: SessionRecord): Promise<void> {
+  /**
+   * Stores a new session, refusing with SessionLimitError once maxSessions
+   * is reached. The store gets the state as JSON text (most sessions are
+   * never rendered again, and text takes a fifth of the heap); this instance
+   * keeps it parsed, so the session's first render here costs no parse.
+   */
+  async create(record: SessionRecord, state: Readonly<RenderState>): Promise<void> {
     this.assertOpen();
     const { maxSessions, store } = this.settings;
-    if (maxSessions === undefined) return store.create(record);
-    return this.#admissions.run('', async () => {
-      if ((await store.count()) >= maxSessions) {
+    const stored = { ...record, data: toJson({ ...sessionData(record), state: JSON.stringify(state) }) };
+    const admit = async () => {
+      if (maxSessions !== undefined && (await store.count()) >= maxSessions) {
         await this.sweep();
         if ((await store.count()) >= maxSessions) throw new SessionLimitError(maxSessions);
       }
-      await store.create(record);
-    });
+      await store.create(stored);
+      this.#recent.set(record);
+    };
+    return maxSessions === undefined ? admit() : this.#admissions.run('', admit);
   }
 
   /** Runs `task` after every earlier task of session `id`; refused once shutdown began. */
@@ -119,7 +131,8 @@ export class SessionEngine {
     const { store, template, replayLog } = this.settings;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
-      const record = await store.get(id);
+      // The record this instance wrote last, if it still has it: the compare-and-set says whether it is current.
+      const record = (attempt === 1 ? this.#recent.get(id) : undefined) ?? (await store.get(id));
       if (record === null) return null;
       const current = sessionData(record);
       const now = this.settings.now();
@@ -135,8 +148,11 @@ export class SessionEngine {
       const seq = current.seq + sequenced.length;
       const next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
       try {
-        await store.update({ ...record, expiresAt, data: toJson(next) });
+        const written = await store.update({ ...record, expiresAt, data: toJson(next) });
+        // Before publishing: this instance's own message must not count as news of another's render.
+        this.#recent.set({ ...written, data: toJson(next) });
       } catch (error) {
+        this.#recent.delete(id);
         if (!(error instanceof StoreError)) throw error;
         // A timed-out write may still land: once the store answers, publish its updates if it did.
         if (error.code === 'timeout') this.#settle(id, record.version + 1, sequenced);
@@ -178,6 +194,7 @@ export class SessionEngine {
 
   /** Deletes the session and ends its update streams on every instance. Call through enqueue. */
   async remove(id: string): Promise<void> {
+    this.#recent.delete(id);
     await this.settings.store.delete(id);
     await this.#end(id, 'closed');
   }
@@ -198,6 +215,8 @@ export class SessionEngine {
     this.assertOpen();
     let channel = this.#channels.get(id);
     if (channel === undefined) {
+      // Renders of other instances before this subscription went unheard: the record kept may be behind.
+      this.#recent.delete(id);
       channel = new SessionChannel(
         this.settings.store,
         id,
@@ -205,6 +224,7 @@ export class SessionEngine {
           if (this.#channels.get(id) === closed) this.#channels.delete(id);
         },
         (reason) => this.#ended(id, reason),
+        (seq) => this.#recent.behind(id, seq),
       );
       this.#channels.set(id, channel);
     }
@@ -283,6 +303,7 @@ export class SessionEngine {
   }
 
   #ended(id: string, reason: EndReason): void {
+    this.#recent.delete(id);
     this.#ends.delete(id);
     this.#ends.set(id, reason);
     if (this.#ends.size > ENDS_KEPT) this.#ends.delete(this.#ends.keys().next().value!);

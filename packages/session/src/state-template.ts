@@ -35,6 +35,12 @@ export interface StateTemplateOptions {
   /** About how many bytes of html an updates() subscription buffers before coalescing; default 256 KiB. */
   streamBuffer?: number;
   /**
+   * Sessions whose last record this instance keeps, with the diff state
+   * parsed, so that rendering one of them reads nothing from the store (its
+   * compare-and-set still catches another instance's render); default 1,000, 0 for none.
+   */
+  recordCache?: number;
+  /**
    * The clock of expiries, tokens and update timestamps: milliseconds since
    * the epoch, default `Date.now`. The default store runs on it too; give a
    * store you pass the same clock. The cleanup timer stays a real timer.
@@ -92,6 +98,7 @@ export class StateTemplate {
       maxSessions: options.maxSessions === undefined ? undefined : positive('maxSessions', options.maxSessions),
       replayLog: whole('replayLog', options.replayLog ?? 32),
       streamBuffer: positive('streamBuffer', options.streamBuffer ?? 256 * 1024),
+      recordCache: whole('recordCache', options.recordCache ?? 1_000),
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
@@ -107,8 +114,8 @@ export class StateTemplate {
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = this.#now();
-    const session: SessionData = { state: JSON.stringify(state), seq: 0, log: [], ...(client === undefined ? {} : { client }) };
-    await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) });
+    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }) };
+    await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) }, state);
     return { html, sessionId, token };
   }
 

@@ -1,8 +1,11 @@
 // Session creation and one-item render() through the Redis store, side by side
-// with the memory store in the same run, on a 25-item todo page.
+// with the memory store in the same run, on a 25-item todo page; and the bytes
+// a one-item render moves to and from Redis on 25- and 1,000-item pages, with
+// and without the records the instance keeps.
 // Run after a build (`npx tsc -b` here and in packages/session): node bench/store-redis.bench.mjs
 // Uses a throwaway redis-server on a free port; writes bench/results.json beside this file.
 import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
 import { availableParallelism, loadavg } from 'node:os';
 import { StateTemplate } from '@statetemplate/session';
 import { MemorySessionStore } from '@statetemplate/store-memory';
@@ -73,6 +76,43 @@ async function run(openStore) {
   return { create, render };
 }
 
+/** Renders per traffic measurement. */
+const TRAFFIC_RENDERS = 200;
+
+/** Redis's own counters of the bytes it received (the store's writes) and sent (its reads' answers). */
+async function netBytes(admin) {
+  const info = await admin.info('stats');
+  const read = (name) => Number(new RegExp(`${name}:(\\d+)`).exec(info)[1]);
+  return { toRedis: read('total_net_input_bytes'), fromRedis: read('total_net_output_bytes') };
+}
+
+/**
+ * Bytes to and from Redis per one-item render of a `size`-item todo page,
+ * with the records kept by the instance (the default) or not (recordCache 0),
+ * counted by the server, less what the INFO calls themselves cost.
+ */
+async function traffic(url, size, recordCache) {
+  const admin = new Redis(url);
+  const store = new RedisSessionStore({ url });
+  const app = new StateTemplate(todoTemplate, { store, signingKey, recordCache });
+  try {
+    const page = todoPage('bench', size);
+    const { sessionId, token } = await app.newSession(page);
+    const session = await app.getSession(sessionId, token);
+    for (let i = 0; i < 20; i++) await session.render(withItem(page, i % size, `warm ${i}`));
+    const idle = [await netBytes(admin), await netBytes(admin)];
+    const before = await netBytes(admin);
+    for (let i = 0; i < TRAFFIC_RENDERS; i++) await session.render(withItem(page, i % size, `edit ${i}`));
+    const after = await netBytes(admin);
+    const per = (key) => Math.round((after[key] - before[key] - (idle[1][key] - idle[0][key])) / TRAFFIC_RENDERS);
+    return { toRedis: per('toRedis'), fromRedis: per('fromRedis') };
+  } finally {
+    await app.close();
+    await store.close();
+    admin.disconnect();
+  }
+}
+
 if (!redisAvailable()) {
   console.error('store-redis bench: no redis-server binary on PATH; nothing measured');
   process.exit(1);
@@ -88,6 +128,12 @@ try {
     ['create', 'render'].map((op) => [op, { p50: ratio(redis[op].p50, memory[op].p50), p99: ratio(redis[op].p99, memory[op].p99) }]),
   );
   const target = { renderP99Ms: TARGET_RENDER_P99_MS, met: redis.render.p99 <= TARGET_RENDER_P99_MS };
+  const bytesPerRender = {};
+  for (const size of [25, 1000]) {
+    for (const [label, recordCache] of [['records kept', undefined], ['recordCache 0', 0]]) {
+      bytesPerRender[`todo-${size}, ${label}`] = await traffic(server.url, size, recordCache);
+    }
+  }
 
   console.log(`@statetemplate/store-redis, node ${process.version}, best of ${ROUNDS} rounds of ${ITERATIONS} calls after ${WARMUP} warmup, milliseconds`);
   console.log(`machine: ${machine.cpus} CPUs, load average ${machine.loadAverage1m}`);
@@ -99,9 +145,11 @@ try {
   });
   console.table(Object.fromEntries(Object.entries(ratios).map(([op, r]) => [`${op}: redis / memory`, r])));
   console.log(`target: redis render p99 <= ${TARGET_RENDER_P99_MS} ms: ${target.met ? 'met' : 'MISSED'} (${redis.render.p99} ms)`);
+  console.log(`bytes to and from Redis per one-item render (server counters, ${TRAFFIC_RENDERS} renders):`);
+  console.table(bytesPerRender);
   writeFileSync(
     new URL('./results.json', import.meta.url),
-    `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rounds: ROUNDS, iterations: ITERATIONS, warmup: WARMUP, unit: 'milliseconds', page: '25-item todo', machine, memory, redis, ratios, target }, null, 2)}\n`,
+    `${JSON.stringify({ node: process.version, date: new Date().toISOString(), rounds: ROUNDS, iterations: ITERATIONS, warmup: WARMUP, unit: 'milliseconds', page: '25-item todo', machine, memory, redis, ratios, target, bytesPerRender }, null, 2)}\n`,
   );
 } finally {
   await server.stop();
