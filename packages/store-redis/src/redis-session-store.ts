@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { Connection, failFastOptions } from './connection.js';
-import { defaultPrefix, keyLayout, type KeyLayout } from './key-layout.js';
+import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
 import { decodeRecord, encodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
 import { withScripts, type ScriptedRedis } from './scripts.js';
 import { Subscriptions } from './subscriptions.js';
@@ -18,8 +18,14 @@ export interface RedisSessionStoreOptions {
   url?: string;
   /** ioredis options for the client the store opens, over `failFastOptions`. */
   redis?: RedisOptions;
-  /** Prefix of every key and channel; default `statetemplate:`. */
+  /** Prefix of every key and channel, without `{` or `}`; default `statetemplate:`. */
   prefix?: string;
+  /**
+   * Shards of the key space (hash tags `{s0}` … ), each with its own expiry
+   * index, so that in a Redis Cluster no key is hot and no script crosses
+   * slots; default 32. Every instance of one prefix must use the same number.
+   */
+  shards?: number;
   /**
    * Background failures: connection errors (operations report them as well)
    * and exceptions thrown by subscribe listeners. By default connection errors
@@ -44,7 +50,7 @@ export class RedisSessionStore implements SessionStore {
     const client = options.client ?? new Redis(options.url ?? defaultRedisUrl, { ...failFastOptions, ...options.redis });
     this.connection = new Connection(client, options.client === undefined, onError);
     this.client = withScripts(client);
-    this.keys = keyLayout(options.prefix ?? defaultPrefix);
+    this.keys = keyLayout(options.prefix ?? defaultPrefix, options.shards ?? defaultShards);
     // A connection in subscriber mode can run nothing else, hence a second one.
     this.subscriptions = new Subscriptions(
       () => new Connection(client.duplicate(), true, onError),
@@ -55,7 +61,7 @@ export class RedisSessionStore implements SessionStore {
   async create(record: SessionRecord): Promise<void> {
     const r = encodeRecord(record);
     const created = await this.run('create', () =>
-      this.client.stCreate(this.keys.session(r.id), this.keys.expiry, r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+      this.client.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
     );
     if (created !== 1) throw new StoreError('conflict', `session ${r.id} already exists`);
   }
@@ -71,7 +77,7 @@ export class RedisSessionStore implements SessionStore {
   async update(record: SessionRecord): Promise<SessionRecord> {
     const r = encodeRecord(record);
     const [version, createdAt] = await this.run('update', () =>
-      this.client.stUpdate(this.keys.session(r.id), this.keys.expiry, r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+      this.client.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
     );
     if (version === -1) throw new StoreError('not_found', `session ${r.id} does not exist`);
     if (version === -2) throw new StoreError('conflict', `session ${r.id} changed since version ${r.version}`);
@@ -82,14 +88,14 @@ export class RedisSessionStore implements SessionStore {
     requireId(id);
     requireTime('expiresAt', expiresAt);
     const touched = await this.run('touch', () =>
-      this.client.stTouch(this.keys.session(id), this.keys.expiry, id, expiresAt, ttlUntil(expiresAt)),
+      this.client.stTouch(this.keys.session(id), this.keys.expiry(id), id, expiresAt, ttlUntil(expiresAt)),
     );
     return touched === 1;
   }
 
   async delete(id: string): Promise<boolean> {
     requireId(id);
-    const deleted = await this.run('delete', () => this.client.stDelete(this.keys.session(id), this.keys.expiry, id));
+    const deleted = await this.run('delete', () => this.client.stDelete(this.keys.session(id), this.keys.expiry(id), id));
     return deleted === 1;
   }
 
@@ -99,37 +105,46 @@ export class RedisSessionStore implements SessionStore {
       throw new StoreError('invalid', 'limit must be a non-negative integer');
     }
     if (limit === 0) return [];
-    const range = [this.keys.expiry, '-inf', `(${before}`] as const;
-    return this.run('getExpired', (client) =>
-      limit === undefined ? client.zrangebyscore(...range) : client.zrangebyscore(...range, 'LIMIT', 0, limit),
+    // Every shard, at once; a limit takes as many from each, then the first `limit` of them all.
+    const shards = await this.run('getExpired', (client) =>
+      Promise.all(
+        this.keys.expiries.map((key) =>
+          limit === undefined ? client.zrangebyscore(key, '-inf', `(${before}`) : client.zrangebyscore(key, '-inf', `(${before}`, 'LIMIT', 0, limit),
+        ),
+      ),
     );
+    const ids = shards.flat();
+    return limit === undefined ? ids : ids.slice(0, limit);
   }
 
-  /** From the expiry index alone: one ZMSCORE per thousand ids, no record read. */
+  /** From the expiry indexes alone: one ZMSCORE per shard and thousand ids, no record read. */
   async existing(ids: readonly string[]): Promise<string[]> {
     ids.forEach(requireId);
-    const found: string[] = [];
-    for (let from = 0; from < ids.length; from += EXISTING_BATCH) {
-      const batch = ids.slice(from, from + EXISTING_BATCH);
-      const scores = await this.run('existing', (client) => client.zmscore(this.keys.expiry, ...batch));
-      // Redis expires keys on its own clock, as get() reads them.
-      const now = Date.now();
-      batch.forEach((id, i) => {
-        if (scores[i] !== null && Number(scores[i]) > now) found.push(id);
-      });
+    const byShard = new Map<string, string[]>();
+    for (const id of ids) {
+      const key = this.keys.expiry(id);
+      byShard.set(key, [...(byShard.get(key) ?? []), id]);
     }
-    return found;
+    const batches = [...byShard].flatMap(([key, group]) =>
+      Array.from({ length: Math.ceil(group.length / EXISTING_BATCH) }, (_, i) => [key, group.slice(i * EXISTING_BATCH, (i + 1) * EXISTING_BATCH)] as const),
+    );
+    const scores = await this.run('existing', (client) => Promise.all(batches.map(([key, batch]) => client.zmscore(key, ...batch))));
+    // Redis expires keys on its own clock, as get() reads them.
+    const now = Date.now();
+    const live = new Set(batches.flatMap(([, batch], b) => batch.filter((_, i) => scores[b]![i] !== null && Number(scores[b]![i]) > now)));
+    return ids.filter((id) => live.has(id));
   }
 
-  /** Sessions in the expiry index: live ones plus expired ones not yet deleted by cleanup. */
+  /** Sessions in the expiry indexes: live ones plus expired ones not yet deleted by cleanup. */
   async count(): Promise<number> {
-    return this.run('count', (client) => client.zcard(this.keys.expiry));
+    const counts = await this.run('count', (client) => Promise.all(this.keys.expiries.map((key) => client.zcard(key))));
+    return counts.reduce((sum, n) => sum + n, 0);
   }
 
   async publish(id: string, message: string): Promise<void> {
     requireId(id);
     if (typeof message !== 'string') throw new StoreError('invalid', 'message must be a string');
-    await this.run('publish', (client) => client.publish(this.keys.updates(id), message));
+    await this.run('publish', (client) => client.spublish(this.keys.updates(id), message));
   }
 
   async subscribe(id: string, listener: (message: string) => void): Promise<() => Promise<void>> {

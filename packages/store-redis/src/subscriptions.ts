@@ -4,14 +4,15 @@ type Listener = (message: string) => void;
 
 interface Channel {
   readonly listeners: Set<Listener>;
-  /** Settles when Redis has confirmed the SUBSCRIBE. */
+  /** Settles when Redis has confirmed the SSUBSCRIBE. */
   readonly subscribed: Promise<void>;
 }
 
 /**
  * All of a store's subscriptions on one dedicated subscriber connection: one
- * Redis SUBSCRIBE per channel, fanned out to its listeners in arrival order.
- * ioredis re-subscribes every channel by itself after a reconnect.
+ * Redis SSUBSCRIBE (sharded pub/sub, Redis 7) per channel, fanned out to its
+ * listeners in arrival order. ioredis re-subscribes every channel by itself
+ * after a reconnect.
  */
 export class Subscriptions {
   private connection: Connection | null = null;
@@ -56,7 +57,7 @@ export class Subscriptions {
   }
 
   private openChannel(name: string): Channel {
-    const subscribed = this.subscriber().run('subscribe', async (client) => void (await client.subscribe(name)));
+    const subscribed = this.subscriber().run('subscribe', async (client) => void (await client.ssubscribe(name)));
     const channel: Channel = { listeners: new Set(), subscribed };
     this.channels.set(name, channel);
     // Forget a failed channel so the next subscriber tries again.
@@ -70,21 +71,21 @@ export class Subscriptions {
     const channel = this.channels.get(name);
     if (!channel?.listeners.delete(listener) || channel.listeners.size > 0) return;
     this.channels.delete(name);
-    // The listener is gone locally whatever happens; a failed UNSUBSCRIBE only
+    // The listener is gone locally whatever happens; a failed SUNSUBSCRIBE only
     // leaves Redis sending messages that nobody receives.
     await this.subscriber()
-      .run('unsubscribe', (client) => client.unsubscribe(name))
+      .run('unsubscribe', (client) => client.sunsubscribe(name))
       .catch(this.report);
   }
 
   private subscriber(): Connection {
     if (this.connection) return this.connection;
     const connection = this.connect();
-    connection.client.on('message', (name: string, message: string) => this.deliver(name, message));
+    connection.client.on('smessage', (name: string, message: string) => this.deliver(name, message));
     let connected = false;
     connection.client.on('ready', () => {
       if (!connected) return void (connected = true);
-      // ioredis sends the SUBSCRIBEs right after this event: a PING queued behind them answers once
+      // ioredis sends the SSUBSCRIBEs right after this event: a PING queued behind them answers once
       // they are in force, so nothing published after the listeners look is lost.
       queueMicrotask(() => {
         connection.client.ping().then(() => {

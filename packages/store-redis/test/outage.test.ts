@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { StoreError, type SessionRecord } from '@statetemplate/store';
-import type { RedisSessionStore } from '../src/index.js';
+import { defaultPrefix, keyLayout, type RedisSessionStore } from '../src/index.js';
 import { HANG_GUARD_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually, settlesWithin } from './waits.js';
@@ -137,7 +137,7 @@ describe('RedisSessionStore while Redis goes away', needs(redisServer), () => {
     const store = redis.store({ client });
     await store.create(session('borrowed'));
     await store.close();
-    expect(await client.exists('statetemplate:session:borrowed')).toBe(1);
+    expect(await client.exists(keyLayout(defaultPrefix).session('borrowed'))).toBe(1);
     await client.quit();
   });
 });

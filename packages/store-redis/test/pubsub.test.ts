@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { needs } from '@statetemplate/test-utils';
+import { defaultPrefix, keyLayout } from '../src/index.js';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually } from './waits.js';
 
@@ -24,19 +25,20 @@ describe('RedisSessionStore publish and subscribe', needs(redisServer), () => {
     await Promise.all(Array.from({ length: 100 }, (_, i) => store.subscribe(`id-${i}`, () => undefined)));
     const connectionsAfter = String(await inspect.client('LIST')).trim().split('\n').length;
     expect(connectionsAfter - connectionsBefore).toBe(1);
-    expect(await inspect.pubsub('NUMSUB', 'statetemplate:updates:id-7')).toEqual(['statetemplate:updates:id-7', 1]);
+    const channel = keyLayout(defaultPrefix).updates('id-7');
+    expect(await inspect.pubsub('SHARDNUMSUB', channel)).toEqual([channel, 1]);
   });
 
   it('unsubscribes from Redis only when the last listener of an id leaves', async () => {
     const store = redis.store();
     const inspect = redis.inspector();
-    const channel = 'statetemplate:updates:shared';
+    const channel = keyLayout(defaultPrefix).updates('shared');
     const first = await store.subscribe('shared', () => undefined);
     const second = await store.subscribe('shared', () => undefined);
     await first();
-    expect(await inspect.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
+    expect(await inspect.pubsub('SHARDNUMSUB', channel)).toEqual([channel, 1]);
     await second();
-    expect(await inspect.pubsub('NUMSUB', channel)).toEqual([channel, 0]);
+    expect(await inspect.pubsub('SHARDNUMSUB', channel)).toEqual([channel, 0]);
   });
 
   it('hands a throwing listener to onError and still delivers to the others', async () => {
