@@ -1,4 +1,4 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import { StoreError } from '@statetemplate/store';
 import { toStoreError } from './store-errors.js';
 
@@ -16,6 +16,23 @@ export const failFastOptions = {
   connectTimeout: 1_000,
   retryStrategy: (attempt: number) => Math.min(attempt * 50, 1_000),
 } satisfies RedisOptions;
+
+/**
+ * The same for a Cluster: each node's commands fail fast and time out. The
+ * cluster's own queue stays on: without it, a command for a node whose
+ * connection is still opening is retried a moment later, behind the ones
+ * sent after it, and one session's messages must keep their order. While the
+ * cluster is down, the store refuses commands itself (it waits for `ready`
+ * no longer than connectTimeout).
+ */
+export const clusterFailFastOptions = {
+  clusterRetryStrategy: (attempt: number) => Math.min(attempt * 50, 1_000),
+  redisOptions: failFastOptions,
+} satisfies ClusterOptions;
+
+export function isCluster(client: Redis | Cluster): client is Cluster {
+  return (client as Cluster).isCluster === true;
+}
 
 /** Statuses in which ioredis is (re)establishing a connection that may be ready shortly. */
 const connecting = new Set(['wait', 'connecting', 'connect']);
@@ -40,7 +57,7 @@ export class Connection {
   };
 
   constructor(
-    readonly client: Redis,
+    readonly client: Redis | Cluster,
     private readonly owned: boolean,
     private readonly onError?: (error: Error) => void,
   ) {
@@ -49,10 +66,12 @@ export class Connection {
 
   /** Runs `send` once the connection is ready; rejects with a StoreError on any failure. */
   async run<T>(operation: string, send: (client: Redis) => Promise<T>): Promise<T> {
+    // A Cluster takes the same commands as a Redis, routed by key.
+    const client = this.client as Redis;
     try {
       // Only a connection not ready yet costs an await: commands keep their call order.
       if (this.client.status !== 'ready') await this.ready();
-      return await send(this.client);
+      return await send(client);
     } catch (error) {
       throw toStoreError(operation, error);
     }
@@ -85,7 +104,7 @@ export class Connection {
   private nextReady(): Promise<void> {
     const { client } = this;
     if (client.status === 'wait') client.connect().catch(() => undefined);
-    const withinMs = client.options.connectTimeout ?? 10_000;
+    const withinMs = (isCluster(client) ? client.options.redisOptions?.connectTimeout : client.options.connectTimeout) ?? 10_000;
     return new Promise<void>((resolve, reject) => {
       const settle = (error?: StoreError): void => {
         clearTimeout(timer);

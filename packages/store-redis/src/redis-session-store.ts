@@ -1,6 +1,6 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
-import { Connection, failFastOptions } from './connection.js';
+import { clusterFailFastOptions, Connection, failFastOptions, isCluster } from './connection.js';
 import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
 import { decodeRecord, encodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
 import { withScripts, type ScriptedRedis } from './scripts.js';
@@ -10,12 +10,16 @@ export const defaultRedisUrl = 'redis://127.0.0.1:6379';
 
 export interface RedisSessionStoreOptions {
   /**
-   * A client to use instead of opening one. The store neither changes its
-   * options nor closes it; give it `failFastOptions` for bounded failures.
+   * A client to use instead of opening one: a `Redis`, or a `Cluster` for
+   * Redis Cluster (sharded pub/sub then runs on a duplicate of it with
+   * `shardedSubscribers`). The store neither changes its options nor closes
+   * it; give it `failFastOptions` (a Cluster: `clusterFailFastOptions`) for bounded failures.
    */
-  client?: Redis;
+  client?: Redis | Cluster;
   /** Where to connect when no client is given; default `redis://127.0.0.1:6379`. */
   url?: string;
+  /** A Redis Cluster to open (and close) instead: its startup nodes, and ioredis Cluster options over `clusterFailFastOptions`. */
+  cluster?: { nodes: ClusterNode[]; options?: ClusterOptions };
   /** ioredis options for the client the store opens, over `failFastOptions`. */
   redis?: RedisOptions;
   /** Prefix of every key and channel, without `{` or `}`; default `statetemplate:`. */
@@ -47,13 +51,14 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions = {}) {
     const { onError } = options;
-    const client = options.client ?? new Redis(options.url ?? defaultRedisUrl, { ...failFastOptions, ...options.redis });
+    const client = options.client ?? open(options);
     this.connection = new Connection(client, options.client === undefined, onError);
-    this.client = withScripts(client);
+    // A Cluster takes the same commands as a Redis, routed by key.
+    this.client = withScripts(client as Redis);
     this.keys = keyLayout(options.prefix ?? defaultPrefix, options.shards ?? defaultShards);
     // A connection in subscriber mode can run nothing else, hence a second one.
     this.subscriptions = new Subscriptions(
-      () => new Connection(client.duplicate(), true, onError),
+      () => new Connection(isCluster(client) ? client.duplicate(undefined, { shardedSubscribers: true }) : client.duplicate(), true, onError),
       onError ?? ((error) => console.error('[statetemplate] store-redis listener failed:', error)),
     );
   }
@@ -172,4 +177,11 @@ export class RedisSessionStore implements SessionStore {
   private assertOpen(operation: string): void {
     if (this.closed) throw new StoreError('unavailable', `redis ${operation} failed: the store is closed`);
   }
+}
+
+/** The client the store opens and owns: a Cluster when asked for one, else a Redis. */
+function open({ cluster, url, redis }: RedisSessionStoreOptions): Redis | Cluster {
+  if (cluster === undefined) return new Redis(url ?? defaultRedisUrl, { ...failFastOptions, ...redis });
+  const options = cluster.options ?? {};
+  return new Cluster(cluster.nodes, { ...clusterFailFastOptions, ...options, redisOptions: { ...clusterFailFastOptions.redisOptions, ...options.redisOptions } });
 }

@@ -29,12 +29,12 @@ export function redisAvailable(): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore', timeout: 5_000 }).status === 0;
 }
 
-/** Starts a redis-server with no persistence on a free port (or `port`). */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+/** Starts a redis-server with no persistence on a free port (or `port`), with `args` added to its command line. */
+export async function startRedisServer(options: { port?: number; args?: readonly string[] } = {}): Promise<RedisServer> {
   // A free port can be taken between probing and binding; only then is another one worth a try.
   for (let attempt = 1; ; attempt++) {
     const port = options.port ?? (await freePort());
-    const server = new ThrowawayRedis(port);
+    const server = new ThrowawayRedis(port, options.args ?? []);
     try {
       await server.start();
       return server;
@@ -48,14 +48,17 @@ class ThrowawayRedis implements RedisServer {
   readonly url: string;
   private child: ChildProcess | null = null;
 
-  constructor(readonly port: number) {
+  constructor(
+    readonly port: number,
+    private readonly extra: readonly string[],
+  ) {
     this.url = `redis://127.0.0.1:${port}`;
   }
 
   async start(): Promise<void> {
     if (this.child) return;
     // The throwaway server: nothing persisted, reachable only from this host.
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extra];
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const collect = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-2_000));
