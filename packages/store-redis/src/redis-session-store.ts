@@ -3,7 +3,7 @@ import { StoreError, type SessionRecord, type SessionStore } from '@statetemplat
 import { clusterFailFastOptions, Connection, failFastOptions, isCluster } from './connection.js';
 import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
 import { decodeRecord, encodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
-import { withScripts, type ScriptedRedis } from './scripts.js';
+import { withScripts, type ScriptedRedis, type SessionScripts } from './scripts.js';
 import { Subscriptions } from './subscriptions.js';
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
@@ -31,6 +31,15 @@ export interface RedisSessionStoreOptions {
    */
   shards?: number;
   /**
+   * Writes wait until this many replicas have them (`WAIT`, sent with the
+   * write to the same node): with asynchronous replication a failover can
+   * otherwise drop writes Redis acknowledged. A write not on enough replicas
+   * within `timeoutMs` (default 500) rejects with StoreError('timeout'): it
+   * happened on the primary, and may or may not survive a failover. Costs a
+   * round trip to the replicas per write. Default: no waiting.
+   */
+  durability?: { replicas: number; timeoutMs?: number };
+  /**
    * Background failures: connection errors (operations report them as well)
    * and exceptions thrown by subscribe listeners. By default connection errors
    * are dropped and listener exceptions logged with console.error.
@@ -48,6 +57,7 @@ export class RedisSessionStore implements SessionStore {
   private readonly keys: KeyLayout;
   private readonly subscriptions: Subscriptions;
   private closed = false;
+  private readonly durability: { replicas: number; timeoutMs: number } | undefined;
 
   constructor(options: RedisSessionStoreOptions = {}) {
     const { onError } = options;
@@ -55,6 +65,7 @@ export class RedisSessionStore implements SessionStore {
     this.connection = new Connection(client, options.client === undefined, onError);
     // A Cluster takes the same commands as a Redis, routed by key.
     this.client = withScripts(client as Redis);
+    this.durability = durabilityOf(options.durability);
     this.keys = keyLayout(options.prefix ?? defaultPrefix, options.shards ?? defaultShards);
     // A connection in subscriber mode can run nothing else, hence a second one.
     this.subscriptions = new Subscriptions(
@@ -65,9 +76,9 @@ export class RedisSessionStore implements SessionStore {
 
   async create(record: SessionRecord): Promise<void> {
     const r = encodeRecord(record);
-    const created = await this.run('create', () =>
-      this.client.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
-    );
+    const created = await this.write('create', (to) =>
+      to.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+    (result) => result === 1);
     if (created !== 1) throw new StoreError('conflict', `session ${r.id} already exists`);
   }
 
@@ -81,9 +92,9 @@ export class RedisSessionStore implements SessionStore {
 
   async update(record: SessionRecord): Promise<SessionRecord> {
     const r = encodeRecord(record);
-    const [version, createdAt] = await this.run('update', () =>
-      this.client.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
-    );
+    const [version, createdAt] = await this.write('update', (to) =>
+      to.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+    ([written]) => written > 0);
     if (version === -1) throw new StoreError('not_found', `session ${r.id} does not exist`);
     if (version === -2) throw new StoreError('conflict', `session ${r.id} changed since version ${r.version}`);
     return { ...record, version, createdAt: Number(createdAt) };
@@ -92,15 +103,13 @@ export class RedisSessionStore implements SessionStore {
   async touch(id: string, expiresAt: number): Promise<boolean> {
     requireId(id);
     requireTime('expiresAt', expiresAt);
-    const touched = await this.run('touch', () =>
-      this.client.stTouch(this.keys.session(id), this.keys.expiry(id), id, expiresAt, ttlUntil(expiresAt)),
-    );
+    const touched = await this.write('touch', (to) => to.stTouch(this.keys.session(id), this.keys.expiry(id), id, expiresAt, ttlUntil(expiresAt)), (result) => result === 1);
     return touched === 1;
   }
 
   async delete(id: string): Promise<boolean> {
     requireId(id);
-    const deleted = await this.run('delete', () => this.client.stDelete(this.keys.session(id), this.keys.expiry(id), id));
+    const deleted = await this.write('delete', (to) => to.stDelete(this.keys.session(id), this.keys.expiry(id), id), (result) => result === 1);
     return deleted === 1;
   }
 
@@ -169,6 +178,27 @@ export class RedisSessionStore implements SessionStore {
     await Promise.all([this.subscriptions.close(), this.connection.close()]);
   }
 
+  /**
+   * Runs a write script; with `durability`, in one pipeline with a WAIT (the
+   * pipeline goes to the script's node), checked when the script did write.
+   */
+  private write<T>(operation: string, script: (to: SessionScripts) => Promise<T>, wrote: (result: T) => boolean): Promise<T> {
+    const durability = this.durability;
+    if (durability === undefined) return this.run(operation, (client) => script(client));
+    return this.run(operation, async (client) => {
+      const pipeline = client.pipeline();
+      void script(pipeline as unknown as SessionScripts);
+      pipeline.wait(durability.replicas, durability.timeoutMs);
+      const [[failed, result], [waitFailed, replicas]] = (await pipeline.exec()) as [[Error | null, T], [Error | null, number]];
+      if (failed) throw failed;
+      if (waitFailed) throw waitFailed;
+      if (wrote(result) && replicas < durability.replicas) {
+        throw new StoreError('timeout', `redis ${operation}: ${replicas} of ${durability.replicas} replicas had the write within ${durability.timeoutMs} ms; a failover may drop it`);
+      }
+      return result;
+    });
+  }
+
   private run<T>(operation: string, send: (client: ScriptedRedis) => Promise<T>): Promise<T> {
     this.assertOpen(operation);
     return this.connection.run(operation, () => send(this.client));
@@ -184,4 +214,12 @@ function open({ cluster, url, redis }: RedisSessionStoreOptions): Redis | Cluste
   if (cluster === undefined) return new Redis(url ?? defaultRedisUrl, { ...failFastOptions, ...redis });
   const options = cluster.options ?? {};
   return new Cluster(cluster.nodes, { ...clusterFailFastOptions, ...options, redisOptions: { ...clusterFailFastOptions.redisOptions, ...options.redisOptions } });
+}
+
+function durabilityOf(durability: RedisSessionStoreOptions['durability']): { replicas: number; timeoutMs: number } | undefined {
+  if (durability === undefined) return undefined;
+  const { replicas, timeoutMs = 500 } = durability;
+  if (!Number.isSafeInteger(replicas) || replicas < 1) throw new RangeError('durability.replicas must be a whole number >= 1');
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new RangeError('durability.timeoutMs must be a whole number >= 1');
+  return { replicas, timeoutMs };
 }

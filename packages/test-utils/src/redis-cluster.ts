@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,12 +35,18 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
   };
   try {
     for (let i = 0; i < masters * (1 + replicas); i++) {
-      const config = join(folder, `nodes-${i}.conf`);
+      // Its own folder: a replica writes the RDB of its first sync there, which a node started in the same place would load.
+      const dir = join(folder, `node-${i}`);
+      await mkdir(dir);
       // A short node timeout makes a failover start soon after a master dies; the tests wait for it, never time it.
-      nodes.push(await startRedisServer({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', config, '--cluster-node-timeout', '1000'] }));
+      nodes.push(await startNode(['--dir', dir, '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000']));
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
-    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: readyWithinMs });
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: readyWithinMs }).catch(
+      (error: { stdout?: string; stderr?: string; message: string }) => {
+        throw new Error(`redis-cli --cluster create failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      },
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -76,7 +82,37 @@ export async function startRedisCluster(options: { masters?: number; replicas?: 
     [Symbol.asyncDispose]: stop,
   };
   await cluster.ready();
+  if (replicas > 0) await replicated(nodes, masters, replicas);
   return cluster;
+}
+
+/** Waits until `masters` masters each have `replicas` replicas online (their first sync done). */
+async function replicated(nodes: readonly RedisServer[], masters: number, replicas: number): Promise<void> {
+  const deadline = Date.now() + readyWithinMs;
+  for (;;) {
+    const infos = await Promise.all(nodes.map((node) => cli(node.port, 'INFO', 'replication').catch(() => '')));
+    const synced = infos.filter((info) => /role:master/.test(info) && (info.match(/^slave\d+:.*state=online/gm) ?? []).length === replicas);
+    if (synced.length === masters) return;
+    if (Date.now() > deadline) throw new Error(`replicas not in sync within ${readyWithinMs} ms`);
+    await sleep(pollEveryMs);
+  }
+}
+
+/**
+ * A node on a port from 10000 to 19999, its cluster bus on port + 10000:
+ * both below the ephemeral range other servers get their free ports from, so
+ * a server stopped and restarted on its port by another test never finds a
+ * cluster node there, nor its clients the node's data.
+ */
+async function startNode(args: string[]): Promise<RedisServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 10_000);
+    try {
+      return await startRedisServer({ port, args });
+    } catch (error) {
+      if (attempt === 20) throw error;
+    }
+  }
 }
 
 async function cli(port: number, ...args: string[]): Promise<string> {
