@@ -2,9 +2,9 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewSession, SessionUpdate } from '@statetemplate/session';
-import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
+import { HEAVY_TEST_MS, needs, startRedisCluster, type RedisCluster } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { eventually, settlesWithin } from './waits.js';
 import { todoPage, withItem, type TodoPage } from './fixtures/todo-page.mjs';
@@ -37,8 +37,9 @@ class InstanceProcess {
     });
   }
 
-  static async start(redisUrl: string): Promise<InstanceProcess> {
-    const child = spawn(process.execPath, [script], { env: { ...process.env, REDIS_URL: redisUrl } });
+  /** `redis`: REDIS_URL or REDIS_CLUSTER for the instance. */
+  static async start(redis: { REDIS_URL: string } | { REDIS_CLUSTER: string }): Promise<InstanceProcess> {
+    const child = spawn(process.execPath, [script], { env: { ...process.env, ...redis } });
     const instance = new InstanceProcess(child);
     const exitedEarly = instance.exited.then(() => Promise.reject(new Error('exited')));
     const started = await settlesWithin(Promise.race([instance.ready, exitedEarly]));
@@ -69,39 +70,57 @@ class InstanceProcess {
   }
 }
 
+/**
+ * Two processes share sessions, stream updates to each other, survive a
+ * restart and lose no concurrent render. Three Node processes start one after
+ * another: slow on a busy machine, hence the generous bound.
+ */
+async function sharesSessions(start: () => Promise<InstanceProcess>): Promise<void> {
+  expect(built, 'the processes run the dist packages: `npx tsc -b` in store-redis and session first').toBe(true);
+  let a = await start();
+  const b = await start();
+  try {
+    const first = todoPage('two processes');
+    const session = await a.request<NewSession>('create', { data: first });
+    await b.request('watch', { sessionId: session.sessionId, token: session.token });
+
+    const rendered: SessionUpdate[] = [];
+    for (let i = 0; i < 5; i++) rendered.push(...(await a.render(session, withItem(first, i, `from A ${i}`))));
+    await eventually(() => b.updates.length >= rendered.length);
+    expect(b.updates).toEqual(rendered);
+
+    await a.stop();
+    a = await start();
+    const afterRestart = await a.render(session, withItem(first, 9, 'after restart'));
+    expect(afterRestart[0]!.seq).toBe(rendered.at(-1)!.seq + 1);
+    rendered.push(...afterRestart);
+
+    const raced = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).render(session, withItem(first, i, `raced ${i}`))),
+    );
+    rendered.push(...raced.flat().sort((x, y) => x.seq - y.seq));
+    expect(rendered.map((u) => u.seq)).toEqual(rendered.map((_, i) => i + 1));
+    await eventually(() => b.updates.length >= rendered.length);
+    expect(b.updates).toEqual(rendered);
+  } finally {
+    await Promise.all([a.stop(), b.stop()]);
+  }
+}
+
 describe('StateTemplate in two Node processes sharing one Redis', needs(redisServer), () => {
   const redis = useRedisServer();
+  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, () =>
+    sharesSessions(() => InstanceProcess.start({ REDIS_URL: redis.server.url })),
+  );
+});
 
-  // Three Node processes start one after another: slow on a busy machine, so a generous bound.
-  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, async () => {
-    expect(built, 'the processes run the dist packages: `npx tsc -b` in store-redis and session first').toBe(true);
-    let a = await InstanceProcess.start(redis.server.url);
-    const b = await InstanceProcess.start(redis.server.url);
-    try {
-      const first = todoPage('two processes');
-      const session = await a.request<NewSession>('create', { data: first });
-      await b.request('watch', { sessionId: session.sessionId, token: session.token });
-
-      const rendered: SessionUpdate[] = [];
-      for (let i = 0; i < 5; i++) rendered.push(...(await a.render(session, withItem(first, i, `from A ${i}`))));
-      await eventually(() => b.updates.length >= rendered.length);
-      expect(b.updates).toEqual(rendered);
-
-      await a.stop();
-      a = await InstanceProcess.start(redis.server.url);
-      const afterRestart = await a.render(session, withItem(first, 9, 'after restart'));
-      expect(afterRestart[0]!.seq).toBe(rendered.at(-1)!.seq + 1);
-      rendered.push(...afterRestart);
-
-      const raced = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).render(session, withItem(first, i, `raced ${i}`))),
-      );
-      rendered.push(...raced.flat().sort((x, y) => x.seq - y.seq));
-      expect(rendered.map((u) => u.seq)).toEqual(rendered.map((_, i) => i + 1));
-      await eventually(() => b.updates.length >= rendered.length);
-      expect(b.updates).toEqual(rendered);
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+describe('StateTemplate in two Node processes sharing one Redis Cluster (3 masters)', needs(redisServer), () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3 });
+  }, HEAVY_TEST_MS);
+  afterAll(() => cluster?.stop());
+  it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, () =>
+    sharesSessions(() => InstanceProcess.start({ REDIS_CLUSTER: JSON.stringify(cluster.startupNodes) })),
+  );
 });
