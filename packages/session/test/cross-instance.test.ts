@@ -1,43 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, type SessionRecord } from '@statetemplate/store';
-import { MemorySessionStore } from '@statetemplate/store-memory';
-import { SessionClosedError, StateTemplate, type StateTemplateOptions } from '../src/index.js';
-import { drain, expected, page, SIGNING_KEY, take, TODO_TEMPLATE, todoPage, toggled, type TodoPage } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useSharedStore } from './shared-store.js';
+import { SessionClosedError } from '../src/index.js';
+import { drain, expected, page, take, todoPage, toggled, type TodoPage } from './fixtures.js';
 
-/** A shared store whose pub/sub can lose messages, as Redis pub/sub does across a reconnect, and that counts CAS conflicts. */
-class LossyStore extends MemorySessionStore {
-  dropNext = 0;
-  conflicts = 0;
-  override async update(record: SessionRecord): Promise<SessionRecord> {
-    return super.update(record).catch((error: unknown) => {
-      if (error instanceof StoreError && error.code === 'conflict') this.conflicts += 1;
-      throw error;
-    });
-  }
-  override async publish(id: string, message: string): Promise<void> {
-    if (this.dropNext > 0) {
-      this.dropNext -= 1;
-      return;
-    }
-    return super.publish(id, message);
-  }
-}
-
-let store: LossyStore;
-const open: StateTemplate[] = [];
-function instance(options: StateTemplateOptions = {}): StateTemplate {
-  const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, store, ...options });
-  open.push(st);
-  return st;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((st) => st.close()));
-  await store.close();
-});
+const shared = useSharedStore();
+const instance = shared.instance;
 
 /** Two instances over one store, and a session created on the first. */
 async function twoInstances(data: TodoPage = todoPage('shared')) {
-  store = new LossyStore();
+  shared.fresh();
   const a = instance();
   const b = instance();
   const created = await a.newSession(data);
@@ -71,7 +42,7 @@ describe('instances sharing a store', () => {
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
     const dom = page(created.html);
     dom.apply(await take(stream, seqs.length));
-    expect(store.conflicts).toBeGreaterThan(0);
+    expect(shared.store.conflicts).toBeGreaterThan(0);
     const last = results.findIndex((updates) => updates.some((u) => u.seq === seqs.length));
     expect(dom.html()).toBe(expected(pages[last]!));
   });
@@ -80,7 +51,7 @@ describe('instances sharing a store', () => {
     const first = todoPage('shared');
     const { onA, onB } = await twoInstances(first);
     const stream = onA.updates();
-    store.dropNext = 1;
+    shared.store.dropNext = 1;
     const lost = await onB.render(toggled(first, 0));
     const next = await onB.render(toggled(toggled(first, 0), 1));
     expect(await take(stream, lost.length + next.length)).toEqual([...lost, ...next]);
@@ -90,7 +61,7 @@ describe('instances sharing a store', () => {
     const first = todoPage('shared');
     const { onA, onB } = await twoInstances(first);
     const stream = onA.updates({ commands: true });
-    store.dropNext = 1;
+    shared.store.dropNext = 1;
     const lost = await onB.render(toggled(first, 0));
     await onB.pushEvent('after-lost', { ok: true });
     const after = lost.at(-1)!.seq;
@@ -109,7 +80,7 @@ describe('instances sharing a store', () => {
     const { onA, onB, a } = await twoInstances();
     const stream = onA.updates();
     await take(stream, (await onB.render(toggled(todoPage('shared'), 2))).length);
-    store.dropNext = 1;
+    shared.store.dropNext = 1;
     await onB.invalidate();
     await a.cleanup();
     expect(await drain(stream)).toEqual([]);

@@ -1,40 +1,14 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { StoreError, type SessionRecord } from '@statetemplate/store';
-import { MemorySessionStore } from '@statetemplate/store-memory';
-import { StateTemplate, type Session, type StateTemplateOptions } from '../src/index.js';
-import { drain, expected, page, SIGNING_KEY, TODO_TEMPLATE, todoPage, toggled, type TodoPage } from './fixtures.js';
+import { describe, expect, it, vi } from 'vitest';
+import { useSharedStore } from './shared-store.js';
+import type { Session } from '../src/index.js';
+import { drain, expected, page, todoPage, toggled, type TodoPage } from './fixtures.js';
 
-/** A store shared by instances that counts the reads and the compare-and-set conflicts. */
-class CountingStore extends MemorySessionStore {
-  reads = 0;
-  conflicts = 0;
-  override async get(id: string): Promise<SessionRecord | null> {
-    this.reads++;
-    return super.get(id);
-  }
-  override async update(record: SessionRecord): Promise<SessionRecord> {
-    return super.update(record).catch((error: unknown) => {
-      if (error instanceof StoreError && error.code === 'conflict') this.conflicts++;
-      throw error;
-    });
-  }
-}
-
-let store: CountingStore;
-const open: StateTemplate[] = [];
-function instance(options: StateTemplateOptions = {}): StateTemplate {
-  const st = new StateTemplate(TODO_TEMPLATE, { signingKey: SIGNING_KEY, store, ...options });
-  open.push(st);
-  return st;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((st) => st.close()));
-  await store.close();
-});
+const shared = useSharedStore();
+const instance = shared.instance;
 
 describe('the records an instance keeps', () => {
   it('let renders read nothing from the store, the first after newSession included, and parse no state', async () => {
-    store = new CountingStore();
+    const store = shared.fresh();
     const st = instance();
     const first = todoPage('kept');
     const created = await st.newSession(first);
@@ -53,7 +27,7 @@ describe('the records an instance keeps', () => {
   });
 
   it('read the store again with recordCache 0, or for sessions past the limit', async () => {
-    store = new CountingStore();
+    const store = shared.fresh();
     const st = instance({ recordCache: 1 });
     const [a, b] = [await st.newSession(todoPage('a')), await st.newSession(todoPage('b'))];
     const [sa, sb] = [await st.getSession(a.sessionId, a.token), await st.getSession(b.sessionId, b.token)];
@@ -72,7 +46,7 @@ describe('the records an instance keeps', () => {
   });
 
   it('never lose a render of another instance: the compare-and-set catches a stale record, and news of renders drops it', async () => {
-    store = new CountingStore();
+    const store = shared.fresh();
     const [x, y] = [instance(), instance()];
     const first = todoPage('shared');
     const created = await x.newSession(first);
