@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StoreError, type SessionRecord } from '@statetemplate/store';
-import { HEAVY_TEST_MS, needs, startRedisCluster, type RedisCluster } from '@statetemplate/test-utils';
+import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { keyLayout, RedisSessionStore } from '../src/index.js';
-import { redisServer } from './redis-fixture.js';
+import { redisServer, useRedisCluster } from './redis-fixture.js';
 import { eventually } from './waits.js';
 
 /** Hang guard for the cluster's own recovery (a failover, a node's resync): a loaded machine may take a while. */
 const RECOVERY_MS = HEAVY_TEST_MS / 3;
 
 describe('a Redis Cluster master killed, its replica taking over', needs(redisServer), () => {
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
-  }, HEAVY_TEST_MS);
-  afterAll(() => cluster?.stop());
+  const redis = useRedisCluster({ masters: 3, replicas: 1 });
   const store = (prefix: string, durability?: { replicas: number; timeoutMs?: number }) =>
-    new RedisSessionStore({ cluster: { nodes: [...cluster.startupNodes] }, prefix, ...(durability && { durability }) });
+    new RedisSessionStore({ cluster: { nodes: [...redis.cluster.startupNodes] }, prefix, ...(durability && { durability }) });
   const record = (id: string): SessionRecord => ({ id, version: 1, createdAt: Date.now(), expiresAt: Date.now() + 600_000, data: { n: 0 } });
 
   it('refuses a write no replica count can confirm as timeout, after the primary took it', async () => {
@@ -36,19 +32,19 @@ describe('a Redis Cluster master killed, its replica taking over', needs(redisSe
       let current = record('kept');
       await durable.create(current);
       for (let n = 1; n <= 20; n++) current = await durable.update({ ...current, data: { n } });
-      const port = await cluster.masterOf(keyLayout('durable:').session('kept'));
-      await cluster.nodes.find((node) => node.port === port)!.signal('SIGKILL');
-      await cluster.ready();
+      const port = await redis.cluster.masterOf(keyLayout('durable:').session('kept'));
+      await redis.cluster.nodes.find((node) => node.port === port)!.signal('SIGKILL');
+      await redis.cluster.ready();
       // The client learns the new owner of the slot by itself; until then its commands fail fast.
       let read: SessionRecord | null = null;
       await eventually(async () => (read = await durable.get('kept').catch(() => null)) !== null, RECOVERY_MS);
-      expect(await cluster.masterOf(keyLayout('durable:').session('kept'))).not.toBe(port);
+      expect(await redis.cluster.masterOf(keyLayout('durable:').session('kept'))).not.toBe(port);
       expect([read!.version, read!.data]).toEqual([21, { n: 20 }]);
       // Its replica is now the master and has none of its own: a durable write lands there but is refused.
       const alone = await durable.update({ ...read!, data: { n: 21 } }).catch((error: unknown) => error);
       expect((alone as StoreError).code).toBe('timeout');
       // The killed node comes back as the new master's replica: durable writes pass again.
-      await cluster.nodes.find((node) => node.port === port)!.start();
+      await redis.cluster.nodes.find((node) => node.port === port)!.start();
       let written: SessionRecord | null = null;
       await eventually(async () => {
         const latest = await durable.get('kept').catch(() => null);

@@ -1,18 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StateTemplate } from '@statetemplate/session';
-import { describeStoreContract, HEAVY_TEST_MS, needs, startRedisCluster, type RedisCluster } from '@statetemplate/test-utils';
+import { describeStoreContract, needs } from '@statetemplate/test-utils';
 import { keyLayout, RedisSessionStore } from '../src/index.js';
 import { signingKey, todoPage, todoTemplate, withItem } from './fixtures/todo-page.mjs';
-import { redisServer } from './redis-fixture.js';
+import { redisServer, useRedisCluster } from './redis-fixture.js';
 import { eventually } from './waits.js';
 
 describe('RedisSessionStore on a real Redis Cluster (3 masters)', needs(redisServer), () => {
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3 });
-  }, HEAVY_TEST_MS);
-  afterAll(() => cluster?.stop());
-  const store = (prefix: string) => new RedisSessionStore({ cluster: { nodes: [...cluster.startupNodes] }, prefix });
+  const redis = useRedisCluster({ masters: 3 });
+  const store = (prefix: string) => new RedisSessionStore({ cluster: { nodes: [...redis.cluster.startupNodes] }, prefix });
 
   let namespace = 0;
   describeStoreContract('redis cluster', () => store(`contract-${++namespace}:`));
@@ -23,7 +19,7 @@ describe('RedisSessionStore on a real Redis Cluster (3 masters)', needs(redisSer
       const now = Date.now();
       for (let i = 0; i < 64; i++) await sessions.create({ id: `s${i}`, version: 1, createdAt: now, expiresAt: now + 60_000, data: { i } });
       const masters = new Set<number>();
-      for (let i = 0; i < 64; i++) masters.add(await cluster.masterOf(keyLayout('spread:').session(`s${i}`)));
+      for (let i = 0; i < 64; i++) masters.add(await redis.cluster.masterOf(keyLayout('spread:').session(`s${i}`)));
       expect(masters.size).toBe(3);
       expect(await sessions.count()).toBe(64);
       expect((await sessions.existing(['s1', 's40', 'nope'])).sort()).toEqual(['s1', 's40']);

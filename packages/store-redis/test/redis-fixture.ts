@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Redis } from 'ioredis';
-import { redisAvailable, requireResource, startRedisServer, type RedisServer } from '@statetemplate/test-utils';
+import { HEAVY_TEST_MS, redisAvailable, requireResource, startRedisCluster, startRedisServer, type RedisCluster, type RedisServer } from '@statetemplate/test-utils';
 import { RedisSessionStore, type RedisSessionStoreOptions } from '../src/index.js';
 
 /** The Redis tests' requirement: skipped without redis-server (`describe(name, needs(redisServer), …)`), a failure under STATETEMPLATE_STRICT. */
@@ -53,6 +53,22 @@ export function useRedisServer(): RedisFixture {
       const client = new Redis(this.server.url);
       this.own({ close: () => client.quit() });
       return client;
+    },
+  };
+}
+
+/** Registers hooks that give the calling describe block its own throwaway Redis Cluster; read `cluster` inside tests. */
+export function useRedisCluster(options: { masters?: number; replicas?: number } = {}): { readonly cluster: RedisCluster } {
+  let cluster: RedisCluster | undefined;
+  // Several processes start and join: slow on a busy machine, so the heavy bound.
+  beforeAll(async () => {
+    cluster = await startRedisCluster(options);
+  }, HEAVY_TEST_MS);
+  afterAll(() => cluster?.stop());
+  return {
+    get cluster() {
+      if (!cluster) throw new Error('the Redis Cluster has not started');
+      return cluster;
     },
   };
 }

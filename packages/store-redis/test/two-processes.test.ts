@@ -2,10 +2,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NewSession, SessionUpdate } from '@statetemplate/session';
-import { HEAVY_TEST_MS, needs, startRedisCluster, type RedisCluster } from '@statetemplate/test-utils';
-import { redisServer, useRedisServer } from './redis-fixture.js';
+import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
+import { redisServer, useRedisCluster, useRedisServer } from './redis-fixture.js';
 import { eventually, settlesWithin } from './waits.js';
 import { todoPage, withItem, type TodoPage } from './fixtures/todo-page.mjs';
 
@@ -115,12 +115,8 @@ describe('StateTemplate in two Node processes sharing one Redis', needs(redisSer
 });
 
 describe('StateTemplate in two Node processes sharing one Redis Cluster (3 masters)', needs(redisServer), () => {
-  let cluster: RedisCluster;
-  beforeAll(async () => {
-    cluster = await startRedisCluster({ masters: 3 });
-  }, HEAVY_TEST_MS);
-  afterAll(() => cluster?.stop());
+  const redis = useRedisCluster({ masters: 3 });
   it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, () =>
-    sharesSessions(() => InstanceProcess.start({ REDIS_CLUSTER: JSON.stringify(cluster.startupNodes) })),
+    sharesSessions(() => InstanceProcess.start({ REDIS_CLUSTER: JSON.stringify(redis.cluster.startupNodes) })),
   );
 });
