@@ -44,4 +44,4 @@ export type {
   ServerMessage,
   CloseCode,
 } from './messages.js';
-export { CLOSE, MessageError, parseClientMessage, parseServerMessage, stringifyServerMessage } from './messages.js';
+export { CLOSE, MessageError, isSitePath, parseClientMessage, parseServerMessage, stringifyServerMessage } from './messages.js';

@@ -261,14 +261,13 @@ type Check = (value: unknown) => boolean;
 const text: Check = (v) => typeof v === 'string' && v !== '';
 const string: Check = (v) => typeof v === 'string';
 const seq: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
-/** A path of the page's own origin: one slash first ("//host" and "/\\host" name other origins). */
 const yes: Check = (v) => v === true;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const uploadFile: Check = (v) => {
   const file = v as Record<string, unknown> | null;
   return typeof file === 'object' && file !== null && seq(file.ref) && string(file.name) && seq(file.size) && string(file.type);
 };
-const path: Check = (v) => typeof v === 'string' && /^\/(?![/\\])/.test(v);
+const path: Check = isSitePath;
 const optional =
   (check: Check): Check =>
   (v) =>
@@ -344,4 +343,9 @@ function updatesMessage([first, ...batch]: unknown[]): UpdatesMessage | MessageE
 /** The frame that carries `message`: JSON, an `updates` message in its compact form. */
 export function stringifyServerMessage(message: ServerMessage): string {
   return JSON.stringify(message.type === 'updates' ? [message.seq, ...message.batch] : message);
+}
+
+/** Whether `url` is a path of the page's own origin: one slash first ("//host" and "/\\host" name other origins). */
+export function isSitePath(url: unknown): url is string {
+  return typeof url === 'string' && /^\/(?![/\\])/.test(url);
 }

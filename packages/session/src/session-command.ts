@@ -1,4 +1,4 @@
-import type { JsonValue } from '@statetemplate/protocol';
+import { isSitePath, type JsonValue } from '@statetemplate/protocol';
 
 /**
  * What a session tells its live pages besides updates: an event for the
@@ -28,19 +28,14 @@ export function eventCommand(name: string, payload: JsonValue): PageCommand {
 
 /** A URL of this site (a path from its root) for the address bar: pushState refuses any other origin. */
 export function navigateCommand(url: string, replace: boolean): PageCommand {
-  if (!isPath(url)) throw new TypeError(`navigate takes a path of this site ("/todos?filter=done"), not ${JSON.stringify(url)}`);
+  if (!isSitePath(url)) throw new TypeError(`navigate takes a path of this site ("/todos?filter=done"), not ${JSON.stringify(url)}`);
   return { command: 'navigate', url, replace };
 }
 
 /** A path of this site or an http(s) URL: never `javascript:` or other schemes a page would run. */
 export function redirectCommand(url: string): PageCommand {
-  if (!isPath(url) && !/^https?:\/\/[^/\\]/i.test(String(url))) throw new TypeError(`redirect takes a path or an http(s) URL, not ${JSON.stringify(url)}`);
+  if (!isSitePath(url) && !/^https?:\/\/[^/\\]/i.test(String(url))) throw new TypeError(`redirect takes a path or an http(s) URL, not ${JSON.stringify(url)}`);
   return { command: 'redirect', url };
-}
-
-/** Starts with one slash: "//host" and "/\host" name other origins. */
-function isPath(url: unknown): url is string {
-  return typeof url === 'string' && /^\/(?![/\\])/.test(url);
 }
 
 function isJson(value: unknown, depth = 0): boolean {
