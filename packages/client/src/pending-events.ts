@@ -83,9 +83,7 @@ export class PendingEvents {
     const state = this.#loading.get(target);
     if (!state || --state.count > 0) return;
     this.#loading.delete(target);
-    target.classList.remove('st-loading');
-    // The element as the server rendered it: no empty class attribute left behind.
-    if (state.classless && target.classList.length === 0) target.removeAttribute('class');
+    unmark(target, 'st-loading', state.classless);
     if (state.text !== null) {
       target.textContent = state.text;
       (target as HTMLButtonElement).disabled = state.disabled;
@@ -103,4 +101,10 @@ function targets(element: Element): Element[] {
 export function showEventError(error: EventError, element: Element | undefined): void {
   element?.classList.add('st-error');
   console.warn(`[statetemplate] ${error.name}: ${error.code}: ${error.message}`);
+}
+
+/** Takes off a state class; an element that had no class attribute gets none back, as the server rendered it. */
+export function unmark(element: Element, name: string, classless: boolean): void {
+  element.classList.remove(name);
+  if (classless && element.classList.length === 0) element.removeAttribute('class');
 }

@@ -1,5 +1,5 @@
 import type { ClientMessage, ProgressMessage } from '@statetemplate/protocol';
-import type { EventError } from './pending-events.js';
+import { unmark, type EventError } from './pending-events.js';
 
 interface Active {
   upload: string;
@@ -130,8 +130,7 @@ export class Uploads {
   #end(ref: number, { input, classless }: Active): void {
     this.#active.delete(ref);
     for (const other of this.#active.values()) if (other.input === input) return;
-    input.classList.remove(UPLOADING);
-    if (classless && input.classList.length === 0) input.removeAttribute('class');
+    unmark(input, UPLOADING, classless);
     input.removeAttribute('data-st-progress');
     // Sent or given up: picking the same file again must fire a change.
     (input as HTMLInputElement).value = '';
