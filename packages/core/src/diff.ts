@@ -56,6 +56,20 @@ export class Differ {
     return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replay().scope(nodes, old));
   }
 
+  /**
+   * New states of top-level regions diffed on their own (the regions renders
+   * share), or null when one of them cannot be patched alone and the root
+   * would re-render.
+   */
+  regions(nodes: readonly RegionNode[], context: Context, old: readonly RegionState[]): RegionState[] | null {
+    this.old = { v: [], c: old.slice() };
+    this.vi = 0;
+    this.ci = 0;
+    this.children = null;
+    for (const node of nodes) if (!this.child(node, context, '')) return null;
+    return this.children ?? this.old.c!;
+  }
+
   /** Whether a scope rendered without markers (`u`) reads the same: all of it is walked inline. */
   private sameUnmarked(dynamic: readonly Node[], context: Context, old: ScopeState): boolean {
     const { old: outer, vi, ci } = this;

@@ -2,6 +2,7 @@ export { compile, Template } from './template.js';
 export type { CompileOptions, UpdateOptions } from './template.js';
 export type { Granularity } from './compile.js';
 export type { RenderState, ScopeState, ListState, RegionState } from './state.js';
+export type { SharedPlan, SharedStates } from './shared.js';
 export { TemplateTracker } from './tracker.js';
 export { FragmentExtractor } from './extractor.js';
 export type { FragmentInfo, NameRead } from './fragments.js';

@@ -183,6 +183,11 @@ export class Renderer {
     if (PAGE_TAGS.test(output) || (outOfFlow && output.includes('<'))) this.wholePage = true;
   }
 
+  /** Whether what rendered since the last reset needs no check of the whole page: no raw markup, no open end, no page tag. */
+  get contained(): boolean {
+    return !this.untrusted && !this.open && !this.wholePage;
+  }
+
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
   reset(): void {
     this.depth = 0;

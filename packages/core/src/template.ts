@@ -6,7 +6,8 @@ import { RenderError, StateTemplateError } from './errors.js';
 import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
-import { fingerprint, type RenderState } from './state.js';
+import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
+import { fingerprint, isUnmarked, type RenderState } from './state.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -88,6 +89,65 @@ export class Template {
       state.r = root;
       return [{ fragment_id: ROOT_ID, html, action: 'replace', timestamp: now }];
     });
+  }
+
+  /**
+   * Where the root names `names` (data many renders share, such as a topic's
+   * fields) show: the top-level regions reading them. Null when the root
+   * itself reads one outside any region: then every change is the whole page's.
+   */
+  sharedPlan(names: readonly string[]): SharedPlan | null {
+    return planShared(this.dynamic, names);
+  }
+
+  /**
+   * The states of the plan's regions for `shared` alone, the same for every
+   * render whose data holds `shared` at its root; null when a region reads
+   * another root name, or its output needs the whole page checked (raw markup).
+   */
+  renderShared(plan: SharedPlan, shared: Readonly<Record<string, unknown>>): SharedStates | null {
+    return this.guard(() => {
+      const view = new SharedView(shared);
+      const context = new Context(view.view);
+      const states = plan.regions.map((node) => this.renderer.regionContent(node, context, '').state);
+      return view.leaked || !this.renderer.contained || states.some(isUnmarked) ? null : states;
+    });
+  }
+
+  /**
+   * The updates that move the plan's regions from `states` to `shared`, and
+   * their new states: what a diff of any render sharing them sends for those
+   * regions. Null when a region reads another root name, or cannot be patched
+   * alone; `states` is left as it was.
+   */
+  updateShared(plan: SharedPlan, states: SharedStates, shared: Readonly<Record<string, unknown>>, options: UpdateOptions = {}): { updates: Update[]; states: SharedStates } | null {
+    return this.guard(() => {
+      const view = new SharedView(shared);
+      const differ = new Differ(this.renderer, options.now ?? Date.now());
+      const next = differ.regions(plan.regions, new Context(view.view), states);
+      return next === null || view.leaked || !this.renderer.contained ? null : { updates: differ.updates, states: next };
+    });
+  }
+
+  /**
+   * `state` with its plan regions set to `to`, when they are exactly (the
+   * same objects as) `from`: the shared diff from `from` to `to` then applies
+   * to it. Null when they are not, or the root rendered without markers.
+   */
+  adoptShared(state: RenderState, plan: SharedPlan, from: SharedStates, to: SharedStates): RenderState | null {
+    const current = sharedOf(state, plan);
+    if (state.t !== this.fingerprint || current === null || current.some((s, i) => s !== from[i])) return null;
+    return withShared(state, plan, to);
+  }
+
+  /**
+   * `state` holding the very objects of `states` in its plan regions when it
+   * records the same there (so many sessions keep one copy), else null.
+   */
+  shareStates(state: RenderState, plan: SharedPlan, states: SharedStates): RenderState | null {
+    const current = sharedOf(state, plan);
+    if (state.t !== this.fingerprint || current === null || current.some((s, i) => !sameState(s, states[i]))) return null;
+    return withShared(state, plan, states);
   }
 
   /**
