@@ -331,7 +331,7 @@ export class Connection {
   }
 }
 
-function unnumbered({ seq: _, ...update }: SessionUpdate): Update {
+function unnumbered({ seq: _, at: __, ...update }: SessionUpdate): Update {
   return update;
 }
 

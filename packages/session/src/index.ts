@@ -3,7 +3,7 @@ export type { StateTemplateOptions, NewSessionOptions, GetSessionOptions, NewSes
 export { Session } from './session.js';
 export type { RenderOptions, UpdatesOptions, NavigateOptions } from './session.js';
 export type { PageCommand, SessionCommand } from './session-command.js';
-export type { UpdateStream } from './update-stream.js';
+export type { LiveUpdates as UpdateStream } from './update-stream.js';
 export type { SessionUpdate, Resync } from './session-update.js';
 export { Renderer } from './renderer.js';
 export type { SessionErrorCode } from './errors.js';

@@ -21,6 +21,16 @@ export interface SessionData {
   readonly log: readonly SessionUpdate[];
   /** The client binding the session's token carries, if any. */
   readonly client?: string;
+  /** A topic session's topic: its name, the topic sequence number the state's shared regions are at, and the one the session began at. */
+  readonly topic?: TopicLink;
+  /** A topic session's own data, its last render's: the topic's fields join it at the root. */
+  readonly own?: JsonValue;
+}
+
+export interface TopicLink {
+  readonly name: string;
+  readonly at: number;
+  readonly base: number;
 }
 
 /** A replay log never holds more html than this: past it, a resync is cheaper than a replay. */

@@ -1,14 +1,18 @@
+import { ROOT_ID } from '@statetemplate/protocol';
 import type { RenderState, Template } from '@statetemplate/core';
-import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
 import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
-import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData } from './session-data.js';
+import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData, type TopicLink } from './session-data.js';
+import { ownPart, position } from './position.js';
+import { SharedStream } from './shared-stream.js';
+import { Topic, type TopicData } from './topic.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
-import type { UpdateStream } from './update-stream.js';
+import type { LiveUpdates } from './update-stream.js';
 
 
 export interface EngineSettings {
@@ -32,6 +36,8 @@ export interface RenderResult {
   updates: SessionUpdate[];
   seq: number;
   expiresAt: number;
+  /** A topic session's: the topic sequence number its shared regions are at now. */
+  at?: number;
 }
 
 /** Attempts at a compare-and-set before giving up on a session that other instances keep changing. */
@@ -56,6 +62,7 @@ export class SessionEngine {
   readonly #channels = new Map<string, SessionChannel>();
   readonly #ends = new Map<string, EndReason>();
   readonly #recent: RecentRecords;
+  readonly #topics = new Map<string, Topic>();
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -138,15 +145,17 @@ export class SessionEngine {
       const now = this.settings.now();
       const expiresAt = this.expiry(record.createdAt, now);
       if (expiresAt <= now) return null;
-      const state = workingState(current);
-      const updates = template.update(state, data, { now });
+      const link = current.topic;
+      const topic = link && this.topic(link.name);
+      const { state, updates } = topic ? this.#renderShared(current, topic, data, now) : this.#renderOwn(current, data, now);
       signal?.throwIfAborted();
-      if (updates.length === 0) {
+      if (updates.length === 0 && topic === undefined) {
         return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
       }
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
-      const next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
+      let next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
+      if (link && topic) next = { ...next, own: data as JsonValue, topic: { ...link, at: topic.seq } };
       try {
         const written = await store.update({ ...record, expiresAt, data: toJson(next) });
         // Before publishing: this instance's own message must not count as news of another's render.
@@ -163,8 +172,59 @@ export class SessionEngine {
       }
       await store.publish(id, encodeMessage({ updates: sequenced }));
       // The logged updates now belong to the stored record: the caller gets its own.
-      return { updates: sequenced.map(copy), seq, expiresAt };
+      if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt };
+      // A topic session's caller gets positions, as its pages do.
+      const at = position(0, topic.seq - link.base);
+      return { updates: sequenced.map((u) => numbered(u, at + position(u.seq, 0))), seq, expiresAt, at: topic.seq };
     }
+  }
+
+  #renderOwn(current: SessionData, data: unknown, now: number): { state: RenderState; updates: SessionUpdate[] } {
+    const state = workingState(current);
+    return { state, updates: this.settings.template.update(state, data, { now }) as SessionUpdate[] };
+  }
+
+  /**
+   * A topic session's render of its own data: the state is first brought to
+   * the topic's present without a diff (the topic's shared updates reach its
+   * pages on their own), then diffed. When that cannot be done, the whole
+   * page is sent. A root replace says where the shared regions stand.
+   */
+  #renderShared(current: SessionData, topic: Topic, data: unknown, now: number): { state: RenderState; updates: SessionUpdate[] } {
+    const { template } = this.settings;
+    const view = topicView(data, topic.data);
+    const adopted = topic.adopt(workingState(current), current.topic!.at);
+    if (adopted === null) {
+      const { html, state } = template.render(view);
+      return { state: topic.share(state), updates: [{ fragment_id: ROOT_ID, action: 'replace', html, timestamp: now, seq: 0, at: topic.seq }] };
+    }
+    const state = { ...adopted };
+    const updates = template.update(state, view, { now }) as SessionUpdate[];
+    for (const update of updates) if (update.fragment_id === ROOT_ID) update.at = topic.seq;
+    return { state, updates };
+  }
+
+  /** The topic `name` of this StateTemplate; RangeError when nothing was published to it. */
+  topic(name: string): Topic {
+    const topic = this.#topics.get(name);
+    if (topic === undefined) throw new RangeError(`no topic ${JSON.stringify(name)}: publish its data first`);
+    return topic;
+  }
+
+  /** Makes `data` the topic's data: its sessions' shared regions are diffed once, and their live pages updated. */
+  publish(name: string, data: TopicData): void {
+    this.assertOpen();
+    if (!isPlainObject(data)) throw new TypeError(`the data of topic ${JSON.stringify(name)} must be a plain object: its fields join each session's data`);
+    const topic = this.#topics.get(name);
+    if (topic === undefined) this.#topics.set(name, new Topic(name, this.settings.template, data));
+    else topic.publish(data, this.settings.now());
+  }
+
+  /** The page of a new session of topic `name` for its own `data`, with the state to store. */
+  renderTopicSession(name: string, data: unknown): { html: string; state: RenderState; link: TopicLink } {
+    const topic = this.topic(name);
+    const { html, state } = this.settings.template.render(topicView(data, topic.data));
+    return { html, state: topic.share(state), link: { name, at: topic.seq, base: topic.seq } };
   }
 
   /**
@@ -202,7 +262,17 @@ export class SessionEngine {
   /** The updates after `seq`, a resync when the log no longer covers them, or null when the session is gone. */
   since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
     this.assertOpen();
-    return this.#since(id, seq);
+    return this.#sinceAt(id, seq);
+  }
+
+  /** As #since, for a position: a topic session's page is either where the session stands or resynced. */
+  async #sinceAt(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
+    const record = await this.settings.store.get(id);
+    if (record === null) return null;
+    const data = sessionData(record);
+    if (data.topic === undefined) return loggedSince(data, seq) ?? this.#resync(data);
+    const at = this.positionOf(data);
+    return seq === at ? [] : { resync: this.#resync(data).resync, seq: at };
   }
 
   /** Publishes a command to the session's live pages, on every instance. Call through enqueue. */
@@ -211,7 +281,7 @@ export class SessionEngine {
   }
 
   /** A stream of the session's updates after `seq`, and its commands if asked. */
-  stream<T extends StreamItem<SessionUpdate>>(id: string, seq: number, commands: boolean): UpdateStream<T> {
+  stream<T extends StreamItem<SessionUpdate>>(id: string, seq: number, commands: boolean, link?: TopicLink): LiveUpdates<T> {
     this.assertOpen();
     let channel = this.#channels.get(id);
     if (channel === undefined) {
@@ -230,7 +300,10 @@ export class SessionEngine {
     }
     // Unchecked reads: streams must still drain while a shutdown waits for queued work.
     const catchUp = { since: (after: number) => this.#since(id, after), snapshot: () => this.#snapshot(id), now: this.settings.now };
-    return channel.open<T>(seq, this.settings.streamBuffer, catchUp, commands);
+    const { streamBuffer } = this.settings;
+    if (link === undefined) return channel.open<T>(seq, streamBuffer, catchUp, commands);
+    const own = channel.open<T>(ownPart(seq), streamBuffer, catchUp, commands);
+    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, streamBuffer, catchUp.snapshot, this.settings.now);
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
@@ -310,12 +383,36 @@ export class SessionEngine {
   }
 
   #resync(data: SessionData): Resync {
+    const { template } = this.settings;
+    const link = data.topic;
     // The state holds every value the page shows: no copy of the data is kept for this.
-    return { resync: this.settings.template.renderState(workingState(data)), seq: data.seq };
+    if (link === undefined) return { resync: template.renderState(workingState(data)), seq: data.seq };
+    const topic = this.topic(link.name);
+    const adopted = topic.adopt(workingState(data), link.at);
+    const resync = adopted === null ? template.render(topicView(data.own, topic.data)).html : template.renderState(adopted);
+    return { resync, seq: data.seq, at: topic.seq };
+  }
+
+  /** Where a topic session's pages stand once they have everything: its own updates and the topic's now. */
+  positionOf(data: SessionData): number {
+    const link = data.topic;
+    return link === undefined ? data.seq : position(data.seq, this.topic(link.name).seq - link.base);
   }
 
   /** Throws SessionClosedError once shutdown began. */
   assertOpen(): void {
     if (this.#closed) throw new SessionClosedError('the StateTemplate is closed');
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** A topic session's data: its own, with the topic's fields at the root (the topic's win). */
+function topicView(own: unknown, shared: TopicData): Record<string, unknown> {
+  if (!isPlainObject(own)) throw new TypeError("a topic session's data must be a plain object: the topic's fields join it");
+  return { ...own, ...shared };
 }

@@ -3,7 +3,9 @@ import { SessionClosedError, SessionExpiredError, SessionNotFoundError } from '.
 import { eventCommand, navigateCommand, redirectCommand, type PageCommand, type SessionCommand } from './session-command.js';
 import type { SessionEngine } from './session-engine.js';
 import type { Resync, SessionUpdate } from './session-update.js';
-import type { UpdateStream } from './update-stream.js';
+import { position } from './position.js';
+import type { TopicLink } from './session-data.js';
+import type { LiveUpdates } from './update-stream.js';
 
 export interface RenderOptions {
   /** Aborts a render that has not committed yet (while queued or before its write). */
@@ -24,15 +26,17 @@ export interface NavigateOptions {
 
 /** A handle on one live session, from StateTemplate.getSession. */
 export class Session {
-  /** Sequence number of the newest update this handle knows of. */
+  /** Sequence number of the newest update this handle knows of (a topic session's own updates). */
   #seq: number;
+  /** A topic session's: the topic sequence number its last render brought it to. */
+  #at: number;
   /** The expiry this handle last saw; tells "expired" from "closed elsewhere" once the session is gone. */
   #expiresAt: number;
   #closed = false;
   #closing: Promise<void> | null = null;
   #invalidating: Promise<void> | null = null;
   /** The update streams this handle opened: close() ends them. */
-  readonly #streams = new Set<UpdateStream<SessionUpdate | SessionCommand>>();
+  readonly #streams = new Set<LiveUpdates<SessionUpdate | SessionCommand>>();
 
   /** @internal Sessions come from StateTemplate.getSession. */
   constructor(
@@ -40,14 +44,17 @@ export class Session {
     readonly id: string,
     seq: number,
     expiresAt: number,
+    /** A topic session's topic, as its record said when the handle was made. */
+    private readonly topic?: TopicLink,
   ) {
     this.#seq = seq;
+    this.#at = topic?.at ?? 0;
     this.#expiresAt = expiresAt;
   }
 
-  /** Sequence number of the newest update this handle has seen. */
+  /** Sequence number of the newest update this handle has seen (for a topic session, a position: see updates()). */
   get seq(): number {
-    return this.#seq;
+    return this.topic === undefined ? this.#seq : position(this.#seq, this.#at - this.topic.base);
   }
 
   /**
@@ -60,6 +67,7 @@ export class Session {
       const result = await this.engine.render(this.id, data, options.signal);
       if (result === null) throw this.#gone();
       this.#seq = result.seq;
+      this.#at = result.at ?? this.#at;
       this.#expiresAt = result.expiresAt;
       return result.updates;
     });
@@ -70,12 +78,12 @@ export class Session {
    * consumer gets coalesced updates, never a wrong page; the stream ends when
    * the session closes or expires, and `break` unsubscribes.
    */
-  updates(options?: UpdatesOptions & { commands?: false }): UpdateStream;
-  updates(options: UpdatesOptions & { commands: true }): UpdateStream<SessionUpdate | SessionCommand>;
-  updates(options: UpdatesOptions = {}): UpdateStream<SessionUpdate | SessionCommand> {
+  updates(options?: UpdatesOptions & { commands?: false }): LiveUpdates;
+  updates(options: UpdatesOptions & { commands: true }): LiveUpdates<SessionUpdate | SessionCommand>;
+  updates(options: UpdatesOptions = {}): LiveUpdates<SessionUpdate | SessionCommand> {
     this.#ensureOpen();
     for (const stream of this.#streams) if (stream.ended) this.#streams.delete(stream);
-    const stream = this.engine.stream(this.id, options.since ?? this.#seq, options.commands === true);
+    const stream = this.engine.stream(this.id, options.since ?? this.seq, options.commands === true, this.topic);
     this.#streams.add(stream);
     return stream;
   }

@@ -1,6 +1,6 @@
 import { compile, type Granularity } from '@statetemplate/core';
 import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
-import type { SessionStore } from '@statetemplate/store';
+import type { JsonValue, SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
@@ -50,6 +50,11 @@ export interface StateTemplateOptions {
 
 export interface NewSessionOptions {
   signal?: AbortSignal;
+  /**
+   * Makes it a session of this topic (see publish): the topic's fields join
+   * `data` at the root, and its renders then take only the session's own data.
+   */
+  topic?: string;
   /** Binds the token to this opaque value (e.g. a hash of the user agent); getSession must be given the same. */
   client?: string;
 }
@@ -106,15 +111,16 @@ export class StateTemplate {
 
   /** Renders `data` into a new session. Rejects with SessionLimitError when maxSessions is reached. */
   async newSession(data: unknown, options: NewSessionOptions = {}): Promise<NewSession> {
-    const { signal, client } = options;
+    const { signal, client, topic } = options;
     signal?.throwIfAborted();
     this.#engine.assertOpen();
     const sessionId = newSessionId();
-    const { html, state } = this.#engine.template.render(data);
+    const shared = topic === undefined ? undefined : this.#engine.renderTopicSession(topic, data);
+    const { html, state } = shared ?? this.#engine.template.render(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = this.#now();
-    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }) };
+    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }), ...(shared && { topic: shared.link, own: data as JsonValue }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) }, state);
     return { html, sessionId, token };
   }
@@ -136,7 +142,21 @@ export class StateTemplate {
     const now = this.#now();
     const expiresAt = this.#engine.expiry(record.createdAt, now);
     if (expiresAt <= now || !(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
-    return new Session(this.#engine, sessionId, sessionData(record).seq, expiresAt);
+    const { seq, topic } = sessionData(record);
+    return new Session(this.#engine, sessionId, seq, expiresAt, topic);
+  }
+
+  /**
+   * Makes `data` (a plain object) the data of topic `name`, shared by the
+   * sessions made with `{ topic: name }`: its fields join each one's own data
+   * at the root. The regions that read only these fields are diffed once for
+   * all of them, whatever their number, and their live pages get the same
+   * updates; the rest of each page stays the session's own. The first
+   * publish creates the topic. Topics live in this StateTemplate (one
+   * instance): TypeError for data that is not a plain object.
+   */
+  publish(name: string, data: Readonly<Record<string, unknown>>): void {
+    this.#engine.publish(name, data);
   }
 
   /**

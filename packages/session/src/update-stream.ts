@@ -14,6 +14,18 @@ export interface CatchUp {
 
 type Item = StreamItem<SessionUpdate>;
 
+/** What `Session.updates()` returns: its updates (and commands, if asked), as an async iterator. */
+export interface LiveUpdates<T extends Item = SessionUpdate> extends AsyncIterableIterator<T> {
+  /** The highest sequence number taken in: buffered, delivered or covered by a resync to come. */
+  readonly seq: number;
+  /** Whether end() was called: nothing more comes in. */
+  readonly ended: boolean;
+  /** No more updates will come; what is buffered is still delivered. */
+  end(): void;
+  /** Unsubscribes and drops what is buffered (what `break` in for-await calls). */
+  return(): Promise<IteratorResult<T>>;
+}
+
 /**
  * One `updates()` subscription. Updates arrive from the channel in publish
  * order; a gap in the sequence (messages of several instances cross, or the
@@ -24,7 +36,7 @@ type Item = StreamItem<SessionUpdate>;
  * A stream opened for commands delivers them too, each after the updates it
  * follows; a collapse keeps them, but the oldest past half the bound.
  */
-export class UpdateStream<T extends Item = SessionUpdate> implements AsyncIterableIterator<T> {
+export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates<T> {
   #buffer: Item[] = [];
   #weight = 0;
   /** Highest sequence number taken in (buffered, delivered or covered by a snapshot). */

@@ -1,0 +1,174 @@
+import { compile } from '@statetemplate/core';
+import { stripAnnotations, ROOT_ID } from '@statetemplate/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StateTemplate, type Session, type UpdateStream } from '../src/index.js';
+import { normalised, page, SIGNING_KEY, take } from './fixtures.js';
+
+const TEMPLATE = '<h1>Hello {{user}}</h1><ul>{{#todos}}<li class="{{#done}}done{{/done}}">{{text}}</li>{{/todos}}</ul><p>{{count}} left</p>';
+const plain = compile(TEMPLATE);
+
+interface Todo {
+  id: number;
+  text?: string;
+  done: boolean;
+}
+
+const board = (todos: Todo[]) => ({ todos, count: todos.filter((t) => !t.done).length });
+const todos = (n: number, from = 0): Todo[] => Array.from({ length: n }, (_, i) => ({ id: from + i, text: `task ${from + i}`, done: false }));
+
+let st: StateTemplate;
+afterEach(() => st?.close());
+
+/** A page that applies every update its stream delivers, as a client does, and knows where it stands. */
+class LivePage {
+  readonly dom;
+  stream: UpdateStream;
+  last = 0;
+  /** Updates applied that were no whole page. */
+  parts = 0;
+
+  constructor(
+    readonly session: Session,
+    html: string,
+  ) {
+    this.dom = page(html);
+    this.stream = session.updates({ since: 0 });
+  }
+
+  /** Takes updates until the page is where the session stands. */
+  async settle(): Promise<void> {
+    const now = await this.session.updatesSince(-1);
+    const target = Array.isArray(now) ? this.last : now.seq;
+    while (this.last < target) {
+      const [update] = await take(this.stream, 1);
+      expect(update!.seq).toBeGreaterThan(this.last);
+      this.dom.apply([update!]);
+      this.last = update!.seq;
+      if (update!.fragment_id !== ROOT_ID) this.parts++;
+    }
+  }
+
+  /** A reconnect: a new stream from the position the page has. */
+  reconnect(): void {
+    void this.stream.return();
+    this.stream = this.session.updates({ since: this.last });
+  }
+
+  shows(view: object): void {
+    expect(stripAnnotations(this.dom.html())).toBe(normalised(plain.renderPlain(view)));
+  }
+}
+
+describe('topics: one render shared by many sessions', () => {
+  it('diffs a shared change once: every live page gets the very same update objects', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
+    st.publish('board', board(todos(3)));
+    const pages: LivePage[] = [];
+    for (const user of ['ann', 'bob', 'cy']) {
+      const { html, sessionId, token } = await st.newSession({ user }, { topic: 'board' });
+      pages.push(new LivePage(await st.getSession(sessionId, token), html));
+    }
+    st.publish('board', board([...todos(3), { id: 9, text: 'new', done: false }]));
+    const got = await Promise.all(pages.map((p) => take(p.stream, 2)));
+    expect(got[1]![0]).toBe(got[0]![0]);
+    expect(got[2]![1]).toBe(got[0]![1]);
+    expect(got[0]!.map((u) => u.fragment_id)).toEqual(['2:9', '3']);
+    for (const [i, p] of pages.entries()) {
+      p.dom.apply(got[i]!);
+      p.shows({ user: ['ann', 'bob', 'cy'][i], ...board([...todos(3), { id: 9, text: 'new', done: false }]) });
+    }
+  });
+
+  it('keeps each session its own parts, and its renders take only its own data', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
+    st.publish('board', board(todos(2)));
+    const created = await st.newSession({ user: 'ann' }, { topic: 'board' });
+    expect(stripAnnotations(created.html)).toBe(plain.renderPlain({ user: 'ann', ...board(todos(2)) }));
+    const live = new LivePage(await st.getSession(created.sessionId, created.token), created.html);
+    const updates = await live.session.render({ user: 'Ann' });
+    expect(updates.map((u) => [u.fragment_id, u.html])).toEqual([['1', 'Ann']]);
+    await live.settle();
+    live.shows({ user: 'Ann', ...board(todos(2)) });
+  });
+
+  it('refuses an unknown topic, data that is no plain object, and own data that is none', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
+    await expect(st.newSession({ user: 'x' }, { topic: 'nothing' })).rejects.toThrow(RangeError);
+    expect(() => st.publish('board', [] as never)).toThrow(TypeError);
+    st.publish('board', board([]));
+    await expect(st.newSession('text', { topic: 'board' })).rejects.toThrow(TypeError);
+  });
+
+  it('a reconnecting page gets the whole page at the session’s position', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
+    st.publish('board', board(todos(2)));
+    const { html, sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
+    const session = await st.getSession(sessionId, token);
+    st.publish('board', board(todos(3)));
+    const missed = await session.updatesSince(0);
+    expect(Array.isArray(missed)).toBe(false);
+    const whole = missed as { resync: string; seq: number };
+    expect(whole.seq).toBe(session.seq + 2);
+    const dom = page(html);
+    dom.apply([{ fragment_id: ROOT_ID, action: 'replace', html: whole.resync, timestamp: 0 }]);
+    expect(stripAnnotations(dom.html())).toBe(normalised(plain.renderPlain({ user: 'ann', ...board(todos(3)) })));
+    expect(await session.updatesSince(whole.seq)).toEqual([]);
+  });
+
+  /**
+   * Random sequences of shared changes (some that cannot be shared: an item
+   * without text falls back to each session's own `text`, new fields), own
+   * renders and reconnects, on a few live pages: after every step each page
+   * equals a fresh render of its own data joined by the topic's.
+   */
+  it('keeps every live page exact through random shared changes, own renders and reconnects', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY, recordCache: 2 });
+    let rng = 12345;
+    // The high bits of a linear congruential generator: its low bits repeat with a short period.
+    const random = (n: number) => ((rng = (rng * 1103515245 + 12345) % 2 ** 31), Math.floor((rng / 2 ** 31) * n));
+    let base = todos(4);
+    let shared: Record<string, unknown> = board(base);
+    st.publish('board', shared);
+    const pages: { live: LivePage; own: Record<string, unknown> }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const own = { user: `user${i}`, text: `own${i}` };
+      const { html, sessionId, token } = await st.newSession(own, { topic: 'board' });
+      pages.push({ live: new LivePage(await st.getSession(sessionId, token), html), own });
+    }
+    let sharedSteps = 0;
+    for (let step = 0; step < 120; step++) {
+      const roll = random(10);
+      if (roll < 6) {
+        const list = base.map((t) => ({ ...t }));
+        const op = random(4);
+        if (op === 0 || list.length === 0) list.push({ id: 100 + step, text: `t${step}`, done: false });
+        else if (op === 1) list.splice(random(list.length), 1);
+        else if (op === 2) list[random(list.length)]!.done = !list[random(list.length)]!.done;
+        else list.reverse();
+        base = list;
+        // Now and then, for one change, an item without text (its pages fall back to their own), or an extra field.
+        const published = list.map((t) => ({ ...t }));
+        if (random(8) === 0 && published.length > 0) delete published[random(published.length)]!.text;
+        shared = random(12) === 0 ? { ...board(published), extra: step } : board(published);
+        st.publish('board', shared);
+        sharedSteps++;
+      } else if (roll < 8) {
+        const p = pages[random(pages.length)]!;
+        p.own = { ...p.own, user: `renamed${step}` };
+        await p.live.session.render(p.own);
+      } else {
+        pages[random(pages.length)]!.live.reconnect();
+      }
+      for (const p of pages) {
+        await p.live.settle();
+        p.live.shows({ ...p.own, ...shared });
+      }
+    }
+    expect(sharedSteps).toBeGreaterThan(40);
+    // Most changes reach the pages as parts, not as whole pages.
+    const parts = pages.reduce((sum, p) => sum + p.live.parts, 0);
+    expect(parts).toBeGreaterThan(sharedSteps * pages.length);
+  }, 60_000);
+});
+
+
