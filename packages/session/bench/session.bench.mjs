@@ -146,6 +146,75 @@ for (const size of [25, 1000]) {
   await st.close();
 }
 
+// 6. Fan-out: 10,000 viewers of one shared todo-25 list, each page greeting its own user. One
+// shared change through a topic, side by side with one lone session's render of the same change
+// and with the same change rendered session by session (each a plain session of the whole page).
+{
+  const VIEWERS = 10_000;
+  const GREETED = `<main>
+<h1>Hello {{user}}</h1>
+<ul class="todos">{{#items}}<li data-id="{{id}}" class="{{#done}}done{{/done}}">{{text}}</li>{{/items}}</ul>
+<p class="count">{{remaining}} left</p>
+</main>`;
+  const list = (version) => {
+    const items = Array.from({ length: 25 }, (_, i) => ({ id: i, text: `task ${i}`, done: i === version % 25 }));
+    return { items, remaining: items.filter((item) => !item.done).length };
+  };
+  const cpu = (start) => {
+    const used = process.cpuUsage(start);
+    return used.user + used.system;
+  };
+  const st = new StateTemplate(GREETED, { signingKey: KEY });
+  st.publish('list', list(0));
+  let received = 0;
+  let allReceived = () => undefined;
+  for (let i = 0; i < VIEWERS; i++) {
+    const { sessionId, token } = await st.newSession({ user: `user${i}` }, { topic: 'list' });
+    const stream = (await st.getSession(sessionId, token)).updates();
+    // A viewer: takes each update as it comes, like a connection's pump.
+    void (async () => {
+      for await (const _ of stream) if (++received === VIEWERS * 2) allReceived();
+    })();
+  }
+  const everyone = () => new Promise((resolve) => (allReceived = () => ((received = 0), resolve())));
+  const publishCpu = [];
+  const deliveredCpu = [];
+  for (let round = 1; round <= 100; round++) {
+    const delivered = everyone();
+    const start = process.cpuUsage();
+    st.publish('list', list(round));
+    publishCpu.push(cpu(start));
+    await delivered; // a toggle moves two items' class: two updates per viewer
+    deliveredCpu.push(cpu(start));
+  }
+  publishCpu.sort((a, b) => a - b);
+  deliveredCpu.sort((a, b) => a - b);
+  // One lone session's render of the same change, and the change rendered session by session.
+  const lone = new StateTemplate(GREETED, { signingKey: KEY });
+  const mine = await lone.newSession({ user: 'lone', ...list(0) });
+  const session = await lone.getSession(mine.sessionId, mine.token);
+  const single = await latencies(2_000, 500, (i) => session.render({ user: 'lone', ...list(i) }));
+  const perSession = [];
+  for (let i = 0; i < 1_000; i++) {
+    const made = await lone.newSession({ user: `user${i}`, ...list(0) });
+    perSession.push(await lone.getSession(made.sessionId, made.token));
+  }
+  const start = process.cpuUsage();
+  for (const s of perSession) await s.render({ user: 'x', ...list(1) });
+  const eachCpu = cpu(start) / perSession.length;
+  const one = pct(single.cpu, 50);
+  report('fan-out: one lone session render, CPU p50', one, 'µs');
+  // The publish call: the one diff and the topic's log; its viewers are woken right after it returns.
+  report(`fan-out: publish() of one shared change, ${VIEWERS} viewers, CPU p50`, pct(publishCpu, 50), 'µs');
+  report(`fan-out: publish() ÷ one lone render`, pct(publishCpu, 50) / one, '×', 20);
+  report(`fan-out: until all ${VIEWERS} viewers took both updates, CPU p50`, pct(deliveredCpu, 50), 'µs');
+  report(`fan-out: until all taken ÷ one lone render`, pct(deliveredCpu, 50) / one, '×');
+  report('fan-out: session by session (1,000 plain sessions), CPU per session', eachCpu, 'µs');
+  report(`fan-out: session by session for ${VIEWERS} ÷ one lone render`, (eachCpu * VIEWERS) / one, '×');
+  await lone.close();
+  await st.close();
+}
+
 const width = [0, 1, 2, 3].map((c) => Math.max(...[['benchmark', 'result', 'target', 'met'], ...rows].map((r) => r[c].length)));
 for (const row of [['benchmark', 'result', 'target', 'met'], ...rows]) console.log(row.map((cell, c) => cell.padEnd(width[c])).join('  '));
 // Wall-clock tails depend on what else the machine runs; the load average says how busy it was.

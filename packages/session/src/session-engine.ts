@@ -303,7 +303,7 @@ export class SessionEngine {
     const { streamBuffer } = this.settings;
     if (link === undefined) return channel.open<T>(seq, streamBuffer, catchUp, commands);
     const own = channel.open<T>(ownPart(seq), streamBuffer, catchUp, commands);
-    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, streamBuffer, catchUp.snapshot, this.settings.now);
+    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp.snapshot, this.settings.now);
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {

@@ -1,8 +1,8 @@
 import type { Update } from '@statetemplate/protocol';
 import { isCommand, type StreamItem } from './session-command.js';
 import { ownPart, position, sharedPart } from './position.js';
-import { numbered, rootReplace, weight, type Resync, type SessionUpdate } from './session-update.js';
-import type { Topic, TopicEntry, TopicListener } from './topic.js';
+import { numbered, rootReplace, type Resync, type SessionUpdate } from './session-update.js';
+import type { Topic, TopicWaiter } from './topic.js';
 import type { LiveUpdates, UpdateStream } from './update-stream.js';
 
 type Item = StreamItem<SessionUpdate>;
@@ -22,31 +22,30 @@ function numberedAt(update: Update, seq: number): SessionUpdate {
   return copy;
 }
 
-const WOKEN = Symbol('woken');
-
 /**
  * The updates of a topic session: its own (from its renders, through the
  * session's update stream) merged with the topic's shared updates, which
- * it takes straight from the topic as they are published: one diff, and
- * the same update objects, for every session of the topic. Positions
- * (position.ts) count both. A shared change that was no shared diff, a
- * backlog past the bound or a gap the topic no longer covers makes it
- * deliver the whole page instead.
+ * it reads straight from the topic's log when its consumer asks: a publish
+ * does nothing per session, and every page gets the same update objects.
+ * Positions (position.ts) count both. A shared change that was no shared
+ * diff, or a page further behind than the topic's log, gets the whole page.
  */
-export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicListener {
+export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter {
   /** Own updates delivered. */
-  #own: number;
+  #ownSeq: number;
   /** Topic sequence number the delivered shared regions are at. */
   #at: number;
-  /** Shared updates taken in and not delivered, each with the topic sequence number it reaches. */
-  #pending: { update: Update; at: number }[] = [];
-  /** Topic sequence number the pending updates reach. */
-  #queued: number;
-  #weight = 0;
+  /** Shared updates read from the topic and not delivered yet. */
+  #pending: readonly Update[] = [];
+  #next = 0;
   #stale = false;
-  #pull: Promise<IteratorResult<T>> | null = null;
+  #ended = false;
+  /** An item (or failure) of the session's own stream, not handled yet. */
+  #taken: { result: IteratorResult<T> } | { error: unknown } | null = null;
+  #pulling = false;
+  /** Whether the topic will wake this stream at its next publish. */
+  #waiting = false;
   #wake: (() => void) | null = null;
-  readonly #stop: () => void;
 
   constructor(
     private readonly own: UpdateStream<T>,
@@ -54,16 +53,13 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicListen
     /** The topic sequence number the session began at. */
     private readonly base: number,
     since: number,
-    private readonly limit: number,
     /** The whole page now, with where it stands. */
     private readonly snapshot: () => Promise<Resync | null>,
     private readonly now: () => number,
   ) {
-    this.#own = ownPart(since);
-    this.#at = this.#queued = since < 0 ? topic.seq : base + sharedPart(since);
-    // A page asking for the whole page gets it from its own stream's resync.
-    this.#stop = topic.listen(this);
-    this.#fill();
+    this.#ownSeq = ownPart(since);
+    // A page asking for the whole page gets it through its own stream's resync.
+    this.#at = since < 0 ? topic.seq : base + sharedPart(since);
   }
 
   [Symbol.asyncIterator](): this {
@@ -71,86 +67,108 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicListen
   }
 
   get seq(): number {
-    return position(Math.max(this.#own, this.own.seq), this.#queued - this.base);
+    return position(Math.max(this.#ownSeq, this.own.seq), this.topic.seq - this.base);
   }
 
   get ended(): boolean {
-    return this.own.ended;
+    return this.#ended;
   }
 
   end(): void {
-    this.#stop();
+    this.#ended = true;
     this.own.end();
-    this.#wake?.();
-  }
-
-  published(entry: TopicEntry): void {
-    if (entry.from < this.#queued) return;
-    if (entry.from > this.#queued || entry.updates === null) return this.#resync();
-    for (const update of entry.updates) this.#take(update, ++this.#queued);
     this.#wake?.();
   }
 
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
       if (this.#stale) return this.#whole();
-      const shared = this.#pending.shift();
-      if (shared !== undefined) {
-        this.#weight -= weight(shared.update);
-        this.#at = shared.at;
-        return { value: numberedAt(shared.update, position(this.#own, this.#at - this.base)) as T, done: false };
+      const shared = this.#shared();
+      if (shared !== null) return { value: shared as T, done: false };
+      if (this.#stale) continue;
+      const taken = this.#taken;
+      if (taken !== null) {
+        this.#taken = null;
+        if ('error' in taken) throw taken.error;
+        const own = this.#own(taken.result);
+        if (own !== null) return own;
+        continue;
       }
-      this.#pull ??= this.own.next();
-      const woken = new Promise<typeof WOKEN>((resolve) => (this.#wake = () => resolve(WOKEN)));
-      const result = await Promise.race([this.#pull, woken]);
+      this.#pullOwn();
+      if (!this.#ended && !this.#waiting) {
+        this.#waiting = true;
+        this.topic.wait(this);
+      }
+      await new Promise<void>((resolve) => (this.#wake = resolve));
       this.#wake = null;
-      if (result === WOKEN) continue;
-      this.#pull = null;
-      if (result.done) {
-        this.#stop();
-        return result;
-      }
-      const item = result.value;
-      if (isCommand(item)) return result;
-      if (item.seq <= this.#own) continue;
-      this.#own = item.seq;
-      // A whole page from the session shows the shared regions at `at`: what the topic did since follows it.
-      if (item.at !== undefined) this.#restart(item.at);
-      return { value: numbered(item, position(this.#own, this.#at - this.base)) as T, done: false };
     }
   }
 
+  /** What to deliver of an item of the session's own stream; null for one the page has. */
+  #own(result: IteratorResult<T>): IteratorResult<T> | null {
+    if (result.done) {
+      this.#ended = true;
+      return result;
+    }
+    const item = result.value;
+    if (isCommand(item)) return result;
+    if (item.seq <= this.#ownSeq) return null;
+    this.#ownSeq = item.seq;
+    // A whole page from the session shows the shared regions at `at`: what the topic did since follows it.
+    if (item.at !== undefined) this.#restart(item.at);
+    return { value: numbered(item, position(this.#ownSeq, this.#at - this.base)) as T, done: false };
+  }
+
+  /** Asks the session's stream for its next item, once at a time; it wakes next() when it comes. */
+  #pullOwn(): void {
+    if (this.#pulling) return;
+    this.#pulling = true;
+    this.own.next().then(
+      (result) => this.#arrive({ result }),
+      (error: unknown) => this.#arrive({ error }),
+    );
+  }
+
+  #arrive(taken: { result: IteratorResult<T> } | { error: unknown }): void {
+    this.#pulling = false;
+    this.#taken = taken;
+    this.#wake?.();
+  }
+
+  /** The topic published: next() reads its log. */
+  wake(): void {
+    this.#waiting = false;
+    this.#wake?.();
+  }
+
   async return(): Promise<IteratorResult<T>> {
+    this.#ended = true;
     this.#pending = [];
-    this.end();
     await this.own.return();
     return { value: undefined, done: true };
   }
 
-  #take(update: Update, at: number): void {
-    this.#pending.push({ update, at });
-    if ((this.#weight += weight(update)) > this.limit) this.#resync();
-  }
-
-  /** Queues what the topic published after the page's shared regions. */
-  #fill(): void {
-    const entries = this.topic.since(this.#queued);
-    if (entries === null) return this.#resync();
-    for (const entry of entries) for (const update of entry.updates!) this.#take(update, ++this.#queued);
+  /** The next shared update for the page, read from the topic's log; null when there is none yet. */
+  #shared(): SessionUpdate | null {
+    if (this.#ended) return null;
+    if (this.#next === this.#pending.length) {
+      if (this.topic.seq === this.#at) return null;
+      const entries = this.topic.since(this.#at);
+      if (entries === null) {
+        this.#stale = true;
+        return null;
+      }
+      this.#pending = entries.length === 1 ? entries[0]!.updates! : entries.flatMap((e) => e.updates!);
+      this.#next = 0;
+    }
+    this.#at++;
+    return numberedAt(this.#pending[this.#next++]!, position(this.#ownSeq, this.#at - this.base));
   }
 
   #restart(at: number): void {
     this.#pending = [];
-    this.#weight = 0;
-    this.#at = this.#queued = at;
-    this.#fill();
-  }
-
-  #resync(): void {
-    this.#pending = [];
-    this.#weight = 0;
-    this.#stale = true;
-    this.#wake?.();
+    this.#next = 0;
+    this.#at = at;
   }
 
   /** The whole page, as one root replace at its position. */
@@ -161,8 +179,8 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicListen
       this.end();
       return { value: undefined, done: true };
     }
-    this.#own = Math.max(this.#own, snapshot.seq);
+    this.#ownSeq = Math.max(this.#ownSeq, snapshot.seq);
     this.#restart(snapshot.at!);
-    return { value: rootReplace({ ...snapshot, seq: position(this.#own, this.#at - this.base) }, this.now()) as T, done: false };
+    return { value: rootReplace({ ...snapshot, seq: position(this.#ownSeq, this.#at - this.base) }, this.now()) as T, done: false };
   }
 }

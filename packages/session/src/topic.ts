@@ -18,9 +18,9 @@ export interface TopicEntry {
   readonly updates: readonly Update[] | null;
 }
 
-/** Who hears a topic's changes as they are published: the update streams of its sessions. */
-export interface TopicListener {
-  published(entry: TopicEntry): void;
+/** A stream waiting for a topic's next publish. */
+export interface TopicWaiter {
+  wake(): void;
 }
 
 /** Entries a topic keeps for pages catching up; past them, or past LOG_BYTES of html, a page resyncs. */
@@ -41,7 +41,8 @@ export class Topic {
   /** States at the start of each kept entry, by its `from`: a session's state adopts a chain of entries only from these very objects. */
   readonly #statesAt = new Map<number, SharedStates>();
   #log: TopicEntry[] = [];
-  readonly #listeners = new Set<TopicListener>();
+  /** Streams waiting for the next publish, each woken once. */
+  #waiting: TopicWaiter[] = [];
 
   constructor(
     readonly name: string,
@@ -60,7 +61,7 @@ export class Topic {
     return this.#seq;
   }
 
-  /** Takes `data` as the topic's new data and tells every listener; returns the entry. */
+  /** Takes `data` as the topic's new data and wakes the streams waiting for it; returns the entry. */
   publish(data: TopicData, now: number): TopicEntry {
     const from = this.#seq;
     const names = new Set([...Object.keys(this.#data), ...Object.keys(data)]);
@@ -78,7 +79,10 @@ export class Topic {
     this.#data = data;
     this.#seq = entry.to;
     this.#keep(entry);
-    for (const listener of this.#listeners) listener.published(entry);
+    // Woken right after this call, not inside it: the publisher pays for the diff, not for every viewer.
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    if (waiting.length > 0) queueMicrotask(() => waiting.forEach((waiter) => waiter.wake()));
     return entry;
   }
 
@@ -113,9 +117,9 @@ export class Topic {
     return this.template.shareStates(state, this.#plan, this.#states) ?? state;
   }
 
-  listen(listener: TopicListener): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  /** Wakes `waiter` at the next publish, once: call again for the one after. */
+  wait(waiter: TopicWaiter): void {
+    this.#waiting.push(waiter);
   }
 
   /** New field names or a change the shared diff refused: plan and render the shared regions afresh. */
