@@ -3,11 +3,12 @@
 // `contextTakeover`, and SSE), p50/p99 over ITERATIONS renders of one todo item,
 // and fan-out: one render in each of CONNECTIONS sessions until every peer has
 // its update. Run after a build; writes bench/results.json beside this file.
+import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { StateTemplate } from '@statetemplate/session';
-import { WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import { attach } from '../dist/index.js';
 
 const WARMUP = 50;
@@ -110,8 +111,72 @@ for (const [name, open] of [['websocket', () => wsPeer()], ['websocket, contextT
 results.fanOut = await fanOut();
 results.fanOutContextTakeover = await fanOut('/takeover/ws');
 
+/**
+ * Shared fan-out: SHARED viewers of one topic's todo list, each page greeting its own user, get
+ * one shared change over WebSocket; side by side, a plain `ws` server broadcasts the very frame
+ * they got to as many peers. The peers run in a child process: the figures are this process's
+ * CPU time from the change to the last peer holding it. Rounds alternate, medians compared.
+ */
+async function sharedFanOut() {
+  const SHARED = 1_000;
+  const ROUNDS = 30;
+  const greeted = '<h1>Hello {{user}}</h1><ul>{{#items}}<li class="{{#done}}done{{/done}}">{{text}}</li>{{/items}}</ul>';
+  const list = (version) => ({ items: todo(version).items });
+  const topic = new StateTemplate(greeted, { signingKey: 'bench signing key of at least 32 bytes!' });
+  const server = createServer((_, res) => res.writeHead(404).end());
+  const live = attach(server, { stateTemplate: topic, eventsPerSecond: 1000, ssePath: false });
+  const plain = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  server.listen(0, '127.0.0.1');
+  await Promise.all([once(server, 'listening'), once(plain, 'listening')]);
+  topic.publish('list', list(0));
+  const hellos = [];
+  for (let i = 0; i < SHARED; i++) {
+    const { sessionId, token } = await topic.newSession({ user: `viewer ${i}` }, { topic: 'list' });
+    hellos.push({ url: `ws://127.0.0.1:${server.address().port}/statetemplate/ws`, hello: { type: 'hello', sid: sessionId, token, last: 0 } });
+  }
+  const child = fork(new URL('./fan-out-clients.mjs', import.meta.url));
+  const ask = (message) => new Promise((resolve) => {
+    child.once('message', resolve);
+    child.send(message);
+  });
+  await ask({ connect: hellos, group: 'ours' });
+  await ask({ connect: Array.from({ length: SHARED }, () => ({ url: `ws://127.0.0.1:${plain.address().port}` })), group: 'plain' });
+  const peers = [...plain.clients];
+  const cpu = (start) => {
+    const used = process.cpuUsage(start);
+    return used.user + used.system;
+  };
+  // Each change toggles one item and clears the one before: two updates, so the position moves by two.
+  const ours = [];
+  const broadcast = [];
+  let frameBytes = 0;
+  for (let round = 1; round <= ROUNDS; round++) {
+    let start = process.cpuUsage();
+    topic.publish('list', list(round));
+    const { sample } = await ask({ expect: 2 * round, group: 'ours' });
+    ours.push(cpu(start));
+    frameBytes = Buffer.byteLength(sample);
+    start = process.cpuUsage();
+    for (const peer of peers) peer.send(sample);
+    await ask({ expect: 2 * round, group: 'plain' });
+    broadcast.push(cpu(start));
+  }
+  child.send({ exit: true });
+  live.close();
+  server.closeAllConnections();
+  server.close();
+  plain.close();
+  await topic.close();
+  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
+  const ratio = median(ours) / median(broadcast);
+  return { connections: SHARED, frameBytes, oursCpuUs: median(ours), plainBroadcastCpuUs: median(broadcast), ratio: Math.round(ratio * 100) / 100, target: 1.5, met: ratio <= 1.5 };
+}
+results.sharedFanOut = await sharedFanOut();
+
 console.log(`@statetemplate/server, node ${process.version}, loopback, ${ITEMS}-item todo list, ${ITERATIONS} renders after ${WARMUP} warmup`);
-console.table(Object.fromEntries(Object.entries(results).filter(([name]) => !name.startsWith('fanOut'))));
+console.table(Object.fromEntries(Object.entries(results).filter(([name]) => !/^(fanOut|sharedFanOut)/.test(name))));
+const shared = results.sharedFanOut;
+console.log(`shared fan-out: one topic change to ${shared.connections} viewers, ${shared.oursCpuUs} µs CPU; a plain ws broadcast of the same ${shared.frameBytes} B frame ${shared.plainBroadcastCpuUs} µs: ${shared.ratio}× (target <= 1.5)`);
 for (const [label, fan] of [['fan-out', results.fanOut], ['fan-out, contextTakeover', results.fanOutContextTakeover]]) {
   console.log(`${label}: ${fan.connections} sessions, one render each, all delivered in ${fan.totalMs} ms (${fan.updatesPerSecond} updates/s)`);
 }

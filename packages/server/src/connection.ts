@@ -256,9 +256,8 @@ export class Connection {
   /** One frame for the run, or halves of it while it is too big. */
   #sendRun(run: SessionUpdate[]): boolean {
     if (run.length === 0) return true;
-    const seq = run[run.length - 1]!.seq;
-    const frame = stringifyServerMessage({ type: 'updates', seq, batch: encodeUpdates(run.map(unnumbered)) });
-    if (Buffer.byteLength(frame) <= this.settings.maxFrameBytes) {
+    const { frame, bytes, seq } = frameOf(run);
+    if (bytes <= this.settings.maxFrameBytes) {
       this.#sendFrame(frame, seq);
       return true;
     }
@@ -333,6 +332,27 @@ export class Connection {
 
 function unnumbered({ seq: _, at: __, ...update }: SessionUpdate): Update {
   return update;
+}
+
+interface Frame {
+  first: SessionUpdate;
+  length: number;
+  frame: string;
+  bytes: number;
+  seq: number;
+}
+
+/** Frames by the last update of their run: a topic's sessions at one position share update objects, and so one frame. */
+const frames = new WeakMap<SessionUpdate, Frame>();
+
+function frameOf(run: SessionUpdate[]): Frame {
+  const last = run[run.length - 1]!;
+  const known = frames.get(last);
+  if (known !== undefined && known.first === run[0] && known.length === run.length) return known;
+  const frame = stringifyServerMessage({ type: 'updates', seq: last.seq, batch: encodeUpdates(run.map(unnumbered)) });
+  const built = { first: run[0]!, length: run.length, frame, bytes: Buffer.byteLength(frame), seq: last.seq };
+  frames.set(last, built);
+  return built;
 }
 
 function commandMessage(command: SessionCommand): ServerMessage {
