@@ -16,10 +16,6 @@ const GONE: Partial<Record<SessionErrorCode, GoneReason>> = {
   session_closed: 'closed',
 };
 
-const IDLE = Symbol('idle');
-/** Settles after the pending microtasks, so a race with it tells what is ready now. */
-const idle = () => new Promise<typeof IDLE>((resolve) => setImmediate(resolve, IDLE));
-
 /**
  * One peer's live connection, whatever transport carries it: hello first,
  * then events in, updates out. Frames are handled one at a time in arrival
@@ -185,34 +181,20 @@ export class Connection {
   }
 
   /**
-   * Sends the stream's updates, batching what is already buffered, and stops
-   * pulling while the peer is congested. A pending pull is marked handled: a
-   * stream failing after the connection closed must not go unhandled.
+   * Sends the stream's updates, batching what is ready, and stops pulling
+   * while the peer is congested: what is past about a frame's worth stays in
+   * the session's bounded, coalescing stream.
    */
   async #pump(stream: UpdateStream<Item>): Promise<void> {
-    const pull = () => {
-      const next = stream.next();
-      next.catch(() => undefined);
-      return next;
-    };
     try {
-      let next = pull();
       for (;;) {
-        let result = await next;
-        const batch: Item[] = [];
-        let size = 0;
-        while (!result.done) {
-          batch.push(result.value);
-          next = pull();
-          // What is past about a frame's worth stays in the session's bounded, coalescing stream.
-          if ((size += 'command' in result.value ? 0 : result.value.html.length) >= this.settings.maxFrameBytes) break;
-          const now = await Promise.race([next, idle()]);
-          if (now === IDLE) break;
-          result = now;
-        }
+        const result = await stream.next();
         if (this.#state === 'closed') return;
-        if (!this.#sendUpdates(batch)) await this.#resync();
         if (result.done) return await this.#ended();
+        const batch: Item[] = [result.value];
+        let size = sizeOf(result.value);
+        for (let item; size < this.settings.maxFrameBytes && (item = stream.take()) !== undefined; size += sizeOf(item)) batch.push(item);
+        if (!this.#sendUpdates(batch)) await this.#resync();
         if (this.link.congested) await this.link.drained();
       }
     } catch (error) {
@@ -256,8 +238,8 @@ export class Connection {
   /** One frame for the run, or halves of it while it is too big. */
   #sendRun(run: SessionUpdate[]): boolean {
     if (run.length === 0) return true;
-    const { frame, bytes, seq } = frameOf(run);
-    if (bytes <= this.settings.maxFrameBytes) {
+    const { frame, seq } = frameOf(run);
+    if (frame.length <= this.settings.maxFrameBytes) {
       this.#sendFrame(frame, seq);
       return true;
     }
@@ -287,11 +269,11 @@ export class Connection {
     if (!Array.isArray(now)) this.#sendResync(now.seq, now.resync);
   }
 
-  #sendFrame(frame: string, seq: number): void {
+  #sendFrame(frame: string | Buffer, seq: number): void {
     if (this.#state === 'closed') return;
     this.link.send(frame);
     this.#seq = seq;
-    this.#waiting = this.#waiting.filter((w) => w.seq > seq || void w.resolve());
+    if (this.#waiting.length > 0) this.#waiting = this.#waiting.filter((w) => w.seq > seq || void w.resolve());
   }
 
   /** The stream ends when the session is gone; asking for it tells why. */
@@ -330,6 +312,11 @@ export class Connection {
   }
 }
 
+/** About the bytes an item adds to a frame. */
+function sizeOf(item: Item): number {
+  return 'command' in item ? 0 : item.html.length;
+}
+
 function unnumbered({ seq: _, at: __, ...update }: SessionUpdate): Update {
   return update;
 }
@@ -337,8 +324,8 @@ function unnumbered({ seq: _, at: __, ...update }: SessionUpdate): Update {
 interface Frame {
   first: SessionUpdate;
   length: number;
-  frame: string;
-  bytes: number;
+  /** The frame's UTF-8 bytes, encoded once for every connection it goes to. */
+  frame: Buffer;
   seq: number;
 }
 
@@ -350,7 +337,7 @@ function frameOf(run: SessionUpdate[]): Frame {
   const known = frames.get(last);
   if (known !== undefined && known.first === run[0] && known.length === run.length) return known;
   const frame = stringifyServerMessage({ type: 'updates', seq: last.seq, batch: encodeUpdates(run.map(unnumbered)) });
-  const built = { first: run[0]!, length: run.length, frame, bytes: Buffer.byteLength(frame), seq: last.seq };
+  const built = { first: run[0]!, length: run.length, frame: Buffer.from(frame), seq: last.seq };
   frames.set(last, built);
   return built;
 }

@@ -7,12 +7,15 @@ import type { CloseCode } from '@statetemplate/protocol';
  */
 export abstract class Link {
   #waiting: (() => void)[] = [];
+  readonly #written = () => {
+    if (!this.congested) this.release();
+  };
 
   /** Bytes queued for the peer and not yet handed to the operating system. */
   protected abstract get buffered(): number;
   protected abstract get open(): boolean;
-  /** Writes one frame, calling `written` once it left (or failed). */
-  protected abstract write(frame: string, written: () => void): void;
+  /** Writes one frame (text, or its UTF-8 bytes), calling `written` once it left (or failed). */
+  protected abstract write(frame: string | Buffer, written: () => void): void;
   /** Ends the link; `code` reaches WebSocket peers only. */
   abstract close(code: CloseCode, reason: string): void;
   /** Drops the link at once, without a goodbye. */
@@ -28,8 +31,8 @@ export abstract class Link {
   }
 
   /** Queues one server message frame. */
-  send(frame: string): void {
-    if (this.open) this.write(frame, () => this.#written());
+  send(frame: string | Buffer): void {
+    if (this.open) this.write(frame, this.#written);
   }
 
   /** Resolves once the backlog is under the high-water mark, or the link closed. */
@@ -43,9 +46,5 @@ export abstract class Link {
     const waiting = this.#waiting;
     this.#waiting = [];
     for (const resolve of waiting) resolve();
-  }
-
-  #written(): void {
-    if (!this.congested) this.release();
   }
 }

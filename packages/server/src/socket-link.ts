@@ -2,6 +2,9 @@ import type { CloseCode } from '@statetemplate/protocol';
 import { WebSocket } from 'ws';
 import { Link } from './link.js';
 
+/** Bytes go as a text frame too: they are a message's UTF-8. */
+const TEXT = { binary: false };
+
 /** A Link over a `ws` WebSocket. */
 export class SocketLink extends Link {
   #alive = true;
@@ -25,8 +28,8 @@ export class SocketLink extends Link {
     return this.ws.readyState === WebSocket.OPEN;
   }
 
-  protected write(frame: string, written: () => void): void {
-    this.ws.send(frame, written);
+  protected write(frame: string | Buffer, written: () => void): void {
+    this.ws.send(frame, TEXT, written);
   }
 
   close(code: CloseCode, reason: string): void {

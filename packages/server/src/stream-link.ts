@@ -21,7 +21,7 @@ export class StreamLink extends Link {
     return !this.response.writableEnded && !this.response.destroyed;
   }
 
-  protected write(frame: string, written: () => void): void {
+  protected write(frame: string | Buffer, written: () => void): void {
     this.response.write(`data: ${frame}\n\n`, written);
   }
 

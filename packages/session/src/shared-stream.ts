@@ -80,19 +80,28 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
     this.#wake?.();
   }
 
+  take(): T | undefined {
+    for (;;) {
+      const shared = this.#stale ? null : this.#shared();
+      if (shared !== null) return shared as T;
+      const taken = this.#taken;
+      if (this.#stale || taken === null || 'error' in taken || taken.result.done) return undefined;
+      this.#taken = null;
+      const own = this.#own(taken.result);
+      if (own !== null) return own.value;
+    }
+  }
+
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
+      const ready = this.take();
+      if (ready !== undefined) return { value: ready, done: false };
       if (this.#stale) return this.#whole();
-      const shared = this.#shared();
-      if (shared !== null) return { value: shared as T, done: false };
-      if (this.#stale) continue;
       const taken = this.#taken;
       if (taken !== null) {
         this.#taken = null;
         if ('error' in taken) throw taken.error;
-        const own = this.#own(taken.result);
-        if (own !== null) return own;
-        continue;
+        return this.#own(taken.result)!;
       }
       this.#pullOwn();
       if (!this.#ended && !this.#waiting) {

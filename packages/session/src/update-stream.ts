@@ -22,6 +22,8 @@ export interface LiveUpdates<T extends Item = SessionUpdate> extends AsyncIterab
   readonly ended: boolean;
   /** No more updates will come; what is buffered is still delivered. */
   end(): void;
+  /** The next item if one is ready now, without waiting; undefined when next() has to wait (or read the store). */
+  take(): T | undefined;
   /** Unsubscribes and drops what is buffered (what `break` in for-await calls). */
   return(): Promise<IteratorResult<T>>;
 }
@@ -121,19 +123,23 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
     this.end();
   }
 
+  take(): T | undefined {
+    if (this.#stale || this.#reading !== null) return undefined;
+    const item = this.#buffer.shift();
+    if (item !== undefined) this.#weight -= weightOf(item);
+    return item as T | undefined;
+  }
+
   async next(): Promise<IteratorResult<T>> {
     for (;;) {
+      const item = this.take();
+      if (item !== undefined) return { value: item, done: false };
       if (this.#stale && this.#reading === null) {
         this.#read(async () => this.#resync(await this.catchUp.snapshot()));
       }
       if (this.#reading !== null) {
         await this.#reading;
         continue;
-      }
-      const item = this.#buffer.shift();
-      if (item !== undefined) {
-        this.#weight -= weightOf(item);
-        return { value: item as T, done: false };
       }
       if (this.#failure !== null) {
         const { error } = this.#failure;

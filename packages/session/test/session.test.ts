@@ -158,6 +158,20 @@ describe('Session.updates', () => {
     expect(await take(stream, a.length + b.length)).toEqual([...a, ...b]);
   });
 
+  it('take() hands over what is ready without waiting, in the order next() would', async () => {
+    const first = todoPage('ann');
+    const { session } = await start(first);
+    const stream = session.updates();
+    expect(stream.take()).toBeUndefined();
+    const a = await session.render(toggled(first, 0));
+    const b = await session.render(toggled(toggled(first, 0), 5));
+    const [head] = await take(stream, 1);
+    const rest = [];
+    for (let item; (item = stream.take()) !== undefined; ) rest.push(item);
+    expect([head, ...rest]).toEqual([...a, ...b]);
+    expect(stream.take()).toBeUndefined();
+  });
+
   it('gives every subscription every update', async () => {
     const first = todoPage('ann');
     const { session } = await start(first);

@@ -79,6 +79,24 @@ describe('topics: one render shared by many sessions', () => {
     }
   });
 
+  it('take() reads a publish from the topic log at once, and own updates once they arrived', async () => {
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
+    st.publish('board', board(todos(2)));
+    const { html, sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
+    const p = new LivePage(await st.getSession(sessionId, token), html);
+    expect(p.stream.take()).toBeUndefined();
+    st.publish('board', board([{ id: 0, text: 'task 0', done: true }, ...todos(1, 1)]));
+    const shared = [p.stream.take(), p.stream.take()];
+    expect(shared.map((u) => u?.fragment_id)).toEqual(['2:0', '3']);
+    expect(p.stream.take()).toBeUndefined();
+    const own = await p.session.render({ user: 'bo' });
+    expect(p.stream.take()).toBeUndefined();
+    const [next] = await take(p.stream, 1);
+    expect(next!.html).toBe(own[0]!.html);
+    p.dom.apply([...shared.map((u) => u!), next!]);
+    p.shows({ user: 'bo', ...board([{ id: 0, text: 'task 0', done: true }, ...todos(1, 1)]) });
+  });
+
   it('keeps each session its own parts, and its renders take only its own data', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
     st.publish('board', board(todos(2)));
