@@ -128,7 +128,7 @@ async function sharedFanOut() {
   const plain = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   server.listen(0, '127.0.0.1');
   await Promise.all([once(server, 'listening'), once(plain, 'listening')]);
-  topic.publish('list', list(0));
+  await topic.publish('list', list(0));
   const hellos = [];
   for (let i = 0; i < SHARED; i++) {
     const { sessionId, token } = await topic.newSession({ user: `viewer ${i}` }, { topic: 'list' });
@@ -152,7 +152,7 @@ async function sharedFanOut() {
   let frameBytes = 0;
   for (let round = 1; round <= ROUNDS; round++) {
     let start = process.cpuUsage();
-    topic.publish('list', list(round));
+    await topic.publish('list', list(round));
     const { sample } = await ask({ expect: 2 * round, group: 'ours' });
     ours.push(cpu(start));
     frameBytes = Buffer.byteLength(sample);

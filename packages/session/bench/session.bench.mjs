@@ -165,7 +165,7 @@ for (const size of [25, 1000]) {
     return used.user + used.system;
   };
   const st = new StateTemplate(GREETED, { signingKey: KEY });
-  st.publish('list', list(0));
+  await st.publish('list', list(0));
   let received = 0;
   let allReceived = () => undefined;
   for (let i = 0; i < VIEWERS; i++) {
@@ -182,7 +182,7 @@ for (const size of [25, 1000]) {
   for (let round = 1; round <= 100; round++) {
     const delivered = everyone();
     const start = process.cpuUsage();
-    st.publish('list', list(round));
+    await st.publish('list', list(round));
     publishCpu.push(cpu(start));
     await delivered; // a toggle moves two items' class: two updates per viewer
     deliveredCpu.push(cpu(start));

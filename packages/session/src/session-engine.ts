@@ -7,9 +7,10 @@ import { KeyedQueue } from './keyed-queue.js';
 import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
 import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData, type TopicLink } from './session-data.js';
-import { ownPart, position } from './position.js';
+import { ownPart, position, sharedPart } from './position.js';
 import { SharedStream } from './shared-stream.js';
-import { Topic, type TopicData } from './topic.js';
+import type { Topic, TopicData } from './topic.js';
+import { TopicRegistry } from './topic-registry.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
 import type { LiveUpdates } from './update-stream.js';
@@ -62,7 +63,7 @@ export class SessionEngine {
   readonly #channels = new Map<string, SessionChannel>();
   readonly #ends = new Map<string, EndReason>();
   readonly #recent: RecentRecords;
-  readonly #topics = new Map<string, Topic>();
+  readonly #topics: TopicRegistry;
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -70,6 +71,7 @@ export class SessionEngine {
 
   constructor(private readonly settings: EngineSettings) {
     this.#recent = new RecentRecords(settings.recordCache);
+    this.#topics = new TopicRegistry(settings.store, settings.template, settings.now);
     // Messages published while the store's subscriptions were down are lost: catch up from the store.
     this.#stopReconciling = settings.store.onResubscribe?.(() => this.reconcile()) ?? (() => undefined);
   }
@@ -81,6 +83,7 @@ export class SessionEngine {
    * subscriptions come back and, by the server, at every heartbeat.
    */
   reconcile(): void {
+    this.#topics.reconcile();
     for (const channel of this.#channels.values()) channel.check();
   }
 
@@ -146,7 +149,7 @@ export class SessionEngine {
       const expiresAt = this.expiry(record.createdAt, now);
       if (expiresAt <= now) return null;
       const link = current.topic;
-      const topic = link && this.topic(link.name);
+      const topic = link && (await this.#topics.load(link.name, link.at));
       const { state, updates } = topic ? this.#renderShared(current, topic, data, now) : this.#renderOwn(current, data, now);
       signal?.throwIfAborted();
       if (updates.length === 0 && topic === undefined) {
@@ -204,25 +207,26 @@ export class SessionEngine {
     return { state, updates };
   }
 
-  /** The topic `name` of this StateTemplate; RangeError when nothing was published to it. */
+  /** Topic `name` as this instance has it; RangeError when it has not loaded it (loadTopic). */
   topic(name: string): Topic {
-    const topic = this.#topics.get(name);
-    if (topic === undefined) throw new RangeError(`no topic ${JSON.stringify(name)}: publish its data first`);
-    return topic;
+    return this.#topics.get(name);
   }
 
-  /** Makes `data` the topic's data: its sessions' shared regions are diffed once, and their live pages updated. */
-  publish(name: string, data: TopicData): void {
+  /** Topic `name` at sequence number `seq` at least, read from the store when this instance is behind; RangeError when it has no data. */
+  loadTopic(name: string, seq: number): Promise<Topic> {
+    return this.#topics.load(name, seq);
+  }
+
+  /** Makes `data` the topic's data on every instance: its sessions' shared regions are diffed once per instance, and their live pages updated. */
+  async publish(name: string, data: TopicData): Promise<void> {
     this.assertOpen();
     if (!isPlainObject(data)) throw new TypeError(`the data of topic ${JSON.stringify(name)} must be a plain object: its fields join each session's data`);
-    const topic = this.#topics.get(name);
-    if (topic === undefined) this.#topics.set(name, new Topic(name, this.settings.template, data));
-    else topic.publish(data, this.settings.now());
+    await this.#topics.publish(name, data);
   }
 
   /** The page of a new session of topic `name` for its own `data`, with the state to store. */
-  renderTopicSession(name: string, data: unknown): { html: string; state: RenderState; link: TopicLink } {
-    const topic = this.topic(name);
+  async renderTopicSession(name: string, data: unknown): Promise<{ html: string; state: RenderState; link: TopicLink }> {
+    const topic = await this.#topics.load(name);
     const { html, state } = this.settings.template.render(topicView(data, topic.data));
     return { html, state: topic.share(state), link: { name, at: topic.seq, base: topic.seq } };
   }
@@ -271,6 +275,8 @@ export class SessionEngine {
     if (record === null) return null;
     const data = sessionData(record);
     if (data.topic === undefined) return loggedSince(data, seq) ?? this.#resync(data);
+    // A page that another instance brought further along the topic than this one is.
+    await this.#topics.load(data.topic.name, Math.max(data.topic.at, data.topic.base + sharedPart(seq)));
     const at = this.positionOf(data);
     return seq === at ? [] : { resync: this.#resync(data).resync, seq: at };
   }
@@ -337,6 +343,7 @@ export class SessionEngine {
     this.#stopReconciling();
     await this.#queue.idle();
     await Promise.all([...this.#channels.values()].map((channel) => channel.end()));
+    await this.#topics.close();
     await this.#sweeping?.catch(() => undefined);
     if (this.settings.ownsStore) await this.settings.store.close();
   }

@@ -161,7 +161,8 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
   #shared(): SessionUpdate | null {
     if (this.#ended) return null;
     if (this.#next === this.#pending.length) {
-      if (this.topic.seq === this.#at) return null;
+      // A page another instance brought further than this one's topic waits for it.
+      if (this.topic.seq <= this.#at) return null;
       const entries = this.topic.since(this.#at);
       if (entries === null) {
         this.#stale = true;

@@ -115,7 +115,7 @@ export class StateTemplate {
     signal?.throwIfAborted();
     this.#engine.assertOpen();
     const sessionId = newSessionId();
-    const shared = topic === undefined ? undefined : this.#engine.renderTopicSession(topic, data);
+    const shared = topic === undefined ? undefined : await this.#engine.renderTopicSession(topic, data);
     const { html, state } = shared ?? this.#engine.template.render(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
@@ -143,6 +143,7 @@ export class StateTemplate {
     const expiresAt = this.#engine.expiry(record.createdAt, now);
     if (expiresAt <= now || !(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
     const { seq, topic } = sessionData(record);
+    if (topic !== undefined) await this.#engine.loadTopic(topic.name, topic.at);
     return new Session(this.#engine, sessionId, seq, expiresAt, topic);
   }
 
@@ -152,11 +153,13 @@ export class StateTemplate {
    * at the root. The regions that read only these fields are diffed once for
    * all of them, whatever their number, and their live pages get the same
    * updates; the rest of each page stays the session's own. The first
-   * publish creates the topic. Topics live in this StateTemplate (one
-   * instance): TypeError for data that is not a plain object.
+   * publish creates the topic. Topics live in the store, so every instance
+   * sharing it serves their sessions: resolves once the change is stored and
+   * announced. TypeError for data that is not a plain object, StoreError for
+   * data that is no JSON data or a store that failed.
    */
-  publish(name: string, data: Readonly<Record<string, unknown>>): void {
-    this.#engine.publish(name, data);
+  publish(name: string, data: Readonly<Record<string, unknown>>): Promise<void> {
+    return this.#engine.publish(name, data);
   }
 
   /**

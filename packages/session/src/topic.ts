@@ -18,6 +18,13 @@ export interface TopicEntry {
   readonly updates: readonly Update[] | null;
 }
 
+/** A publish worked out and not taken yet: the data, the shared regions' states after it (null: planned afresh), its entry. */
+export interface TopicChange {
+  readonly data: TopicData;
+  readonly states: SharedStates | null;
+  readonly entry: TopicEntry;
+}
+
 /** A stream waiting for a topic's next publish. */
 export interface TopicWaiter {
   wake(): void;
@@ -48,8 +55,11 @@ export class Topic {
     readonly name: string,
     private readonly template: Template,
     data: TopicData,
+    /** Where the topic stands, when other instances published to it before. */
+    seq = 0,
   ) {
     this.#data = data;
+    this.#seq = seq;
     this.#reshape(data);
   }
 
@@ -61,28 +71,42 @@ export class Topic {
     return this.#seq;
   }
 
-  /** Takes `data` as the topic's new data and wakes the streams waiting for it; returns the entry. */
-  publish(data: TopicData, now: number): TopicEntry {
+  /**
+   * What taking `data` as the topic's new data would do, without doing it
+   * (take() does). `to` is the sequence number another instance reached with
+   * the same change: a diff here that does not reach it is taken as a gap.
+   */
+  change(data: TopicData, now: number, to?: number): TopicChange {
     const from = this.#seq;
     const names = new Set([...Object.keys(this.#data), ...Object.keys(data)]);
     const diff = this.#plan !== null && this.#states !== null && sameNames(this.#plan, names) ? this.template.updateShared(this.#plan, this.#states, data, { now }) : null;
-    let entry: TopicEntry;
-    if (diff === null) {
-      entry = { from, to: from + 1, updates: null };
-      this.#reshape(data);
-    } else {
-      if (diff.updates.length === 0) return { from, to: from, updates: [] };
-      entry = { from, to: from + diff.updates.length, updates: diff.updates };
-      this.#statesAt.set(from, this.#states!);
-      this.#states = diff.states;
+    if (diff !== null && (to === undefined || to === from + diff.updates.length)) {
+      return { data, states: diff.states, entry: { from, to: from + diff.updates.length, updates: diff.updates } };
     }
+    return { data, states: null, entry: { from, to: to ?? from + 1, updates: null } };
+  }
+
+  /** A change to `data` at `to` whose steps this instance missed: pages crossing it get the whole page. */
+  gap(data: TopicData, to: number): TopicChange {
+    return { data, states: null, entry: { from: this.#seq, to, updates: null } };
+  }
+
+  /** Makes a change() of the present the topic's, and wakes the streams waiting for it; returns its entry. */
+  take({ data, states, entry }: TopicChange): TopicEntry {
+    if (entry.from !== this.#seq) throw new RangeError(`a change from ${entry.from} cannot apply to topic ${JSON.stringify(this.name)} at ${this.#seq}`);
     this.#data = data;
+    if (states === null) this.#reshape(data);
+    else if (entry.to !== entry.from) {
+      this.#statesAt.set(entry.from, this.#states!);
+      this.#states = states;
+    }
+    if (entry.to === entry.from) return entry;
     this.#seq = entry.to;
     this.#keep(entry);
-    // Woken right after this call, not inside it: the publisher pays for the diff, not for every viewer.
+    // Woken once the publisher's own work (store write, announcement) is through: it pays for the diff, not for every viewer.
     const waiting = this.#waiting;
     this.#waiting = [];
-    if (waiting.length > 0) queueMicrotask(() => waiting.forEach((waiter) => waiter.wake()));
+    if (waiting.length > 0) setImmediate(() => waiting.forEach((waiter) => waiter.wake()));
     return entry;
   }
 

@@ -3,6 +3,7 @@ import { stripAnnotations, ROOT_ID } from '@statetemplate/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StateTemplate, type Session, type UpdateStream } from '../src/index.js';
 import { normalised, page, SIGNING_KEY, take } from './fixtures.js';
+import { SharedStore } from './shared-store.js';
 
 const TEMPLATE = '<h1>Hello {{user}}</h1><ul>{{#todos}}<li class="{{#done}}done{{/done}}">{{text}}</li>{{/todos}}</ul><p>{{count}} left</p>';
 const plain = compile(TEMPLATE);
@@ -28,17 +29,20 @@ class LivePage {
   parts = 0;
 
   constructor(
-    readonly session: Session,
+    public session: Session,
     html: string,
   ) {
     this.dom = page(html);
     this.stream = session.updates({ since: 0 });
   }
 
-  /** Takes updates until the page is where the session stands. */
-  async settle(): Promise<void> {
-    const now = await this.session.updatesSince(-1);
-    const target = Array.isArray(now) ? this.last : now.seq;
+  /** Takes updates until the page is where the session stands, here and on the instances of `elsewhere` (handles of the same session). */
+  async settle(...elsewhere: Session[]): Promise<void> {
+    let target = this.last;
+    for (const handle of [this.session, ...elsewhere]) {
+      const now = await handle.updatesSince(-1);
+      if (!Array.isArray(now)) target = Math.max(target, now.seq);
+    }
     while (this.last < target) {
       const [update] = await take(this.stream, 1);
       expect(update!.seq).toBeGreaterThan(this.last);
@@ -48,10 +52,11 @@ class LivePage {
     }
   }
 
-  /** A reconnect: a new stream from the position the page has. */
-  reconnect(): void {
+  /** A reconnect, to the same instance or (given a handle there) to another: a new stream from the position the page has. */
+  reconnect(to: Session = this.session): void {
     void this.stream.return();
-    this.stream = this.session.updates({ since: this.last });
+    this.session = to;
+    this.stream = to.updates({ since: this.last });
   }
 
   shows(view: object): void {
@@ -62,13 +67,13 @@ class LivePage {
 describe('topics: one render shared by many sessions', () => {
   it('diffs a shared change once: every live page gets the very same update objects', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
-    st.publish('board', board(todos(3)));
+    await st.publish('board', board(todos(3)));
     const pages: LivePage[] = [];
     for (const user of ['ann', 'bob', 'cy']) {
       const { html, sessionId, token } = await st.newSession({ user }, { topic: 'board' });
       pages.push(new LivePage(await st.getSession(sessionId, token), html));
     }
-    st.publish('board', board([...todos(3), { id: 9, text: 'new', done: false }]));
+    await st.publish('board', board([...todos(3), { id: 9, text: 'new', done: false }]));
     const got = await Promise.all(pages.map((p) => take(p.stream, 2)));
     expect(got[1]![0]).toBe(got[0]![0]);
     expect(got[2]![1]).toBe(got[0]![1]);
@@ -81,11 +86,11 @@ describe('topics: one render shared by many sessions', () => {
 
   it('take() reads a publish from the topic log at once, and own updates once they arrived', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
-    st.publish('board', board(todos(2)));
+    await st.publish('board', board(todos(2)));
     const { html, sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
     const p = new LivePage(await st.getSession(sessionId, token), html);
     expect(p.stream.take()).toBeUndefined();
-    st.publish('board', board([{ id: 0, text: 'task 0', done: true }, ...todos(1, 1)]));
+    await st.publish('board', board([{ id: 0, text: 'task 0', done: true }, ...todos(1, 1)]));
     const shared = [p.stream.take(), p.stream.take()];
     expect(shared.map((u) => u?.fragment_id)).toEqual(['2:0', '3']);
     expect(p.stream.take()).toBeUndefined();
@@ -99,7 +104,7 @@ describe('topics: one render shared by many sessions', () => {
 
   it('keeps each session its own parts, and its renders take only its own data', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
-    st.publish('board', board(todos(2)));
+    await st.publish('board', board(todos(2)));
     const created = await st.newSession({ user: 'ann' }, { topic: 'board' });
     expect(stripAnnotations(created.html)).toBe(plain.renderPlain({ user: 'ann', ...board(todos(2)) }));
     const live = new LivePage(await st.getSession(created.sessionId, created.token), created.html);
@@ -112,17 +117,17 @@ describe('topics: one render shared by many sessions', () => {
   it('refuses an unknown topic, data that is no plain object, and own data that is none', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
     await expect(st.newSession({ user: 'x' }, { topic: 'nothing' })).rejects.toThrow(RangeError);
-    expect(() => st.publish('board', [] as never)).toThrow(TypeError);
-    st.publish('board', board([]));
+    await expect(st.publish('board', [] as never)).rejects.toThrow(TypeError);
+    await st.publish('board', board([]));
     await expect(st.newSession('text', { topic: 'board' })).rejects.toThrow(TypeError);
   });
 
   it('a reconnecting page gets the whole page at the session’s position', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
-    st.publish('board', board(todos(2)));
+    await st.publish('board', board(todos(2)));
     const { html, sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
     const session = await st.getSession(sessionId, token);
-    st.publish('board', board(todos(3)));
+    await st.publish('board', board(todos(3)));
     const missed = await session.updatesSince(0);
     expect(Array.isArray(missed)).toBe(false);
     const whole = missed as { resync: string; seq: number };
@@ -146,7 +151,7 @@ describe('topics: one render shared by many sessions', () => {
     const random = (n: number) => ((rng = (rng * 1103515245 + 12345) % 2 ** 31), Math.floor((rng / 2 ** 31) * n));
     let base = todos(4);
     let shared: Record<string, unknown> = board(base);
-    st.publish('board', shared);
+    await st.publish('board', shared);
     const pages: { live: LivePage; own: Record<string, unknown> }[] = [];
     for (let i = 0; i < 4; i++) {
       const own = { user: `user${i}`, text: `own${i}` };
@@ -168,7 +173,7 @@ describe('topics: one render shared by many sessions', () => {
         const published = list.map((t) => ({ ...t }));
         if (random(8) === 0 && published.length > 0) delete published[random(published.length)]!.text;
         shared = random(12) === 0 ? { ...board(published), extra: step } : board(published);
-        st.publish('board', shared);
+        await st.publish('board', shared);
         sharedSteps++;
       } else if (roll < 8) {
         const p = pages[random(pages.length)]!;
@@ -190,3 +195,71 @@ describe('topics: one render shared by many sessions', () => {
 });
 
 
+
+describe('topics across instances sharing a store', () => {
+  const open: StateTemplate[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((instance) => instance.close()));
+  });
+
+  /** Two instances over one store, and a topic session made on each, with a page and a handle of it on both instances. */
+  async function twoInstances() {
+    const store = new SharedStore();
+    const [a, b] = [0, 1].map(() => new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY, store, recordCache: 0 })) as [StateTemplate, StateTemplate];
+    open.push(a, b);
+    await a.publish('board', board(todos(2)));
+    const viewers: { page: LivePage; there: Session; here: Session; user: string }[] = [];
+    for (const [user, home, other] of [['al', a, b], ['bea', b, a]] as const) {
+      // The second instance reads the topic from the store: nothing was published there.
+      const { html, sessionId, token } = await home.newSession({ user }, { topic: 'board' });
+      viewers.push({ page: new LivePage(await home.getSession(sessionId, token), html), there: await other.getSession(sessionId, token), here: await home.getSession(sessionId, token), user });
+    }
+    /** Settles every page against both instances and checks it shows `data` (with its user). */
+    const check = async (data: object) => {
+      for (const v of viewers) {
+        await v.page.settle(v.there, v.here);
+        v.page.shows({ user: v.user, ...data });
+      }
+    };
+    return { store, a, b, viewers, check };
+  }
+
+  it('serves a topic published on one instance to sessions on another, and takes publishes from either', async () => {
+    const { a, b, viewers, check } = await twoInstances();
+    await check(board(todos(2)));
+    await a.publish('board', board(todos(3)));
+    await check(board(todos(3)));
+    await b.publish('board', board([{ id: 0, text: 'task 0', done: true }, ...todos(2, 1)]));
+    await check(board([{ id: 0, text: 'task 0', done: true }, ...todos(2, 1)]));
+    // Every instance diffs an announced change itself: the pages took parts, not whole pages.
+    expect(viewers.map((v) => v.page.parts)).toEqual([4, 4]);
+    // A page moving to the other instance keeps its position.
+    viewers[0]!.page.reconnect(viewers[0]!.there);
+    await a.publish('board', board(todos(1)));
+    await check(board(todos(1)));
+    expect(viewers[0]!.page.parts).toBeGreaterThan(4);
+  });
+
+  it('fills an announcement the other instance missed from the store, with the whole page for pages crossing it', async () => {
+    const { store, a, b, viewers, check } = await twoInstances();
+    store.dropNext = 1;
+    await a.publish('board', board(todos(3)));
+    await viewers[0]!.page.settle();
+    viewers[0]!.page.shows({ user: 'al', ...board(todos(3)) });
+    // b never heard of it; its heartbeat's reconcile reads the topic's record.
+    b.reconcile();
+    await check(board(todos(3)));
+    const partsOfB = viewers[1]!.page.parts;
+    await a.publish('board', board(todos(4)));
+    await check(board(todos(4)));
+    expect(viewers[1]!.page.parts).toBeGreaterThan(partsOfB);
+  });
+
+  it('orders publishes of both instances at once by compare-and-set: every page ends at the stored data', async () => {
+    const { store, a, b, check } = await twoInstances();
+    await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).publish('board', board(todos(1 + (i % 5), i)))));
+    expect(store.conflicts).toBeGreaterThan(0);
+    const record = await store.get('topic:board');
+    await check((record!.data as { data: object }).data);
+  });
+});

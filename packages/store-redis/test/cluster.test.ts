@@ -5,6 +5,7 @@ import { keyLayout, RedisSessionStore } from '../src/index.js';
 import { signingKey, todoPage, todoTemplate, withItem } from './fixtures/todo-page.mjs';
 import { redisServer, useRedisCluster } from './redis-fixture.js';
 import { eventually } from './waits.js';
+import { topicAcrossInstances } from './topic-scenario.js';
 
 describe('RedisSessionStore on a real Redis Cluster (3 masters)', needs(redisServer), () => {
   const redis = useRedisCluster({ masters: 3 });
@@ -48,6 +49,17 @@ describe('RedisSessionStore on a real Redis Cluster (3 masters)', needs(redisSer
       expect(seen).toEqual(seen.map((_, i) => i + 1));
       const resync = await onB.updatesSince(-1);
       expect('resync' in resync && resync.seq).toBe(onB.seq);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([storeA.close(), storeB.close()]);
+    }
+  });
+
+  it('shares a topic between instances through sharded pub/sub', async () => {
+    const [storeA, storeB] = [store('topic:'), store('topic:')];
+    const [a, b] = [new StateTemplate(todoTemplate, { store: storeA, signingKey }), new StateTemplate(todoTemplate, { store: storeB, signingKey })];
+    try {
+      await topicAcrossInstances(a, b);
     } finally {
       await Promise.all([a.close(), b.close()]);
       await Promise.all([storeA.close(), storeB.close()]);

@@ -5,6 +5,7 @@ import { RedisSessionStore } from '../src/index.js';
 import { needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
 import { take } from './waits.js';
+import { topicAcrossInstances } from './topic-scenario.js';
 import { signingKey, todoPage, todoTemplate, withItem } from './fixtures/todo-page.mjs';
 
 /** A Redis store that counts the compare-and-set conflicts it reports, to show a race really happened. */
@@ -78,6 +79,10 @@ describe('StateTemplate instances sharing one Redis', needs(redisServer), () => 
     const last = pages[results.findIndex((updates) => updates.some((u) => u.seq === committed.length))]!;
     const { html } = await a.newSession(last);
     for (const handle of handles) expect(await handle.updatesSince(-1)).toEqual({ resync: html, seq: committed.length });
+  });
+
+  it('shares a topic between instances: publishes from either reach every page as parts, through pub/sub', async () => {
+    await topicAcrossInstances(instance(), instance());
   });
 
   it('keeps a session usable after the instance that created it restarts', async () => {
