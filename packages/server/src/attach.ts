@@ -35,7 +35,7 @@ export function attach(server: HttpServer, options: AttachOptions): Attached {
   stops.push(headers.stop);
   const heartbeat = setInterval(() => {
     // A message pub/sub lost is found here at the latest: every stream checks the store's sequence number.
-    config.stateTemplate.reconcile();
+    void config.stateTemplate.reconcile();
     for (const connection of [...live]) connection.heartbeat();
   }, config.heartbeatMs);
   heartbeat.unref();

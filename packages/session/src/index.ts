@@ -5,6 +5,7 @@ export type { RenderOptions, UpdatesOptions, NavigateOptions } from './session.j
 export type { PageCommand, SessionCommand } from './session-command.js';
 export type { LiveUpdates as UpdateStream } from './update-stream.js';
 export type { SessionUpdate, Resync } from './session-update.js';
+export type { Presence, PresenceEntry, PresenceEvent } from './presence.js';
 export { Renderer } from './renderer.js';
 export type { SessionErrorCode } from './errors.js';
 export {

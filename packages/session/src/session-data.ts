@@ -31,6 +31,8 @@ export interface TopicLink {
   readonly name: string;
   readonly at: number;
   readonly base: number;
+  /** What the session's presence entry on the topic shows (newSession's `presence`). */
+  readonly presence?: JsonValue;
 }
 
 /** A replay log never holds more html than this: past it, a resync is cheaper than a replay. */

@@ -11,6 +11,7 @@ import { ownPart, position, sharedPart } from './position.js';
 import { SharedStream } from './shared-stream.js';
 import type { Topic, TopicData } from './topic.js';
 import { TopicRegistry } from './topic-registry.js';
+import { PresenceRegistry, type Presence } from './presence.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
 import type { LiveUpdates } from './update-stream.js';
@@ -30,6 +31,8 @@ export interface EngineSettings {
   streamBuffer: number;
   /** Sessions whose last record this instance keeps, state parsed (0: none). */
   recordCache: number;
+  /** Milliseconds an instance's presence entries outlive its last refresh. */
+  presenceTimeout: number;
 }
 
 /** A committed render: its updates, and where the session's sequence and expiry now stand. */
@@ -64,6 +67,7 @@ export class SessionEngine {
   readonly #ends = new Map<string, EndReason>();
   readonly #recent: RecentRecords;
   readonly #topics: TopicRegistry;
+  readonly #presence: PresenceRegistry;
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -72,8 +76,11 @@ export class SessionEngine {
   constructor(private readonly settings: EngineSettings) {
     this.#recent = new RecentRecords(settings.recordCache);
     this.#topics = new TopicRegistry(settings.store, settings.template, settings.now);
+    this.#presence = new PresenceRegistry(settings.store, settings.now, settings.presenceTimeout, (error) =>
+      process.emitWarning(error instanceof Error ? error : String(error), 'PresenceError'),
+    );
     // Messages published while the store's subscriptions were down are lost: catch up from the store.
-    this.#stopReconciling = settings.store.onResubscribe?.(() => this.reconcile()) ?? (() => undefined);
+    this.#stopReconciling = settings.store.onResubscribe?.(() => void this.reconcile()) ?? (() => undefined);
   }
 
   /**
@@ -82,9 +89,9 @@ export class SessionEngine {
    * message, a render whose outcome was unknown. Called after the store's
    * subscriptions come back and, by the server, at every heartbeat.
    */
-  reconcile(): void {
-    this.#topics.reconcile();
+  async reconcile(): Promise<void> {
     for (const channel of this.#channels.values()) channel.check();
+    await Promise.all([this.#topics.reconcile(), this.#presence.refresh()]);
   }
 
   get template(): Template {
@@ -224,6 +231,12 @@ export class SessionEngine {
     await this.#topics.publish(name, data);
   }
 
+  /** Who is connected to topic `name`, on every instance. */
+  presence(name: string): Promise<Presence> {
+    this.assertOpen();
+    return this.#presence.view(name);
+  }
+
   /** The page of a new session of topic `name` for its own `data`, with the state to store. */
   async renderTopicSession(name: string, data: unknown): Promise<{ html: string; state: RenderState; link: TopicLink }> {
     const topic = await this.#topics.load(name);
@@ -309,7 +322,8 @@ export class SessionEngine {
     const { streamBuffer } = this.settings;
     if (link === undefined) return channel.open<T>(seq, streamBuffer, catchUp, commands);
     const own = channel.open<T>(ownPart(seq), streamBuffer, catchUp, commands);
-    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp.snapshot, this.settings.now);
+    const release = this.#presence.open(link.name, id, link.presence ?? null);
+    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp.snapshot, this.settings.now, release);
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
@@ -344,6 +358,7 @@ export class SessionEngine {
     await this.#queue.idle();
     await Promise.all([...this.#channels.values()].map((channel) => channel.end()));
     await this.#topics.close();
+    await this.#presence.close();
     await this.#sweeping?.catch(() => undefined);
     if (this.settings.ownsStore) await this.settings.store.close();
   }

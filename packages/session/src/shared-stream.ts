@@ -56,6 +56,8 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
     /** The whole page now, with where it stands. */
     private readonly snapshot: () => Promise<Resync | null>,
     private readonly now: () => number,
+    /** Called once when the stream ends, however it does: its session's presence on the topic goes. */
+    private readonly release: () => void = () => undefined,
   ) {
     this.#ownSeq = ownPart(since);
     // A page asking for the whole page gets it through its own stream's resync.
@@ -76,6 +78,7 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
 
   end(): void {
     this.#ended = true;
+    this.release();
     this.own.end();
     this.#wake?.();
   }
@@ -139,6 +142,7 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
   }
 
   #arrive(taken: { result: IteratorResult<T> } | { error: unknown }): void {
+    if (!('result' in taken) || taken.result.done) this.release();
     this.#pulling = false;
     this.#taken = taken;
     this.#wake?.();
@@ -152,6 +156,7 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
 
   async return(): Promise<IteratorResult<T>> {
     this.#ended = true;
+    this.release();
     this.#pending = [];
     await this.own.return();
     return { value: undefined, done: true };

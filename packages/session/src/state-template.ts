@@ -6,6 +6,7 @@ import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './
 import { Session } from './session.js';
 import { sessionData, toJson, type SessionData } from './session-data.js';
 import { SessionEngine } from './session-engine.js';
+import type { Presence } from './presence.js';
 
 export interface StateTemplateOptions {
   /** Mustache partials by name. */
@@ -46,6 +47,12 @@ export interface StateTemplateOptions {
    * store you pass the same clock. The cleanup timer stays a real timer.
    */
   now?: () => number;
+  /**
+   * Milliseconds an instance's presence entries outlive its last refresh
+   * (it refreshes every third of it): an instance killed without closing has
+   * its sessions leave within about 4/3 of this; default 30 s.
+   */
+  presenceTimeout?: number;
 }
 
 export interface NewSessionOptions {
@@ -57,6 +64,8 @@ export interface NewSessionOptions {
   topic?: string;
   /** Binds the token to this opaque value (e.g. a hash of the user agent); getSession must be given the same. */
   client?: string;
+  /** A topic session's entry in the topic's presence (JSON data, e.g. `{ name }`), shown while one of its pages is connected; default null. */
+  presence?: JsonValue;
 }
 
 export interface GetSessionOptions {
@@ -104,6 +113,7 @@ export class StateTemplate {
       replayLog: whole('replayLog', options.replayLog ?? 32),
       streamBuffer: positive('streamBuffer', options.streamBuffer ?? 256 * 1024),
       recordCache: whole('recordCache', options.recordCache ?? 1_000),
+      presenceTimeout: positive('presenceTimeout', options.presenceTimeout ?? 30_000),
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
@@ -111,16 +121,18 @@ export class StateTemplate {
 
   /** Renders `data` into a new session. Rejects with SessionLimitError when maxSessions is reached. */
   async newSession(data: unknown, options: NewSessionOptions = {}): Promise<NewSession> {
-    const { signal, client, topic } = options;
+    const { signal, client, topic, presence } = options;
     signal?.throwIfAborted();
     this.#engine.assertOpen();
+    if (presence !== undefined && topic === undefined) throw new TypeError('presence is for sessions of a topic: give the topic too');
     const sessionId = newSessionId();
     const shared = topic === undefined ? undefined : await this.#engine.renderTopicSession(topic, data);
     const { html, state } = shared ?? this.#engine.template.render(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = this.#now();
-    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }), ...(shared && { topic: shared.link, own: data as JsonValue }) };
+    const link = shared && (presence === undefined ? shared.link : { ...shared.link, presence });
+    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }), ...(link && { topic: link, own: data as JsonValue }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) }, state);
     return { html, sessionId, token };
   }
@@ -163,12 +175,25 @@ export class StateTemplate {
   }
 
   /**
-   * Checks every update stream of this instance against the store and fills
-   * what pub/sub lost, from the replay log or with a resync. The server calls
-   * it at every heartbeat; the store's resubscription after a break does too.
+   * Who is connected to topic `name` (sessions with an open update stream,
+   * on any instance sharing the store), kept up to date: `list()` and
+   * `subscribe(listener)` for join and leave events.
    */
-  reconcile(): void {
-    this.#engine.reconcile();
+  presence(name: string): Promise<Presence> {
+    return this.#engine.presence(name);
+  }
+
+  /**
+   * Checks every update stream of this instance against the store and fills
+   * what pub/sub lost, from the replay log or with a resync; reads each topic
+   * this instance serves from its record, and refreshes presence (this
+   * instance's entries, and every view's). The server calls it at every
+   * heartbeat; the store's resubscription after a break does too. Resolves
+   * once the topics and presence are read; it never rejects (a failed read
+   * waits for the next call).
+   */
+  reconcile(): Promise<void> {
+    return this.#engine.reconcile();
   }
 
   /**

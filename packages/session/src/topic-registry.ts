@@ -86,9 +86,9 @@ export class TopicRegistry {
     });
   }
 
-  /** Checks every topic against its record: fills what a lost announcement missed. */
-  reconcile(): void {
-    for (const [name, known] of this.#known) void this.#queue.run(name, () => this.#refresh(name, known)).catch(() => undefined);
+  /** Checks every topic against its record: fills what a lost announcement missed. A failed read waits for the next call. */
+  async reconcile(): Promise<void> {
+    await Promise.all([...this.#known].map(([name, known]) => this.#queue.run(name, () => this.#refresh(name, known)).catch(() => undefined)));
   }
 
   async close(): Promise<void> {

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { NewSession, SessionUpdate } from '@statetemplate/session';
+import { StateTemplate, type NewSession, type PresenceEvent, type SessionUpdate } from '@statetemplate/session';
 import { HEAVY_TEST_MS, needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisCluster, useRedisServer } from './redis-fixture.js';
 import { eventually, settlesWithin } from './waits.js';
-import { todoPage, withItem, type TodoPage } from './fixtures/todo-page.mjs';
+import { signingKey, todoPage, todoTemplate, withItem, type TodoPage } from './fixtures/todo-page.mjs';
 
 const script = fileURLToPath(new URL('./fixtures/instance.mjs', import.meta.url));
 const built = ['../dist/index.js', '../../session/dist/index.js'].every((path) => existsSync(fileURLToPath(new URL(path, import.meta.url))));
@@ -37,8 +37,8 @@ class InstanceProcess {
     });
   }
 
-  /** `redis`: REDIS_URL or REDIS_CLUSTER for the instance. */
-  static async start(redis: { REDIS_URL: string } | { REDIS_CLUSTER: string }): Promise<InstanceProcess> {
+  /** `redis`: REDIS_URL or REDIS_CLUSTER for the instance (and PRESENCE_TIMEOUT, if not the default). */
+  static async start(redis: ({ REDIS_URL: string } | { REDIS_CLUSTER: string }) & { PRESENCE_TIMEOUT?: string }): Promise<InstanceProcess> {
     const child = spawn(process.execPath, [script], { env: { ...process.env, ...redis } });
     const instance = new InstanceProcess(child);
     const exitedEarly = instance.exited.then(() => Promise.reject(new Error('exited')));
@@ -60,6 +60,12 @@ class InstanceProcess {
 
   render(session: NewSession, data: TodoPage): Promise<SessionUpdate[]> {
     return this.request('render', { sessionId: session.sessionId, token: session.token, data });
+  }
+
+  /** Kills the process at once, as a crash or an out-of-memory kill would: no goodbye to anyone. */
+  async kill(): Promise<void> {
+    this.child.kill('SIGKILL');
+    await this.exited;
   }
 
   /** Closes stdin (a clean shutdown) and waits for the process to exit; kills it if it does not. */
@@ -119,4 +125,34 @@ describe('StateTemplate in two Node processes sharing one Redis Cluster (3 maste
   it('shares sessions, streams updates across processes, survives a restart and loses no concurrent render', { timeout: HEAVY_TEST_MS }, () =>
     sharesSessions(() => InstanceProcess.start({ REDIS_CLUSTER: JSON.stringify(redis.cluster.startupNodes) })),
   );
+});
+
+describe('presence across processes on one Redis', needs(redisServer), () => {
+  const redis = useRedisServer();
+  it("drops the viewers of a killed process once its entries expire, keeping the survivor's", { timeout: HEAVY_TEST_MS }, async () => {
+    expect(built, 'the processes run the dist packages: `npx tsc -b` in store-redis and session first').toBe(true);
+    // Long enough that a busy machine never lets a live instance's entries lapse; the leave is waited for, not timed.
+    const PRESENCE_TIMEOUT = 6_000;
+    const store = redis.store();
+    const survivor = new StateTemplate(todoTemplate, { store, signingKey, presenceTimeout: PRESENCE_TIMEOUT });
+    const doomed = await InstanceProcess.start({ REDIS_URL: redis.server.url, PRESENCE_TIMEOUT: String(PRESENCE_TIMEOUT) });
+    try {
+      await survivor.publish('list', { items: todoPage('list').items, open: 25 });
+      const presence = await survivor.presence('list');
+      const events: PresenceEvent[] = [];
+      presence.subscribe((event) => events.push(event));
+      const own = await survivor.newSession({ title: 'here' }, { topic: 'list', presence: { name: 'here' } });
+      void (await survivor.getSession(own.sessionId, own.token)).updates().next();
+      const there = await doomed.request<string>('viewTopic', { name: 'list', user: 'there' });
+      await eventually(() => presence.list().length === 2);
+      expect(events.filter((e) => e.type === 'join').map((e) => e.meta)).toEqual(expect.arrayContaining([{ name: 'here' }, { name: 'there' }]));
+      await doomed.kill();
+      await eventually(() => events.some((e) => e.type === 'leave'), 4 * PRESENCE_TIMEOUT);
+      expect(events.filter((e) => e.type === 'leave').map((e) => e.sessionId)).toEqual([there]);
+      expect(presence.list()).toEqual([{ sessionId: own.sessionId, meta: { name: 'here' } }]);
+    } finally {
+      await survivor.close();
+      await store.close();
+    }
+  });
 });
