@@ -16,6 +16,7 @@ import { TodoStore } from './todo-store.js';
 import type { Visitor } from './visitor.js';
 import { VisitorStore } from './visitor-store.js';
 import { Visitors } from './visitors.js';
+import { Viewers, VIEWERS_TOPIC } from './viewers.js';
 
 /** Idle time before a session (and its visitor) expires. */
 const EXPIRATION_MS = 30 * 60_000;
@@ -95,6 +96,8 @@ export class Demo {
       // Every page load is a session: bound them, so a flood of loads gets 503s instead of eating memory.
       maxSessions: 10_000,
     });
+    // Every page is a session of the viewers topic: published before the first page.
+    await Viewers.open(stateTemplate);
     // Visitors sit beside the shared list, in the store every instance shares.
     const avatars = await Avatars.open(options.uploadFolder);
     return new Demo(stateTemplate, await TodoStore.open(shared), avatars, new VisitorStore(shared, EXPIRATION_MS), stores, templates, options);
@@ -121,11 +124,11 @@ export class Demo {
     if (sessionId !== undefined) await this.visitors.change(sessionId, (visitor) => personal(visitor, action));
   }
 
-  /** What a fresh page load would show the visitor of `sessionId` now: the plain render of their view, with this instance's clock. */
+  /** What a fresh page load would show the visitor of `sessionId` now: the plain render of their view and the viewers, with this instance's clock. */
   async freshRender(sessionId: string): Promise<string> {
     const visitor = await this.visitors.load(sessionId);
     if (visitor === null) throw new DemoError('not_found', 'that visitor is gone');
-    return this.app.renderPlain(this.visitors.view(visitor));
+    return this.app.renderPlain({ ...this.visitors.view(visitor), ...(await this.stateTemplate.topicData(VIEWERS_TOPIC)) });
   }
 
   /** Moves every visitor's clock on and pushes it. */

@@ -6,6 +6,7 @@ import type { Demo } from './app.js';
 import { DemoError } from './errors.js';
 import { staticFile } from './static-files.js';
 import { newVisitor, parseFilter, validName } from './visitor.js';
+import { Viewers, VIEWERS_TOPIC } from './viewers.js';
 
 /** Largest form body a no-JavaScript post may send. */
 const MAX_FORM_BYTES = 16 * 1024;
@@ -50,7 +51,7 @@ export async function handleRequest(demo: Demo, request: IncomingMessage, respon
 async function page(demo: Demo, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
   const filter = url.searchParams.has('filter') ? parseFilter(url.searchParams.get('filter')) : 'all';
   const visitor = newVisitor(nameFromCookie(request) ?? `Visitor ${randomInt(1000, 10_000)}`, filter, demo.visitors.id);
-  const { html, sessionId, token } = await demo.stateTemplate.newSession(demo.visitors.view(visitor));
+  const { html, sessionId, token } = await demo.stateTemplate.newSession(demo.visitors.view(visitor), { topic: VIEWERS_TOPIC, presence: { ...Viewers.meta() } });
   // Stored before the page leaves: its socket may land on any instance.
   await demo.visitors.add(await demo.stateTemplate.getSession(sessionId, token), visitor);
   response.writeHead(200, HTML_HEADERS).end(demo.page.renderPlain({ app: html, sessionId, token }));

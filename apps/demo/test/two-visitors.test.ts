@@ -26,6 +26,27 @@ describe('two visitors in separate browser contexts', needs(chromium), () => {
     });
   }
 
+  /** The labels the page's "viewing now" line shows. */
+  function viewers(page: Page): Promise<string[]> {
+    return page.$$eval('#viewers .viewer', (spans) => spans.map((span) => span.textContent!).sort());
+  }
+
+  it('shows both who is viewing, and drops a visitor whose page closed', async () => {
+    const [a, b, close] = await twoVisitors();
+    await expect.poll(() => viewers(a.page), { timeout: WAIT_MS }).toHaveLength(2);
+    await expect.poll(() => viewers(b.page), { timeout: WAIT_MS }).toEqual(await viewers(a.page));
+    // Labels are public handles: the visitors' own names stay theirs.
+    const names = await Promise.all([a, b].map((v) => v.page.textContent('strong.visitor')));
+    for (const label of await viewers(a.page)) expect(names).not.toContain(label);
+    await expectFreshRender(harness, a);
+    const before = await viewers(a.page);
+    await b.page.close();
+    await expect.poll(() => viewers(a.page), { timeout: WAIT_MS }).toHaveLength(1);
+    expect(before).toEqual(expect.arrayContaining(await viewers(a.page)));
+    await expectFreshRender(harness, a);
+    await close();
+  });
+
   it('shows every change to the shared list to both: add, toggle, edit, reorder, delete', async () => {
     const [a, b, close] = await twoVisitors();
     await addTodo(a.page, 'shared one');

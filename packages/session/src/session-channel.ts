@@ -60,7 +60,7 @@ export class SessionChannel {
       void this.end();
     }
     else if ('command' in message) for (const stream of [...this.#streams]) stream.command(message.command);
-    else {
+    else if (message.updates.length > 0) {
       this.onSeq(message.updates[message.updates.length - 1]!.seq);
       for (const stream of [...this.#streams]) stream.push(message.updates);
     }

@@ -159,6 +159,7 @@ export class SessionEngine {
       const topic = link && (await this.#topics.load(link.name, link.at));
       const { state, updates } = topic ? this.#renderShared(current, topic, data, now) : this.#renderOwn(current, data, now);
       signal?.throwIfAborted();
+      // A topic session's own data is stored even when its page needs nothing: a whole page is rendered from it.
       if (updates.length === 0 && topic === undefined) {
         return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
       }
@@ -180,7 +181,7 @@ export class SessionEngine {
         if (attempt < MAX_ATTEMPTS) continue;
         throw new SessionConflictError(`session ${id} kept changing under ${MAX_ATTEMPTS} attempts to render`, { cause: error });
       }
-      await store.publish(id, encodeMessage({ updates: sequenced }));
+      if (sequenced.length > 0) await store.publish(id, encodeMessage({ updates: sequenced }));
       // The logged updates now belong to the stored record: the caller gets its own.
       if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt };
       // A topic session's caller gets positions, as its pages do.

@@ -174,6 +174,12 @@ export class StateTemplate {
     return this.#engine.publish(name, data);
   }
 
+  /** The data of topic `name` as this instance has it (the last publish it has taken); RangeError when nothing was published to it. */
+  async topicData(name: string): Promise<Readonly<Record<string, unknown>>> {
+    this.#engine.assertOpen();
+    return (await this.#engine.loadTopic(name, 0)).data;
+  }
+
   /**
    * Who is connected to topic `name` (sessions with an open update stream,
    * on any instance sharing the store), kept up to date: `list()` and

@@ -102,6 +102,25 @@ describe('topics: one render shared by many sessions', () => {
     p.shows({ user: 'bo', ...board([{ id: 0, text: 'task 0', done: true }, ...todos(1, 1)]) });
   });
 
+  it('a render that changes nothing of the page sends nothing, and other pages of the session stay live', async () => {
+    const published: string[] = [];
+    const store = new (class extends SharedStore {
+      override async publish(id: string, message: string): Promise<void> {
+        published.push(id);
+        return super.publish(id, message);
+      }
+    })();
+    st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY, store });
+    await st.publish('board', board(todos(2)));
+    const { html, sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
+    const p = new LivePage(await st.getSession(sessionId, token), html);
+    expect(await p.session.render({ user: 'ann', unused: 1 })).toEqual([]);
+    expect(published).not.toContain(sessionId);
+    const [renamed] = await p.session.render({ user: 'bo' });
+    const [next] = await take(p.stream, 1);
+    expect(next!.html).toBe(renamed!.html);
+  });
+
   it('keeps each session its own parts, and its renders take only its own data', async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: SIGNING_KEY });
     await st.publish('board', board(todos(2)));
@@ -120,6 +139,8 @@ describe('topics: one render shared by many sessions', () => {
     await expect(st.publish('board', [] as never)).rejects.toThrow(TypeError);
     await st.publish('board', board([]));
     await expect(st.newSession('text', { topic: 'board' })).rejects.toThrow(TypeError);
+    await expect(st.topicData('nothing')).rejects.toThrow(RangeError);
+    expect(await st.topicData('board')).toEqual(board([]));
   });
 
   it('a reconnecting page gets the whole page at the session’s position', async () => {

@@ -69,9 +69,12 @@ export async function openLivePage(harness: Harness, context: BrowserContext, pa
  * holding the page: the server time shown is its clock's.
  */
 export async function expectFreshRender(harness: Harness, live: LivePage): Promise<void> {
-  const expected = await harness.demo.freshRender(live.sessionId);
-  const matched = await live.page
-    .waitForFunction((html) => window.__st.appShows(html), expected, { timeout: WAIT_MS })
+  // Asked afresh while waiting: who is viewing changes as pages connect, on its own.
+  let expected = '';
+  const shows = async () => live.page.evaluate((html) => window.__st.appShows(html), (expected = await harness.demo.freshRender(live.sessionId)));
+  const matched = await expect
+    .poll(shows, { timeout: WAIT_MS })
+    .toBe(true)
     .then(() => true, () => false);
   if (matched) return;
   const [actual, wanted] = await live.page.evaluate(
