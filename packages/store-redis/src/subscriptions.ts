@@ -12,7 +12,7 @@ interface Channel {
  * All of a store's subscriptions on one dedicated subscriber connection: one
  * Redis SSUBSCRIBE (sharded pub/sub, Redis 7) per channel, fanned out to its
  * listeners in arrival order. ioredis re-subscribes every channel by itself
- * after a reconnect.
+ * after a reconnect (of the connection, or of a Cluster's shard subscriber).
  */
 export class Subscriptions {
   private connection: Connection | null = null;
@@ -88,13 +88,17 @@ export class Subscriptions {
       // ioredis sends the SSUBSCRIBEs right after this event: a PING queued behind them answers once
       // they are in force, so nothing published after the listeners look is lost.
       queueMicrotask(() => {
-        connection.client.ping().then(() => {
-          for (const listener of this.resubscribed) listener();
-        }, this.report);
+        connection.client.ping().then(() => this.resubscribe(), this.report);
       });
     });
+    // A Cluster's sharded subscribers reconnect on their own (a failover moves a slot): it says so once they are subscribed again.
+    connection.client.on('subscribersReady', () => this.resubscribe());
     this.connection = connection;
     return connection;
+  }
+
+  private resubscribe(): void {
+    for (const listener of this.resubscribed) listener();
   }
 
   private deliver(name: string, message: string): void {

@@ -56,4 +56,30 @@ describe('a Redis Cluster master killed, its replica taking over', needs(redisSe
       await durable.close();
     }
   });
+
+  it("tells a store's subscribers once their channel's new master serves them, and delivers on it", { timeout: HEAVY_TEST_MS }, async () => {
+    const [subscriber, publisher] = [store('resubscribe:'), store('resubscribe:')];
+    try {
+      const got: string[] = [];
+      await subscriber.subscribe('watched', (message) => got.push(message));
+      let resubscribed = 0;
+      subscriber.onResubscribe(() => resubscribed++);
+      await publisher.publish('watched', 'before');
+      await eventually(() => got.includes('before'));
+      const port = await redis.cluster.masterOf(keyLayout('resubscribe:').updates('watched'));
+      const node = redis.cluster.nodes.find((n) => n.port === port)!;
+      await node.signal('SIGKILL');
+      await redis.cluster.ready();
+      // Messages published while the subscription moved may be lost: the listener is what says so.
+      await eventually(() => resubscribed > 0, RECOVERY_MS);
+      await eventually(async () => {
+        await publisher.publish('watched', 'after').catch(() => undefined);
+        return got.includes('after');
+      }, RECOVERY_MS);
+      await node.start();
+      await redis.cluster.ready();
+    } finally {
+      await Promise.all([subscriber.close(), publisher.close()]);
+    }
+  });
 });
