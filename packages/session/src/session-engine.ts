@@ -202,15 +202,13 @@ export class SessionEngine {
    * page is sent. A root replace says where the shared regions stand.
    */
   #renderShared(current: SessionData, topic: Topic, data: unknown, now: number): { state: RenderState; updates: SessionUpdate[] } {
-    const { template } = this.settings;
-    const view = topicView(data, topic.data);
     const adopted = topic.adopt(workingState(current), current.topic!.at);
     if (adopted === null) {
-      const { html, state } = template.render(view);
-      return { state: topic.share(state), updates: [{ fragment_id: ROOT_ID, action: 'replace', html, timestamp: now, seq: 0, at: topic.seq }] };
+      const { html, state } = this.#topicPage(data, topic);
+      return { state, updates: [{ fragment_id: ROOT_ID, action: 'replace', html, timestamp: now, seq: 0, at: topic.seq }] };
     }
     const state = { ...adopted };
-    const updates = template.update(state, view, { now }) as SessionUpdate[];
+    const updates = this.settings.template.update(state, topicView(data, topic.data), { now }) as SessionUpdate[];
     for (const update of updates) if (update.fragment_id === ROOT_ID) update.at = topic.seq;
     return { state, updates };
   }
@@ -241,8 +239,13 @@ export class SessionEngine {
   /** The page of a new session of topic `name` for its own `data`, with the state to store. */
   async renderTopicSession(name: string, data: unknown): Promise<{ html: string; state: RenderState; link: TopicLink }> {
     const topic = await this.#topics.load(name);
-    const { html, state } = this.settings.template.render(topicView(data, topic.data));
-    return { html, state: topic.share(state), link: { name, at: topic.seq, base: topic.seq } };
+    return { ...this.#topicPage(data, topic), link: { name, at: topic.seq, base: topic.seq } };
+  }
+
+  /** A topic session's whole page for its own data, its state holding the topic's copy of the shared regions. */
+  #topicPage(own: unknown, topic: Topic): { html: string; state: RenderState } {
+    const { html, state } = this.settings.template.render(topicView(own, topic.data));
+    return { html, state: topic.share(state) };
   }
 
   /**
@@ -285,10 +288,8 @@ export class SessionEngine {
 
   /** As #since, for a position: a topic session's page is either where the session stands or resynced. */
   async #sinceAt(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
-    const record = await this.settings.store.get(id);
-    if (record === null) return null;
-    const data = sessionData(record);
-    if (data.topic === undefined) return loggedSince(data, seq) ?? this.#resync(data);
+    const data = await this.#stored(id);
+    if (data === null || data.topic === undefined) return data && this.#logged(data, seq);
     // A page that another instance brought further along the topic than this one is.
     await this.#topics.load(data.topic.name, Math.max(data.topic.at, data.topic.base + sharedPart(seq)));
     const at = this.positionOf(data);
@@ -328,15 +329,24 @@ export class SessionEngine {
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
-    const record = await this.settings.store.get(id);
-    if (record === null) return null;
-    const data = sessionData(record);
-    return loggedSince(data, seq) ?? this.#resync(data);
+    const data = await this.#stored(id);
+    return data && this.#logged(data, seq);
   }
 
   async #snapshot(id: string): Promise<Resync | null> {
+    const data = await this.#stored(id);
+    return data && this.#resync(data);
+  }
+
+  /** The session's data as the store holds it now; null when it is gone. */
+  async #stored(id: string): Promise<SessionData | null> {
     const record = await this.settings.store.get(id);
-    return record === null ? null : this.#resync(sessionData(record));
+    return record && sessionData(record);
+  }
+
+  /** The logged updates after `seq`, or the whole page when the log no longer covers them. */
+  #logged(data: SessionData, seq: number): SessionUpdate[] | Resync {
+    return loggedSince(data, seq) ?? this.#resync(data);
   }
 
   /**
@@ -412,7 +422,7 @@ export class SessionEngine {
     if (link === undefined) return { resync: template.renderState(workingState(data)), seq: data.seq };
     const topic = this.topic(link.name);
     const adopted = topic.adopt(workingState(data), link.at);
-    const resync = adopted === null ? template.render(topicView(data.own, topic.data)).html : template.renderState(adopted);
+    const resync = adopted === null ? this.#topicPage(data.own, topic).html : template.renderState(adopted);
     return { resync, seq: data.seq, at: topic.seq };
   }
 

@@ -49,6 +49,8 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
   #reading: Promise<void> | null = null;
   #held: (SessionUpdate[] | SessionCommand)[] = [];
   #ended = false;
+  /** return() was called: nothing more is delivered, not even what a store read in flight brings. */
+  #dropped = false;
   #failure: { error: unknown } | null = null;
   #wake: (() => void)[] = [];
 
@@ -69,7 +71,10 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
 
   /** Takes a message's updates, in publish order. */
   push(updates: SessionUpdate[]): void {
-    if (this.#ended) return;
+    if (!this.#ended) this.#take(updates);
+  }
+
+  #take(updates: SessionUpdate[]): void {
     if (this.#reading !== null) {
       this.#held.push(updates);
       return;
@@ -85,8 +90,12 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
    * store's log (its update's message was lost or is late), unless it comes
    * back from such a wait.
    */
-  command(command: SessionCommand, waited = false): void {
-    if (this.#ended || !this.commands) return;
+  command(command: SessionCommand): void {
+    if (!this.#ended) this.#command(command, false);
+  }
+
+  #command(command: SessionCommand, waited: boolean): void {
+    if (!this.commands) return;
     if (this.#reading !== null) return void this.#held.push(command);
     if (command.after > this.#seq && !waited) return this.#catchUp(command);
     this.#accept([command]);
@@ -107,11 +116,10 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
     return this.#ended;
   }
 
-  /** No more updates will come; what is buffered is still delivered. */
+  /** No more updates will come; what is buffered is still delivered, with what a store read in flight and the messages held for it bring. */
   end(): void {
     this.#ended = true;
     this.#stale = false;
-    this.#held = [];
     this.detach(this);
     this.#notify();
   }
@@ -153,7 +161,9 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
 
   /** Called by `break` in for-await: unsubscribes and drops what is buffered. */
   async return(): Promise<IteratorResult<T>> {
+    this.#dropped = true;
     this.#buffer = [];
+    this.#held = [];
     this.#weight = 0;
     this.end();
     return { value: undefined, done: true };
@@ -189,9 +199,9 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
     this.#weight = this.#buffer.reduce((sum, item) => sum + weightOf(item), 0);
   }
 
-  /** Takes what a store read found; a read that finishes after the end is ignored. */
+  /** Takes what a store read found; a read that finishes after return() is ignored. */
   #fill(missed: SessionUpdate[] | Resync | null): void {
-    if (this.#ended) return;
+    if (this.#dropped) return;
     if (missed === null) this.end();
     else if (Array.isArray(missed)) {
       const fresh = missed.filter((u) => u.seq > this.#seq);
@@ -202,7 +212,7 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
   /** A root replace supersedes everything before it; newer buffered updates stay. */
   #resync(snapshot: Resync | null): void {
     this.#stale = false;
-    if (this.#ended) return;
+    if (this.#dropped) return;
     if (snapshot === null) {
       this.end();
       return;
@@ -230,8 +240,8 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
         const held = this.#held;
         this.#held = [];
         for (const message of held) {
-          if (Array.isArray(message)) this.push(message);
-          else this.command(message, true);
+          if (Array.isArray(message)) this.#take(message);
+          else this.#command(message, true);
         }
         this.#notify();
       });
