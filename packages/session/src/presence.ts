@@ -208,7 +208,7 @@ export class PresenceRegistry {
     clearInterval(this.#timer);
     await Promise.all(
       [...this.#local].map(async ([topic, local]) => {
-        await local.writing;
+        await local.writing?.catch(() => undefined);
         await this.store.publish(directoryId(topic), JSON.stringify({ instance: this.#instance, n: ++local.n, gone: true }));
         await this.store.delete(entriesId(topic, this.#instance));
         await this.#editDirectory(topic, (listed) => (listed.includes(this.#instance) ? listed.filter((i) => i !== this.#instance) : null));
@@ -234,7 +234,8 @@ export class PresenceRegistry {
 
   /** Writes this instance's record of `topic` when it is behind (or, to refresh, anyway); one write at a time. */
   async #write(topic: string, local: LocalEntries, refresh: boolean): Promise<void> {
-    while (local.writing !== null) await local.writing;
+    // A failed write is its writer's to report.
+    while (local.writing !== null) await local.writing.catch(() => undefined);
     if (!local.dirty && !refresh) return;
     local.dirty = false;
     local.writing = this.#store(topic, local).finally(() => {
