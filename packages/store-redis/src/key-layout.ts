@@ -3,7 +3,7 @@
  * `shards` shards named by a hash tag (`{s7}`), so that a session's keys and
  * its shard's expiry index land in one Redis Cluster slot (its scripts never
  * cross slots) while the index is split `shards` ways (no key is hot):
- * - `<prefix>{sN}:session:<id>`  hash {version, createdAt, expiresAt, data (JSON)}, with a PEXPIRE TTL
+ * - `<prefix>{sN}:session:<id>`  hash {version, createdAt, expiresAt, root, c:<key>… (the data's chunks)}, with a PEXPIRE TTL
  * - `<prefix>{sN}:expiry`        sorted set of the shard's ids scored by expiresAt (getExpired, count)
  * - `<prefix>{sN}:updates:<id>`  sharded pub/sub channel (SPUBLISH) of the session's messages
  */

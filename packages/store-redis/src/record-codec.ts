@@ -1,32 +1,35 @@
 import { StoreError, type JsonValue, type SessionRecord } from '@statetemplate/store';
 
-/** A record checked and turned into the strings a Redis hash holds. */
-export interface EncodedRecord {
+/** A record's fields checked, before Redis sees them (its data is encoded apart, as chunks). */
+export interface CheckedRecord {
   id: string;
   version: number;
   createdAt: number;
   expiresAt: number;
-  data: string;
 }
 
 /** Checks a record from the caller; bad input rejects with `invalid` before Redis sees it. */
-export function encodeRecord(record: SessionRecord): EncodedRecord {
+export function checkRecord(record: SessionRecord): CheckedRecord {
   if (typeof record !== 'object' || record === null) throw invalid('record must be an object');
   const { id, version, createdAt, expiresAt } = record;
   requireId(id);
   if (!Number.isSafeInteger(version)) throw invalid('version must be an integer');
   requireTime('createdAt', createdAt);
   requireTime('expiresAt', expiresAt);
-  return { id, version, createdAt, expiresAt, data: encodeData(record.data) };
+  return { id, version, createdAt, expiresAt };
 }
 
-/** The record a session hash holds, or null when the hash is empty (missing). */
-export function decodeRecord(id: string, hash: Record<string, string>): SessionRecord | null {
-  const { version, createdAt, expiresAt, data } = hash;
-  if (version === undefined || createdAt === undefined || expiresAt === undefined || data === undefined) return null;
+/**
+ * The record a session hash holds, or null when the hash is empty (missing).
+ * Its data is the chunks from `root` on, or, written before chunks, one JSON field.
+ */
+export function decodeRecord(id: string, hash: Record<string, string>, chunks: (root: string) => JsonValue): SessionRecord | null {
+  const { version, createdAt, expiresAt, root, data } = hash;
+  if (version === undefined || createdAt === undefined || expiresAt === undefined || (root === undefined && data === undefined)) return null;
   try {
-    return { id, version: Number(version), createdAt: Number(createdAt), expiresAt: Number(expiresAt), data: JSON.parse(data) as JsonValue };
+    return { id, version: Number(version), createdAt: Number(createdAt), expiresAt: Number(expiresAt), data: root === undefined ? (JSON.parse(data!) as JsonValue) : chunks(root) };
   } catch (error) {
+    if (error instanceof StoreError) throw error;
     throw new StoreError('invalid', `session ${id} holds data that is not JSON`, { cause: error });
   }
 }
@@ -43,18 +46,6 @@ export function requireTime(name: string, value: unknown): asserts value is numb
 /** Milliseconds from now until `expiresAt`; zero or less makes Redis drop the key at once. */
 export function ttlUntil(expiresAt: number): number {
   return Math.ceil(expiresAt - Date.now());
-}
-
-/** JSON text of the data, with the same rules as the memory store so a session behaves alike in both. */
-function encodeData(data: JsonValue): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(data);
-  } catch (error) {
-    throw new StoreError('invalid', 'data is not JSON-encodable', { cause: error });
-  }
-  if (text === undefined) throw invalid('data is not a JSON value');
-  return text;
 }
 
 function invalid(message: string): StoreError {

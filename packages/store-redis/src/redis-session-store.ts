@@ -2,9 +2,11 @@ import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOption
 import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { clusterFailFastOptions, Connection, failFastOptions, isCluster } from './connection.js';
 import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
-import { decodeRecord, encodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
+import { ChunkCodec } from './chunks.js';
+import { checkRecord, decodeRecord, requireId, requireTime, ttlUntil } from './record-codec.js';
 import { withScripts, type ScriptedRedis, type SessionScripts } from './scripts.js';
 import { Subscriptions } from './subscriptions.js';
+import { WrittenChunks } from './written-chunks.js';
 
 export const defaultRedisUrl = 'redis://127.0.0.1:6379';
 
@@ -58,6 +60,9 @@ export class RedisSessionStore implements SessionStore {
   private readonly subscriptions: Subscriptions;
   private closed = false;
   private readonly durability: { replicas: number; timeoutMs: number } | undefined;
+  /** Record data goes to Redis as content-addressed chunks: a render writes the few that changed. */
+  private readonly codec = new ChunkCodec();
+  private readonly written = new WrittenChunks();
 
   constructor(options: RedisSessionStoreOptions = {}) {
     const { onError } = options;
@@ -75,28 +80,42 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async create(record: SessionRecord): Promise<void> {
-    const r = encodeRecord(record);
+    const r = checkRecord(record);
+    const { root, chunks } = this.codec.encode(record.data);
+    const fields = [...chunks].flatMap(([key, content]) => [`c:${key}`, content()]);
+    this.written.forget(r.id);
     const created = await this.write('create', (to) =>
-      to.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+      to.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), root, ...fields),
     (result) => result === 1);
     if (created !== 1) throw new StoreError('conflict', `session ${r.id} already exists`);
+    this.written.set(r.id, r.version, new Set(chunks.keys()));
   }
 
   async get(id: string): Promise<SessionRecord | null> {
     requireId(id);
     const hash = await this.run('get', (client) => client.hgetall(this.keys.session(id)));
-    const record = decodeRecord(id, hash);
+    const record = decodeRecord(id, hash, (root) => this.codec.decode(root, (key) => hash[`c:${key}`]));
+    if (record !== null && hash.root !== undefined) {
+      this.written.set(id, record.version, new Set(Object.keys(hash).filter((field) => field.startsWith('c:')).map((field) => field.slice(2))));
+    }
     // Redis expires keys on its own clock; a record past its expiresAt is gone for the caller already.
     return record && record.expiresAt > Date.now() ? record : null;
   }
 
+  /** Sends the chunks the session's hash lacks at `record.version` (all of them when this store does not know) and drops the ones no longer reached. */
   async update(record: SessionRecord): Promise<SessionRecord> {
-    const r = encodeRecord(record);
+    const r = checkRecord(record);
+    const { root, chunks } = this.codec.encode(record.data);
+    const held = this.written.at(r.id, r.version);
+    const fields = [...chunks].flatMap(([key, content]) => (held?.has(key) ? [] : [`c:${key}`, content()]));
+    const stale = held === null ? [] : [...held].filter((key) => !chunks.has(key)).map((key) => `c:${key}`);
+    this.written.forget(r.id);
     const [version, createdAt] = await this.write('update', (to) =>
-      to.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), r.data),
+      to.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), root, held === null ? '1' : '0', fields.length / 2, ...fields, ...stale),
     ([written]) => written > 0);
     if (version === -1) throw new StoreError('not_found', `session ${r.id} does not exist`);
     if (version === -2) throw new StoreError('conflict', `session ${r.id} changed since version ${r.version}`);
+    this.written.set(r.id, version, new Set(chunks.keys()));
     return { ...record, version, createdAt: Number(createdAt) };
   }
 
@@ -109,6 +128,7 @@ export class RedisSessionStore implements SessionStore {
 
   async delete(id: string): Promise<boolean> {
     requireId(id);
+    this.written.forget(id);
     const deleted = await this.write('delete', (to) => to.stDelete(this.keys.session(id), this.keys.expiry(id), id), (result) => result === 1);
     return deleted === 1;
   }

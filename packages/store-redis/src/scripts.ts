@@ -8,20 +8,34 @@ import type { Redis } from 'ioredis';
  * (as after a Redis restart).
  */
 
+// Chunk fields (c:<key>) go in batches: Lua's unpack has a bound on how many values it spreads.
 const create = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'version', ARGV[2], 'createdAt', ARGV[3], 'expiresAt', ARGV[4], 'data', ARGV[6])
+redis.call('HSET', KEYS[1], 'version', ARGV[2], 'createdAt', ARGV[3], 'expiresAt', ARGV[4], 'root', ARGV[6])
+for i = 7, #ARGV, 2000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, #ARGV))) end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 return 1`;
 
 // Compare-and-set on version: {-1} when gone, {-2} on a mismatch, else {new version, createdAt}.
+// ARGV[6] '1' rewrites every chunk (the writer does not know which the hash holds); ARGV[7] pairs of
+// chunk fields to set follow, then the chunk fields no longer reached, to delete.
 const update = `
 local current = redis.call('HMGET', KEYS[1], 'version', 'createdAt')
 if not current[1] then return {-1} end
 if tonumber(current[1]) ~= tonumber(ARGV[2]) then return {-2} end
 local version = tonumber(current[1]) + 1
-redis.call('HSET', KEYS[1], 'version', version, 'expiresAt', ARGV[3], 'data', ARGV[5])
+if ARGV[6] == '1' then
+  local stale = {}
+  for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if field == 'data' or string.sub(field, 1, 2) == 'c:' then stale[#stale + 1] = field end
+  end
+  for i = 1, #stale, 1000 do redis.call('HDEL', KEYS[1], unpack(stale, i, math.min(i + 999, #stale))) end
+end
+redis.call('HSET', KEYS[1], 'version', version, 'expiresAt', ARGV[3], 'root', ARGV[5])
+local last = 7 + 2 * tonumber(ARGV[7])
+for i = 8, last, 2000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, last))) end
+for i = last + 1, #ARGV, 1000 do redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return {version, current[2]}`;
@@ -44,8 +58,19 @@ type Arg = string | number;
 
 /** The scripts as commands on a client. */
 export interface SessionScripts {
-  stCreate(session: Key, expiry: Key, id: string, version: Arg, createdAt: Arg, expiresAt: Arg, ttlMs: Arg, data: string): Promise<number>;
-  stUpdate(session: Key, expiry: Key, id: string, expectedVersion: Arg, expiresAt: Arg, ttlMs: Arg, data: string): Promise<[number, string?]>;
+  stCreate(session: Key, expiry: Key, id: string, version: Arg, createdAt: Arg, expiresAt: Arg, ttlMs: Arg, root: string, ...chunks: string[]): Promise<number>;
+  stUpdate(
+    session: Key,
+    expiry: Key,
+    id: string,
+    expectedVersion: Arg,
+    expiresAt: Arg,
+    ttlMs: Arg,
+    root: string,
+    full: '0' | '1',
+    pairs: number,
+    ...chunksThenStale: string[]
+  ): Promise<[number, string?]>;
   stTouch(session: Key, expiry: Key, id: string, expiresAt: Arg, ttlMs: Arg): Promise<number>;
   stDelete(session: Key, expiry: Key, id: string): Promise<number>;
 }
