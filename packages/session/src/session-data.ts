@@ -52,6 +52,23 @@ export function toJson(data: SessionData): JsonValue {
   return data as unknown as JsonValue;
 }
 
+/**
+ * A JSON copy of data the application keeps (a topic's, a topic session's
+ * own): the store gets values of its own that the application may go on
+ * changing in place, and every instance renders the same. TypeError for data
+ * that is not JSON data.
+ */
+export function jsonCopy(value: unknown, what: string): JsonValue {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`${what} must be JSON data`, { cause: error });
+  }
+  if (text === undefined) throw new TypeError(`${what} must be JSON data`);
+  return JSON.parse(text) as JsonValue;
+}
+
 /** `log` plus `updates`, keeping the newest `limit` of them and at most LOG_BYTES of html. */
 export function appendLog(log: readonly SessionUpdate[], updates: readonly SessionUpdate[], limit: number): SessionUpdate[] {
   const total = log.length + updates.length;

@@ -6,7 +6,7 @@ import { SessionClosedError, SessionConflictError, SessionLimitError } from './e
 import { KeyedQueue } from './keyed-queue.js';
 import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
-import { appendLog, copy, loggedSince, sessionData, toJson, workingState, type SessionData, type TopicLink } from './session-data.js';
+import { appendLog, copy, jsonCopy, loggedSince, sessionData, toJson, workingState, type SessionData, type TopicLink } from './session-data.js';
 import { ownPart, position, sharedPart } from './position.js';
 import { SharedStream } from './shared-stream.js';
 import type { Topic, TopicData } from './topic.js';
@@ -146,6 +146,7 @@ export class SessionEngine {
    */
   async render(id: string, data: unknown, signal: AbortSignal | undefined): Promise<RenderResult | null> {
     const { store, template, replayLog } = this.settings;
+    let own: JsonValue | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
       // The record this instance wrote last, if it still has it: the compare-and-set says whether it is current.
@@ -157,7 +158,8 @@ export class SessionEngine {
       if (expiresAt <= now) return null;
       const link = current.topic;
       const topic = link && (await this.#topics.load(link.name, link.at));
-      const { state, updates } = topic ? this.#renderShared(current, topic, data, now) : this.#renderOwn(current, data, now);
+      if (topic !== undefined) own ??= jsonCopy(data, "a topic session's data");
+      const { state, updates } = topic ? this.#renderShared(current, topic, own, now) : this.#renderOwn(current, data, now);
       signal?.throwIfAborted();
       // A topic session's own data is stored even when its page needs nothing: a whole page is rendered from it.
       if (updates.length === 0 && topic === undefined) {
@@ -166,7 +168,7 @@ export class SessionEngine {
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
       let next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
-      if (link && topic) next = { ...next, own: data as JsonValue, topic: { ...link, at: topic.seq } };
+      if (link && topic) next = { ...next, own: own!, topic: { ...link, at: topic.seq } };
       try {
         const written = await store.update({ ...record, expiresAt, data: toJson(next) });
         // Before publishing: this instance's own message must not count as news of another's render.
@@ -227,7 +229,7 @@ export class SessionEngine {
   async publish(name: string, data: TopicData): Promise<void> {
     this.assertOpen();
     if (!isPlainObject(data)) throw new TypeError(`the data of topic ${JSON.stringify(name)} must be a plain object: its fields join each session's data`);
-    await this.#topics.publish(name, data);
+    await this.#topics.publish(name, jsonCopy(data, `the data of topic ${JSON.stringify(name)}`) as TopicData);
   }
 
   /** Who is connected to topic `name`, on every instance. */

@@ -4,7 +4,7 @@ import type { JsonValue, SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
-import { sessionData, toJson, type SessionData } from './session-data.js';
+import { jsonCopy, sessionData, toJson, type SessionData } from './session-data.js';
 import { SessionEngine } from './session-engine.js';
 import type { Presence } from './presence.js';
 
@@ -126,13 +126,14 @@ export class StateTemplate {
     this.#engine.assertOpen();
     if (presence !== undefined && topic === undefined) throw new TypeError('presence is for sessions of a topic: give the topic too');
     const sessionId = newSessionId();
-    const shared = topic === undefined ? undefined : await this.#engine.renderTopicSession(topic, data);
+    const own = topic === undefined ? data : jsonCopy(data, "a topic session's data");
+    const shared = topic === undefined ? undefined : await this.#engine.renderTopicSession(topic, own);
     const { html, state } = shared ?? this.#engine.template.render(data);
     const token = await this.#tokens.generateToken(sessionId, { client });
     signal?.throwIfAborted();
     const now = this.#now();
-    const link = shared && (presence === undefined ? shared.link : { ...shared.link, presence });
-    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }), ...(link && { topic: link, own: data as JsonValue }) };
+    const link = shared && (presence === undefined ? shared.link : { ...shared.link, presence: jsonCopy(presence, 'presence') });
+    const session: SessionData = { state, seq: 0, log: [], ...(client === undefined ? {} : { client }), ...(link && { topic: link, own: own as JsonValue }) };
     await this.#engine.create({ id: sessionId, version: 1, createdAt: now, expiresAt: this.#engine.expiry(now, now), data: toJson(session) }, state);
     return { html, sessionId, token };
   }
@@ -167,8 +168,9 @@ export class StateTemplate {
    * updates; the rest of each page stays the session's own. The first
    * publish creates the topic. Topics live in the store, so every instance
    * sharing it serves their sessions: resolves once the change is stored and
-   * announced. TypeError for data that is not a plain object, StoreError for
-   * data that is no JSON data or a store that failed.
+   * announced. The store gets a JSON copy: the data may be changed in place
+   * afterwards. TypeError for data that is not a plain object or not JSON
+   * data, StoreError for a store that failed.
    */
   publish(name: string, data: Readonly<Record<string, unknown>>): Promise<void> {
     return this.#engine.publish(name, data);

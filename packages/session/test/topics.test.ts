@@ -276,6 +276,21 @@ describe('topics across instances sharing a store', () => {
     expect(viewers[1]!.page.parts).toBeGreaterThan(partsOfB);
   });
 
+  it('stores copies: data changed in place after publish or render reaches no other instance', async () => {
+    const { store, a, b, viewers } = await twoInstances();
+    const shared = board(todos(2));
+    await a.publish('board', shared);
+    shared.todos.push({ id: 99, text: 'only here', done: false });
+    await b.reconcile();
+    expect(await b.topicData('board')).toEqual(board(todos(2)));
+    const own = { user: 'al' };
+    await viewers[0]!.here.render(own);
+    own.user = 'changed in place';
+    // The stored own data is what the session's whole page is rendered from when its state cannot be.
+    expect(((await store.get(viewers[0]!.here.id))!.data as { own: unknown }).own).toEqual({ user: 'al' });
+    await expect(a.publish('board', { todos: [], when: 1n } as never)).rejects.toThrow(TypeError);
+  });
+
   it('orders publishes of both instances at once by compare-and-set: every page ends at the stored data', async () => {
     const { store, a, b, check } = await twoInstances();
     await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? a : b).publish('board', board(todos(1 + (i % 5), i)))));
