@@ -167,10 +167,12 @@ export class SessionEngine {
       }
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
-      let next: SessionData = { ...current, state, seq, log: appendLog(current.log, sequenced, replayLog) };
+      // A store with a log of its own gets the new entries with the write; else the log is in the record.
+      const external = this.#externalLog && sequenced.length > 0 ? { entries: sequenced.map((u) => JSON.stringify(u)), keep: replayLog } : undefined;
+      let next: SessionData = { ...current, state, seq, log: this.#externalLog ? [] : appendLog(current.log, sequenced, replayLog) };
       if (link && topic) next = { ...next, own: own!, topic: { ...link, at: topic.seq } };
       try {
-        const written = await store.update({ ...record, expiresAt, data: toJson(next) });
+        const written = await store.update({ ...record, expiresAt, data: toJson(next) }, external);
         // Before publishing: this instance's own message must not count as news of another's render.
         this.#recent.set({ ...written, data: toJson(next) });
       } catch (error) {
@@ -264,15 +266,15 @@ export class SessionEngine {
     };
     // The very updates, not only their numbers: another instance's render may have taken them after ours failed.
     const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref;
-    this.settings.store.get(id).then((record) => {
+    this.settings.store.get(id).then(async (record) => {
       if (record === null) return;
       // Not there yet: the write may still be waiting in the store.
       if (record.version < version) return retry();
-      const log = sessionData(record).log;
+      const log = await this.#logOf(id, sessionData(record));
       if (updates.every((u) => log.some((logged) => same(logged, u)))) {
         return this.settings.store.publish(id, encodeMessage({ updates })).catch(retry);
       }
-    }, retry);
+    }).catch(retry);
   }
 
   /** Deletes the session and ends its update streams on every instance. Call through enqueue. */
@@ -291,7 +293,7 @@ export class SessionEngine {
   /** As #since, for a position: a topic session's page is either where the session stands or resynced. */
   async #sinceAt(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
     const data = await this.#stored(id);
-    if (data === null || data.topic === undefined) return data && this.#logged(data, seq);
+    if (data === null || data.topic === undefined) return data && this.#logged(id, data, seq);
     // A page that another instance brought further along the topic than this one is.
     await this.#topics.load(data.topic.name, Math.max(data.topic.at, data.topic.base + sharedPart(seq)));
     const at = this.positionOf(data);
@@ -332,7 +334,7 @@ export class SessionEngine {
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
     const data = await this.#stored(id);
-    return data && this.#logged(data, seq);
+    return data && this.#logged(id, data, seq);
   }
 
   async #snapshot(id: string): Promise<Resync | null> {
@@ -347,8 +349,20 @@ export class SessionEngine {
   }
 
   /** The logged updates after `seq`, or the whole page when the log no longer covers them. */
-  #logged(data: SessionData, seq: number): SessionUpdate[] | Resync {
-    return loggedSince(data, seq) ?? this.#resync(data);
+  async #logged(id: string, data: SessionData, seq: number): Promise<SessionUpdate[] | Resync> {
+    return loggedSince({ ...data, log: await this.#logOf(id, data) }, seq) ?? this.#resync(data);
+  }
+
+  /** The session's replay log: the store's own (read back to the same bounds) or the record's. */
+  async #logOf(id: string, data: SessionData): Promise<readonly SessionUpdate[]> {
+    if (!this.#externalLog) return data.log;
+    const entries = (await this.settings.store.readLog!(id)).map((entry) => JSON.parse(entry) as SessionUpdate);
+    return appendLog([], entries, this.settings.replayLog);
+  }
+
+  /** Whether the store keeps each session's log beside its record. */
+  get #externalLog(): boolean {
+    return typeof this.settings.store.readLog === 'function';
   }
 
   /**

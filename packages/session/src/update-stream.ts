@@ -14,6 +14,12 @@ export interface CatchUp {
 
 type Item = StreamItem<SessionUpdate>;
 
+/** A command that came during a store read; `waited` when that read was for it. */
+interface Held {
+  readonly command: SessionCommand;
+  readonly waited: boolean;
+}
+
 /** What `Session.updates()` returns: its updates (and commands, if asked), as an async iterator. */
 export interface LiveUpdates<T extends Item = SessionUpdate> extends AsyncIterableIterator<T> {
   /** The highest sequence number taken in: buffered, delivered or covered by a resync to come. */
@@ -47,7 +53,7 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
   #stale = false;
   /** A store read in flight; messages arriving meanwhile wait in #held. */
   #reading: Promise<void> | null = null;
-  #held: (SessionUpdate[] | SessionCommand)[] = [];
+  #held: (SessionUpdate[] | Held)[] = [];
   #ended = false;
   /** return() was called: nothing more is delivered, not even what a store read in flight brings. */
   #dropped = false;
@@ -96,7 +102,7 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
 
   #command(command: SessionCommand, waited: boolean): void {
     if (!this.commands) return;
-    if (this.#reading !== null) return void this.#held.push(command);
+    if (this.#reading !== null) return void this.#held.push({ command, waited });
     if (command.after > this.#seq && !waited) return this.#catchUp(command);
     this.#accept([command]);
   }
@@ -227,11 +233,12 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
 
   /** Reads what the store logged after our sequence number; `first` is taken in after it. */
   #catchUp(first?: SessionUpdate[] | SessionCommand): void {
-    this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)), first);
+    // A command read for has waited: it goes after what the read brings, even if its update is not there.
+    this.#read(async () => this.#fill(await this.catchUp.since(this.#seq)), first === undefined || Array.isArray(first) ? first : { command: first, waited: true });
   }
 
   /** Runs one store read at a time; then replays the messages that arrived meanwhile. */
-  #read(task: () => Promise<void>, first?: SessionUpdate[] | SessionCommand): void {
+  #read(task: () => Promise<void>, first?: SessionUpdate[] | Held): void {
     if (first !== undefined) this.#held.push(first);
     this.#reading = task()
       .catch((error: unknown) => this.fail(error))
@@ -241,7 +248,7 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
         this.#held = [];
         for (const message of held) {
           if (Array.isArray(message)) this.#take(message);
-          else this.#command(message, true);
+          else this.#command(message.command, message.waited);
         }
         this.#notify();
       });

@@ -5,6 +5,7 @@
  * cross slots) while the index is split `shards` ways (no key is hot):
  * - `<prefix>{sN}:session:<id>`  hash {version, createdAt, expiresAt, root, c:<key>… (the data's chunks)}, with a PEXPIRE TTL
  * - `<prefix>{sN}:expiry`        sorted set of the shard's ids scored by expiresAt (getExpired, count)
+ * - `<prefix>{sN}:log:<id>`      list, the session's capped log (readLog), with the hash's TTL
  * - `<prefix>{sN}:updates:<id>`  sharded pub/sub channel (SPUBLISH) of the session's messages
  */
 export interface KeyLayout {
@@ -14,6 +15,7 @@ export interface KeyLayout {
   /** Every shard's expiry index. */
   readonly expiries: readonly string[];
   updates(id: string): string;
+  log(id: string): string;
   /** The shard holding `id`, 0 to shards - 1. */
   shard(id: string): number;
 }
@@ -33,6 +35,7 @@ export function keyLayout(prefix: string, shards = defaultShards): KeyLayout {
     expiry: (id) => `${at(id)}expiry`,
     expiries: tags.map((tag) => `${tag}expiry`),
     updates: (id) => `${at(id)}updates:${id}`,
+    log: (id) => `${at(id)}log:${id}`,
     shard,
   };
 }

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { StoreError, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type LogAppend, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { clusterFailFastOptions, Connection, failFastOptions, isCluster } from './connection.js';
 import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
 import { ChunkCodec } from './chunks.js';
@@ -85,7 +85,7 @@ export class RedisSessionStore implements SessionStore {
     const fields = [...chunks].flatMap(([key, content]) => [`c:${key}`, content()]);
     this.written.forget(r.id);
     const created = await this.write('create', (to) =>
-      to.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), root, ...fields),
+      to.stCreate(this.keys.session(r.id), this.keys.expiry(r.id), this.keys.log(r.id), r.id, r.version, r.createdAt, r.expiresAt, ttlUntil(r.expiresAt), root, ...fields),
     (result) => result === 1);
     if (created !== 1) throw new StoreError('conflict', `session ${r.id} already exists`);
     this.written.set(r.id, r.version, new Set(chunks.keys()));
@@ -103,15 +103,32 @@ export class RedisSessionStore implements SessionStore {
   }
 
   /** Sends the chunks the session's hash lacks at `record.version` (all of them when this store does not know) and drops the ones no longer reached. */
-  async update(record: SessionRecord): Promise<SessionRecord> {
+  async update(record: SessionRecord, log?: LogAppend): Promise<SessionRecord> {
     const r = checkRecord(record);
+    const entries = logEntries(log);
     const { root, chunks } = this.codec.encode(record.data);
     const held = this.written.at(r.id, r.version);
     const fields = [...chunks].flatMap(([key, content]) => (held?.has(key) ? [] : [`c:${key}`, content()]));
     const stale = held === null ? [] : [...held].filter((key) => !chunks.has(key)).map((key) => `c:${key}`);
     this.written.forget(r.id);
     const [version, createdAt] = await this.write('update', (to) =>
-      to.stUpdate(this.keys.session(r.id), this.keys.expiry(r.id), r.id, r.version, r.expiresAt, ttlUntil(r.expiresAt), root, held === null ? '1' : '0', fields.length / 2, ...fields, ...stale),
+      to.stUpdate(
+        this.keys.session(r.id),
+        this.keys.expiry(r.id),
+        this.keys.log(r.id),
+        r.id,
+        r.version,
+        r.expiresAt,
+        ttlUntil(r.expiresAt),
+        root,
+        held === null ? '1' : '0',
+        entries.length,
+        log?.keep ?? 0,
+        ...entries,
+        fields.length / 2,
+        ...fields,
+        ...stale,
+      ),
     ([written]) => written > 0);
     if (version === -1) throw new StoreError('not_found', `session ${r.id} does not exist`);
     if (version === -2) throw new StoreError('conflict', `session ${r.id} changed since version ${r.version}`);
@@ -122,15 +139,21 @@ export class RedisSessionStore implements SessionStore {
   async touch(id: string, expiresAt: number): Promise<boolean> {
     requireId(id);
     requireTime('expiresAt', expiresAt);
-    const touched = await this.write('touch', (to) => to.stTouch(this.keys.session(id), this.keys.expiry(id), id, expiresAt, ttlUntil(expiresAt)), (result) => result === 1);
+    const touched = await this.write('touch', (to) => to.stTouch(this.keys.session(id), this.keys.expiry(id), this.keys.log(id), id, expiresAt, ttlUntil(expiresAt)), (result) => result === 1);
     return touched === 1;
   }
 
   async delete(id: string): Promise<boolean> {
     requireId(id);
     this.written.forget(id);
-    const deleted = await this.write('delete', (to) => to.stDelete(this.keys.session(id), this.keys.expiry(id), id), (result) => result === 1);
+    const deleted = await this.write('delete', (to) => to.stDelete(this.keys.session(id), this.keys.expiry(id), this.keys.log(id), id), (result) => result === 1);
     return deleted === 1;
+  }
+
+  /** The session's log, a Redis list beside its hash (in its slot): a render appends its entries instead of rewriting a log in the record. */
+  async readLog(id: string): Promise<string[]> {
+    requireId(id);
+    return this.run('readLog', (client) => client.lrange(this.keys.log(id), 0, -1));
   }
 
   async getExpired(before: number, limit?: number): Promise<string[]> {
@@ -227,6 +250,15 @@ export class RedisSessionStore implements SessionStore {
   private assertOpen(operation: string): void {
     if (this.closed) throw new StoreError('unavailable', `redis ${operation} failed: the store is closed`);
   }
+}
+
+/** A log append's entries, checked: a bad one rejects with `invalid` before Redis sees it. */
+function logEntries(log: LogAppend | undefined): readonly string[] {
+  if (log === undefined) return [];
+  if (!Array.isArray(log.entries) || !log.entries.every((entry) => typeof entry === 'string') || !Number.isSafeInteger(log.keep) || log.keep < 0) {
+    throw new StoreError('invalid', 'a log append is entries (strings) and a whole number to keep');
+  }
+  return log.entries;
 }
 
 /** The client the store opens and owns: a Cluster when asked for one, else a Redis. */

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 /*
  * Every write touches the session hash and the expiry index together, so each
  * runs as one Lua script: atomic, and never a half-written session.
- * KEYS[1] is the session hash, KEYS[2] the expiry index; ARGV[1] the id.
+ * KEYS[1] is the session hash, KEYS[2] the expiry index, KEYS[3] the session's log; ARGV[1] the id.
  * ioredis's defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT
  * (as after a Redis restart).
  */
@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 // Chunk fields (c:<key>) go in batches: Lua's unpack has a bound on how many values it spreads.
 const create = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('DEL', KEYS[3])
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'createdAt', ARGV[3], 'expiresAt', ARGV[4], 'root', ARGV[6])
 for i = 7, #ARGV, 2000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, #ARGV))) end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
@@ -18,8 +19,9 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 return 1`;
 
 // Compare-and-set on version: {-1} when gone, {-2} on a mismatch, else {new version, createdAt}.
-// ARGV[6] '1' rewrites every chunk (the writer does not know which the hash holds); ARGV[7] pairs of
-// chunk fields to set follow, then the chunk fields no longer reached, to delete.
+// ARGV[6] '1' rewrites every chunk (the writer does not know which the hash holds); ARGV[7] entries to
+// append to the log, ARGV[8] how many of its last to keep, the entries; then the number of pairs of
+// chunk fields to set, the pairs, then the chunk fields no longer reached, to delete.
 const update = `
 local current = redis.call('HMGET', KEYS[1], 'version', 'createdAt')
 if not current[1] then return {-1} end
@@ -33,10 +35,18 @@ if ARGV[6] == '1' then
   for i = 1, #stale, 1000 do redis.call('HDEL', KEYS[1], unpack(stale, i, math.min(i + 999, #stale))) end
 end
 redis.call('HSET', KEYS[1], 'version', version, 'expiresAt', ARGV[3], 'root', ARGV[5])
-local last = 7 + 2 * tonumber(ARGV[7])
-for i = 8, last, 2000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, last))) end
+local entries = tonumber(ARGV[7])
+local pairsAt = 9 + entries
+if entries > 0 then
+  for i = 9, pairsAt - 1, 1000 do redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, pairsAt - 1))) end
+  local keep = tonumber(ARGV[8])
+  if keep > 0 then redis.call('LTRIM', KEYS[3], -keep, -1) else redis.call('DEL', KEYS[3]) end
+end
+local last = pairsAt + 2 * tonumber(ARGV[pairsAt])
+for i = pairsAt + 1, last, 2000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 1999, last))) end
 for i = last + 1, #ARGV, 1000 do redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 999, #ARGV))) end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 return {version, current[2]}`;
 
@@ -44,11 +54,13 @@ const touch = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'expiresAt', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
 return 1`;
 
 // An expired session may have left only its index entry; removing that counts as a delete.
 const remove = `
+redis.call('DEL', KEYS[3])
 local removed = redis.call('DEL', KEYS[1]) + redis.call('ZREM', KEYS[2], ARGV[1])
 if removed > 0 then return 1 end
 return 0`;
@@ -58,21 +70,21 @@ type Arg = string | number;
 
 /** The scripts as commands on a client. */
 export interface SessionScripts {
-  stCreate(session: Key, expiry: Key, id: string, version: Arg, createdAt: Arg, expiresAt: Arg, ttlMs: Arg, root: string, ...chunks: string[]): Promise<number>;
+  stCreate(session: Key, expiry: Key, log: Key, id: string, version: Arg, createdAt: Arg, expiresAt: Arg, ttlMs: Arg, root: string, ...chunks: string[]): Promise<number>;
   stUpdate(
     session: Key,
     expiry: Key,
+    log: Key,
     id: string,
     expectedVersion: Arg,
     expiresAt: Arg,
     ttlMs: Arg,
     root: string,
     full: '0' | '1',
-    pairs: number,
-    ...chunksThenStale: string[]
+    ...entriesThenChunksThenStale: Arg[]
   ): Promise<[number, string?]>;
-  stTouch(session: Key, expiry: Key, id: string, expiresAt: Arg, ttlMs: Arg): Promise<number>;
-  stDelete(session: Key, expiry: Key, id: string): Promise<number>;
+  stTouch(session: Key, expiry: Key, log: Key, id: string, expiresAt: Arg, ttlMs: Arg): Promise<number>;
+  stDelete(session: Key, expiry: Key, log: Key, id: string): Promise<number>;
 }
 
 export type ScriptedRedis = Redis & SessionScripts;
@@ -80,6 +92,6 @@ export type ScriptedRedis = Redis & SessionScripts;
 /** Defines the scripts on `client` (idempotent) and returns it typed with them. */
 export function withScripts(client: Redis): ScriptedRedis {
   const scripts: Record<keyof SessionScripts, string> = { stCreate: create, stUpdate: update, stTouch: touch, stDelete: remove };
-  for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 2, lua });
+  for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 3, lua });
   return client as ScriptedRedis;
 }

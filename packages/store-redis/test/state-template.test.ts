@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { StoreError, type SessionRecord } from '@statetemplate/store';
+import { StoreError, type LogAppend, type SessionRecord } from '@statetemplate/store';
 import { StateTemplate, type SessionUpdate } from '@statetemplate/session';
 import { RedisSessionStore } from '../src/index.js';
 import { needs } from '@statetemplate/test-utils';
@@ -11,9 +11,9 @@ import { signingKey, todoPage, todoTemplate, withItem } from './fixtures/todo-pa
 /** A Redis store that counts the compare-and-set conflicts it reports, to show a race really happened. */
 class CountingStore extends RedisSessionStore {
   conflicts = 0;
-  override async update(record: SessionRecord): Promise<SessionRecord> {
+  override async update(record: SessionRecord, log?: LogAppend): Promise<SessionRecord> {
     try {
-      return await super.update(record);
+      return await super.update(record, log);
     } catch (error) {
       if (error instanceof StoreError && error.code === 'conflict') this.conflicts += 1;
       throw error;

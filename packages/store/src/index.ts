@@ -1,3 +1,3 @@
-export type { JsonValue, SessionRecord, SessionStore } from './session-store.js';
+export type { JsonValue, LogAppend, SessionRecord, SessionStore } from './session-store.js';
 export type { StoreErrorCode } from './store-error.js';
 export { StoreError } from './store-error.js';

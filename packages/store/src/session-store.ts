@@ -32,6 +32,12 @@ export interface SessionRecord {
   readonly data: JsonValue;
 }
 
+/** Entries to append to the capped log a store keeps beside a record (see `readLog`), and how many of the last to keep. */
+export interface LogAppend {
+  readonly entries: readonly string[];
+  readonly keep: number;
+}
+
 /**
  * The contract between sessions and their storage. All methods are async and
  * reject with a StoreError (never hang) when the backend fails.
@@ -51,8 +57,17 @@ export interface SessionStore {
    * `record.version`; stores the record with version + 1 and returns it.
    * Rejects with code `conflict` on a version mismatch, `not_found` when gone
    * (missing or expired), `invalid` when `data` is not JSON data (as for create).
+   * A store with `readLog` also appends `log` to the record's log in the same step.
    */
-  update(record: SessionRecord): Promise<SessionRecord>;
+  update(record: SessionRecord, log?: LogAppend): Promise<SessionRecord>;
+  /**
+   * Optional, for stores that keep a capped log of strings beside each record
+   * instead of inside it (so a write carries the new entries, not the log):
+   * the entries `update` appended, oldest first, the last `keep` of them;
+   * [] when there are none or the record is gone. `create` starts it empty,
+   * `touch` and `update` move its expiry with the record's, `delete` drops it.
+   */
+  readLog?(id: string): Promise<string[]>;
   /** Moves the expiry, leaving version and data alone; false when the session is gone (missing or expired). */
   touch(id: string, expiresAt: number): Promise<boolean>;
   /** False when there was nothing to delete. */

@@ -413,6 +413,31 @@ export function describeStoreContract(
       });
     });
 
+    describe('a log beside each record (readLog)', () => {
+      it('appends with a winning update only, keeps the last `keep`, starts empty and goes with the record; or there is none', async () => {
+        const r = record();
+        await store.create(r);
+        if (store.readLog === undefined) {
+          // A store without one ignores the entries: the log is then the caller's, in the record.
+          const written = await store.update({ ...r, data: { n: 1 } }, { entries: ['a'], keep: 3 });
+          expect(written.data).toEqual({ n: 1 });
+          return;
+        }
+        expect(await store.readLog(r.id)).toEqual([]);
+        let current = await store.update(r, { entries: ['a', 'b'], keep: 3 });
+        current = await store.update(current, { entries: ['c', 'd'], keep: 3 });
+        expect(await store.readLog(r.id)).toEqual(['b', 'c', 'd']);
+        await expectStoreError(store.update({ ...current, version: current.version - 1 }, { entries: ['lost'], keep: 3 }), 'conflict');
+        current = await store.update(current);
+        expect(await store.readLog(r.id)).toEqual(['b', 'c', 'd']);
+        await expectStoreError(store.update(current, { entries: [1 as unknown as string], keep: 3 }), 'invalid');
+        await store.delete(r.id);
+        expect(await store.readLog(r.id)).toEqual([]);
+        await store.create(r);
+        expect(await store.readLog(r.id)).toEqual([]);
+      });
+    });
+
     describe('close', () => {
       it('resolves, after which calls reject with a StoreError instead of hanging', async () => {
         await store.close();
