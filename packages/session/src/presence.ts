@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type JsonValue, type SessionStore } from '@statetemplate/store';
+import { MAX_ATTEMPTS, sideRecord } from './side-records.js';
 
 /** A session connected to a topic: at least one of its update streams is open, on some instance. */
 export interface PresenceEntry {
@@ -39,8 +40,6 @@ interface Announcement {
 /** Store ids: the topic's directory of instances (also its channel) and each instance's entries. Session ids never hold a colon. */
 const directoryId = (topic: string) => `presence:${topic}`;
 const entriesId = (topic: string, instance: string) => `presence:${topic}:${instance}`;
-const FOREVER = 8.64e15;
-const MAX_ATTEMPTS = 50;
 
 /** This instance's connected sessions of one topic, and the record that tells the other instances. */
 class LocalEntries {
@@ -263,7 +262,7 @@ export class PresenceRegistry {
 
   /** Writes this instance's record, expiring `timeout` from now; creates it (and lists the instance) when it is not there. */
   async #put(topic: string, local: LocalEntries, data: { n: number; entries: Entries }): Promise<void> {
-    const record: SessionRecord = { id: entriesId(topic, this.#instance), version: local.version, createdAt: 0, expiresAt: this.now() + this.timeout, data };
+    const record = sideRecord(entriesId(topic, this.#instance), local.version, data, this.now() + this.timeout);
     if (local.version > 0) {
       try {
         local.version = (await this.store.update(record)).version;
@@ -293,7 +292,7 @@ export class PresenceRegistry {
       if (next === null) return;
       const data = { instances: [...next] };
       try {
-        if (record === null) await this.store.create({ id: directoryId(topic), version: 1, createdAt: 0, expiresAt: FOREVER, data });
+        if (record === null) await this.store.create(sideRecord(directoryId(topic), 1, data));
         else await this.store.update({ ...record, data });
         return;
       } catch (error) {

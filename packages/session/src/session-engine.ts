@@ -11,6 +11,7 @@ import { ownPart, position, sharedPart } from './position.js';
 import { SharedStream } from './shared-stream.js';
 import type { Topic, TopicData } from './topic.js';
 import { TopicRegistry } from './topic-registry.js';
+import { MAX_ATTEMPTS } from './side-records.js';
 import { PresenceRegistry, type Presence } from './presence.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
@@ -44,8 +45,6 @@ export interface RenderResult {
   at?: number;
 }
 
-/** Attempts at a compare-and-set before giving up on a session that other instances keep changing. */
-const MAX_ATTEMPTS = 50;
 /** Expired ids taken from the store per round of cleanup. */
 const SWEEP_BATCH = 1_000;
 /** Reads of the store after a write timed out, about a minute of them, before giving up (the heartbeat's reconcile remains). */

@@ -1,6 +1,7 @@
 import type { Template } from '@statetemplate/core';
 import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { KeyedQueue } from './keyed-queue.js';
+import { MAX_ATTEMPTS, sideRecord } from './side-records.js';
 import { Topic, type TopicData } from './topic.js';
 
 /** What a topic's record holds and its messages carry: its data, and its sequence numbers before and after the publish that made it. */
@@ -19,10 +20,6 @@ interface Known {
 
 /** Store ids of topic records and channels: session ids never hold a colon. */
 const topicId = (name: string) => `topic:${name}`;
-/** Topic records never expire: sessions of any age render with them. */
-const FOREVER = 8.64e15;
-/** Attempts at a compare-and-set before giving up on a topic that other instances keep publishing to. */
-const MAX_ATTEMPTS = 50;
 
 /**
  * The topics of one StateTemplate, kept in step with every instance sharing
@@ -168,8 +165,9 @@ export class TopicRegistry {
   }
 }
 
+/** Topic records never expire: sessions of any age render with them. */
 function topicRecord(name: string, version: number, data: Published): SessionRecord {
-  return { id: topicId(name), version, createdAt: 0, expiresAt: FOREVER, data: data as unknown as JsonValue };
+  return sideRecord(topicId(name), version, data as unknown as JsonValue);
 }
 
 /** A topic record's data, or a StoreError for one that is not. */

@@ -83,7 +83,7 @@ export class Topic {
     if (diff !== null && (to === undefined || to === from + diff.updates.length)) {
       return { data, states: diff.states, entry: { from, to: from + diff.updates.length, updates: diff.updates } };
     }
-    return { data, states: null, entry: { from, to: to ?? from + 1, updates: null } };
+    return this.gap(data, to ?? from + 1);
   }
 
   /** A change to `data` at `to` whose steps this instance missed: pages crossing it get the whole page. */
