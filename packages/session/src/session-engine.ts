@@ -166,8 +166,9 @@ export class SessionEngine {
       }
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
-      // A store with a log of its own gets the new entries with the write; else the log is in the record.
-      const external = this.#externalLog && sequenced.length > 0 ? { entries: sequenced.map((u) => JSON.stringify(u)), keep: replayLog } : undefined;
+      // A store with a log of its own gets the new entries, and the message announcing them, with the write; else the log is in the record.
+      const message = sequenced.length > 0 ? encodeMessage({ updates: sequenced }) : undefined;
+      const external = this.#externalLog && message !== undefined ? { entries: sequenced.map((u) => JSON.stringify(u)), keep: replayLog, message } : undefined;
       let next: SessionData = { ...current, state, seq, log: this.#externalLog ? [] : appendLog(current.log, sequenced, replayLog) };
       if (link && topic) next = { ...next, own: own!, topic: { ...link, at: topic.seq } };
       try {
@@ -177,14 +178,14 @@ export class SessionEngine {
       } catch (error) {
         this.#recent.delete(id);
         if (!(error instanceof StoreError)) throw error;
-        // A timed-out write may still land: once the store answers, publish its updates if it did.
-        if (error.code === 'timeout') this.#settle(id, record.version + 1, sequenced);
+        // A timed-out write may still land: once the store answers, publish its updates if it did (unless it publishes them itself).
+        if (error.code === 'timeout' && external === undefined) this.#settle(id, record.version + 1, sequenced);
         if (error.code === 'not_found') return null;
         if (error.code !== 'conflict') throw error;
         if (attempt < MAX_ATTEMPTS) continue;
         throw new SessionConflictError(`session ${id} kept changing under ${MAX_ATTEMPTS} attempts to render`, { cause: error });
       }
-      if (sequenced.length > 0) await store.publish(id, encodeMessage({ updates: sequenced }));
+      if (message !== undefined && external === undefined) await store.publish(id, message);
       // The logged updates now belong to the stored record: the caller gets its own.
       if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt };
       // A topic session's caller gets positions, as its pages do.

@@ -102,7 +102,11 @@ export class RedisSessionStore implements SessionStore {
     return record && record.expiresAt > Date.now() ? record : null;
   }
 
-  /** Sends the chunks the session's hash lacks at `record.version` (all of them when this store does not know) and drops the ones no longer reached. */
+  /**
+   * Sends the chunks the session's hash lacks at `record.version` (all of them
+   * when this store does not know) and drops the ones no longer reached; the
+   * script appends the log entries and publishes the message.
+   */
   async update(record: SessionRecord, log?: LogAppend): Promise<SessionRecord> {
     const r = checkRecord(record);
     const entries = logEntries(log);
@@ -116,12 +120,15 @@ export class RedisSessionStore implements SessionStore {
         this.keys.session(r.id),
         this.keys.expiry(r.id),
         this.keys.log(r.id),
+        this.keys.updates(r.id),
         r.id,
         r.version,
         r.expiresAt,
         ttlUntil(r.expiresAt),
         root,
         held === null ? '1' : '0',
+        log?.message === undefined ? '0' : '1',
+        log?.message ?? '',
         entries.length,
         log?.keep ?? 0,
         ...entries,
@@ -255,10 +262,11 @@ export class RedisSessionStore implements SessionStore {
 /** A log append's entries, checked: a bad one rejects with `invalid` before Redis sees it. */
 function logEntries(log: LogAppend | undefined): readonly string[] {
   if (log === undefined) return [];
-  if (!Array.isArray(log.entries) || !log.entries.every((entry) => typeof entry === 'string') || !Number.isSafeInteger(log.keep) || log.keep < 0) {
-    throw new StoreError('invalid', 'a log append is entries (strings) and a whole number to keep');
+  const { entries, keep, message } = log;
+  if (!Array.isArray(entries) || !entries.every((entry) => typeof entry === 'string') || !Number.isSafeInteger(keep) || keep < 0 || !(message === undefined || typeof message === 'string')) {
+    throw new StoreError('invalid', 'a log append is entries (strings), a whole number to keep and an optional message (a string)');
   }
-  return log.entries;
+  return entries;
 }
 
 /** The client the store opens and owns: a Cluster when asked for one, else a Redis. */

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 /*
  * Every write touches the session hash and the expiry index together, so each
  * runs as one Lua script: atomic, and never a half-written session.
- * KEYS[1] is the session hash, KEYS[2] the expiry index, KEYS[3] the session's log; ARGV[1] the id.
+ * KEYS[1] is the session hash, KEYS[2] the expiry index, KEYS[3] the session's log
+ * (update's KEYS[4] its channel, in the same slot); ARGV[1] the id.
  * ioredis's defineCommand sends EVALSHA and falls back to EVAL on NOSCRIPT
  * (as after a Redis restart).
  */
@@ -19,9 +20,10 @@ redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
 return 1`;
 
 // Compare-and-set on version: {-1} when gone, {-2} on a mismatch, else {new version, createdAt}.
-// ARGV[6] '1' rewrites every chunk (the writer does not know which the hash holds); ARGV[7] entries to
-// append to the log, ARGV[8] how many of its last to keep, the entries; then the number of pairs of
-// chunk fields to set, the pairs, then the chunk fields no longer reached, to delete.
+// ARGV[6] '1' rewrites every chunk (the writer does not know which the hash holds); ARGV[7] '1' publishes
+// ARGV[8] on KEYS[4] once written; ARGV[9] entries to append to the log, ARGV[10] how many of its last to
+// keep, the entries; then the number of pairs of chunk fields to set, the pairs, then the chunk fields
+// no longer reached, to delete.
 const update = `
 local current = redis.call('HMGET', KEYS[1], 'version', 'createdAt')
 if not current[1] then return {-1} end
@@ -35,11 +37,11 @@ if ARGV[6] == '1' then
   for i = 1, #stale, 1000 do redis.call('HDEL', KEYS[1], unpack(stale, i, math.min(i + 999, #stale))) end
 end
 redis.call('HSET', KEYS[1], 'version', version, 'expiresAt', ARGV[3], 'root', ARGV[5])
-local entries = tonumber(ARGV[7])
-local pairsAt = 9 + entries
+local entries = tonumber(ARGV[9])
+local pairsAt = 11 + entries
 if entries > 0 then
-  for i = 9, pairsAt - 1, 1000 do redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, pairsAt - 1))) end
-  local keep = tonumber(ARGV[8])
+  for i = 11, pairsAt - 1, 1000 do redis.call('RPUSH', KEYS[3], unpack(ARGV, i, math.min(i + 999, pairsAt - 1))) end
+  local keep = tonumber(ARGV[10])
   if keep > 0 then redis.call('LTRIM', KEYS[3], -keep, -1) else redis.call('DEL', KEYS[3]) end
 end
 local last = pairsAt + 2 * tonumber(ARGV[pairsAt])
@@ -48,6 +50,7 @@ for i = last + 1, #ARGV, 1000 do redis.call('HDEL', KEYS[1], unpack(ARGV, i, mat
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[3], ARGV[4])
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+if ARGV[7] == '1' then redis.call('SPUBLISH', KEYS[4], ARGV[8]) end
 return {version, current[2]}`;
 
 const touch = `
@@ -75,12 +78,15 @@ export interface SessionScripts {
     session: Key,
     expiry: Key,
     log: Key,
+    channel: Key,
     id: string,
     expectedVersion: Arg,
     expiresAt: Arg,
     ttlMs: Arg,
     root: string,
     full: '0' | '1',
+    announce: '0' | '1',
+    message: string,
     ...entriesThenChunksThenStale: Arg[]
   ): Promise<[number, string?]>;
   stTouch(session: Key, expiry: Key, log: Key, id: string, expiresAt: Arg, ttlMs: Arg): Promise<number>;
@@ -91,7 +97,7 @@ export type ScriptedRedis = Redis & SessionScripts;
 
 /** Defines the scripts on `client` (idempotent) and returns it typed with them. */
 export function withScripts(client: Redis): ScriptedRedis {
-  const scripts: Record<keyof SessionScripts, string> = { stCreate: create, stUpdate: update, stTouch: touch, stDelete: remove };
-  for (const [name, lua] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys: 3, lua });
+  const scripts: Record<keyof SessionScripts, [lua: string, numberOfKeys: number]> = { stCreate: [create, 3], stUpdate: [update, 4], stTouch: [touch, 3], stDelete: [remove, 3] };
+  for (const [name, [lua, numberOfKeys]] of Object.entries(scripts)) client.defineCommand(name, { numberOfKeys, lua });
   return client as ScriptedRedis;
 }

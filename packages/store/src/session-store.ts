@@ -36,6 +36,13 @@ export interface SessionRecord {
 export interface LogAppend {
   readonly entries: readonly string[];
   readonly keep: number;
+  /**
+   * The message announcing these entries: published on the record's channel
+   * (as `publish(id, message)` would) in the same step as the write, and only
+   * when the write wins. A write then never lands unannounced, and costs one
+   * round trip instead of two.
+   */
+  readonly message?: string;
 }
 
 /**
@@ -57,7 +64,8 @@ export interface SessionStore {
    * `record.version`; stores the record with version + 1 and returns it.
    * Rejects with code `conflict` on a version mismatch, `not_found` when gone
    * (missing or expired), `invalid` when `data` is not JSON data (as for create).
-   * A store with `readLog` also appends `log` to the record's log in the same step.
+   * A store with `readLog` also appends `log` to the record's log, and
+   * publishes its message, in the same step.
    */
   update(record: SessionRecord, log?: LogAppend): Promise<SessionRecord>;
   /**

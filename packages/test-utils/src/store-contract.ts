@@ -408,6 +408,22 @@ export function describeStoreContract(
         expect(gone.messages).toEqual(['before']);
       });
 
+      it('publishes the message of a winning update with a log, in order with other publishes; a losing one publishes nothing', async () => {
+        if (store.readLog === undefined) return;
+        const r = record();
+        await store.create(r);
+        const c = collector();
+        await store.subscribe(r.id, c.listener);
+        const current = await store.update(r, { entries: ['a'], keep: 3, message: 'first' });
+        await expectStoreError(store.update(r, { entries: ['lost'], keep: 3, message: 'lost' }), 'conflict');
+        await store.publish(r.id, 'between');
+        await store.update(current, { entries: ['b'], keep: 3, message: 'second' });
+        // The last publish is the barrier: a message of the losing write would have come before it.
+        await store.publish(r.id, 'last');
+        expect(await c.until(4)).toEqual(['first', 'between', 'second', 'last']);
+        await expectStoreError(store.update(current, { entries: ['b'], keep: 3, message: 7 as unknown as string }), 'invalid');
+      });
+
       it('accepts a publish with no subscribers', async () => {
         await expect(store.publish('chan-nobody', 'lost')).resolves.toBeUndefined();
       });
