@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { needs } from '@statetemplate/test-utils';
 import type { Page } from 'playwright-core';
 import { expectFreshRender, chromium, newVisitorContext, openLivePage, useDemo, WAIT_MS, type LivePage } from './support/harness.js';
-import { activeTodo, addTodo, todoId } from './support/todos.js';
+import { activeTodo, addTodo, showsOrder, shownIds, todoId } from './support/todos.js';
 
 describe('two visitors in separate browser contexts', needs(chromium), () => {
   const harness = useDemo();
@@ -12,18 +12,6 @@ describe('two visitors in separate browser contexts', needs(chromium), () => {
     const a = await openLivePage(harness, contexts[0]!);
     const b = await openLivePage(harness, contexts[1]!);
     return [a, b, async () => void (await Promise.all(contexts.map((c) => c.close())))];
-  }
-
-  function shownIds(page: Page): Promise<string[]> {
-    return page.$$eval('li.todo', (items) => items.map((li) => (li as HTMLElement).dataset.id!));
-  }
-
-  /** Waits until the page lists exactly the shared list's todos, in its order. */
-  async function showsSharedOrder(page: Page): Promise<void> {
-    const ids = harness.demo.todos.todos.map((t) => t.id);
-    await page.waitForFunction((want) => [...document.querySelectorAll<HTMLElement>('li.todo')].map((li) => li.dataset.id).join() === want.join(), ids, {
-      timeout: WAIT_MS,
-    });
   }
 
   /** The labels the page's "viewing now" line shows. */
@@ -63,8 +51,8 @@ describe('two visitors in separate browser contexts', needs(chromium), () => {
     await activeTodo(b.page, 'shared two, edited').waitFor({ timeout: WAIT_MS });
 
     await b.page.click(`li[data-id="${two}"] button.up`);
-    await showsSharedOrder(a.page);
-    await showsSharedOrder(b.page);
+    await showsOrder(harness.demo, a.page, [two, one]);
+    await showsOrder(harness.demo, b.page, [two, one]);
     const ids = await shownIds(a.page);
     expect(ids.indexOf(two)).toBe(ids.indexOf(one) - 1);
 
