@@ -1,6 +1,7 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { itemCheckOf, type ItemCheck } from './item-check.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
@@ -229,6 +230,7 @@ export class Differ {
     const states: ScopeState[] = new Array(items.length);
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
+    const check = itemCheckOf(section, this.renderer.keyField)?.check ?? null;
     for (let i = 0; i < items.length; i++) {
       const from = plan.from[i]!;
       if (from < 0) {
@@ -247,7 +249,7 @@ export class Differ {
           else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
         }
         const before = old.i[from]!;
-        const after = this.unchanged(section, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
+        const after = this.unchanged(section, check, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
         if (!after) return this.abandon(mark, outer, outerVi, outerCi);
         states[i] = after;
       }
@@ -340,13 +342,16 @@ export class Differ {
     let states: ScopeState[] | null = null;
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
+    const fast = itemCheckOf(section, keyField);
     const numbers = numericKeys(old.k);
     let same = true;
     for (let i = 0; i < items.length; i++) {
+      // Kept items the fast scan vouches for are skipped; the general path takes the first it does not.
+      if (fast !== null && (i = fast.scan(items, old.i, old.k, numbers, indexed, i)) === items.length) break;
       same = indexed ? numbers[i] === i : hasKey(items[i], keyField, old.k[i]!, numbers[i]!);
       if (!same) break;
       const before = old.i[i]!;
-      if (this.unchanged(section, frame, items[i], before)) continue;
+      if (this.unchanged(section, fast?.check ?? null, frame, items[i], before)) continue;
       const after = this.item(region, items[i], context, before, path, old.k[i]!);
       if (!after) return this.abandon(this.updates.length, outer, outerVi, outerCi);
       if (after !== before) (states ??= old.i.slice())[i] = after;
@@ -360,12 +365,15 @@ export class Differ {
 
 
   /**
-   * A cheap first check of a kept item: walked inline in a reused context
-   * frame, without building its id (UNPLACED). Only an item that differs takes
-   * the full path (item), which diffs or re-renders it. Moves the scope
-   * cursor: callers save it once per list and restore it after.
+   * A cheap first check of a kept item: by the section's item check when the
+   * item alone answers, else walked inline in a reused context frame, without
+   * building its id (UNPLACED). Only an item that differs takes the full path
+   * (item), which diffs or re-renders it. Moves the scope cursor: callers
+   * save it once per list and restore it after.
    */
-  private unchanged(section: SectionNode, frame: Context, item: unknown, before: ScopeState): boolean {
+  private unchanged(section: SectionNode, check: ItemCheck | null, frame: Context, item: unknown, before: ScopeState): boolean {
+    const quick = check?.(item, before);
+    if (quick !== undefined) return quick;
     this.old = before;
     this.vi = 0;
     this.ci = 0;
