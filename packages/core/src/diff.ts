@@ -1,5 +1,5 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
-import type { Context } from './context.js';
+import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
@@ -231,11 +231,17 @@ export class Differ {
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
     const check = itemCheckOf(section, this.renderer.keyField)?.check ?? null;
+    const memos = this.renderer.memos;
+    const memo = memos?.get(old) ?? null;
+    const free = memos && new Uint8Array(items.length);
     for (let i = 0; i < items.length; i++) {
       const from = plan.from[i]!;
+      // Immutable diffs watch how far each item's lookups reach (see startReach).
+      const watch = free ? startReach() : 0;
       if (from < 0) {
         const id = itemId(i);
         const rendered = this.renderer.item(region, items[i], context, id);
+        if (free && endReach(watch, frame.depth)) free[i] = 1;
         if (!rendered) return this.abandon(mark, outer, outerVi, outerCi);
         const { html, state } = rendered;
         const growth = stripAnnotations(html).length;
@@ -249,7 +255,9 @@ export class Differ {
           else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
         }
         const before = old.i[from]!;
-        const after = this.unchanged(section, check, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
+        const kept = memo !== null && memo.items[from] === items[i] && memo.free[from] === 1;
+        const after = kept || this.unchanged(section, check, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
+        if (free && (endReach(watch, frame.depth) || kept)) free[i] = 1;
         if (!after) return this.abandon(mark, outer, outerVi, outerCi);
         states[i] = after;
       }
@@ -257,7 +265,10 @@ export class Differ {
     this.old = outer;
     this.vi = outerVi;
     this.ci = outerCi;
-    return this.settle(section, old, { k: finalKeys, i: states }, mark);
+    const next = this.settle(section, old, { k: finalKeys, i: states }, mark);
+    // Kept as it was, the old state still describes the old items.
+    if (free && next !== old) memos!.set(next, { items, free });
+    return next;
   }
 
   /**
@@ -344,15 +355,23 @@ export class Differ {
     const frame = context.push(undefined);
     const fast = itemCheckOf(section, keyField);
     const numbers = numericKeys(old.k);
+    const memos = this.renderer.memos;
+    const memo = memos?.get(old) ?? null;
+    const free = memos && new Uint8Array(items.length);
     let same = true;
     for (let i = 0; i < items.length; i++) {
       // Kept items the fast scan vouches for are skipped; the general path takes the first it does not.
-      if (fast !== null && (i = fast.scan(items, old.i, old.k, numbers, indexed, i)) === items.length) break;
+      if (fast !== null && (i = fast.scan(items, old.i, old.k, numbers, indexed, i, memo, free)) === items.length) break;
+      if (memo !== null && memo.items[i] === items[i] && memo.free[i] === 1) {
+        free![i] = 1;
+        continue;
+      }
       same = indexed ? numbers[i] === i : hasKey(items[i], keyField, old.k[i]!, numbers[i]!);
       if (!same) break;
       const before = old.i[i]!;
-      if (this.unchanged(section, fast?.check ?? null, frame, items[i], before)) continue;
-      const after = this.item(region, items[i], context, before, path, old.k[i]!);
+      const watch = free ? startReach() : 0;
+      const after = this.unchanged(section, fast?.check ?? null, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, old.k[i]!);
+      if (free && endReach(watch, frame.depth)) free[i] = 1;
       if (!after) return this.abandon(this.updates.length, outer, outerVi, outerCi);
       if (after !== before) (states ??= old.i.slice())[i] = after;
     }
@@ -360,7 +379,9 @@ export class Differ {
     this.vi = outerVi;
     this.ci = outerCi;
     if (!same) return false;
-    return states ? { k: old.k, i: states } : old;
+    const next = states ? { k: old.k, i: states } : old;
+    if (free) memos!.set(next, { items, free });
+    return next;
   }
 
 

@@ -1,4 +1,4 @@
-import { lookup, type Context, type NamePath } from './context.js';
+import { lookup, reachAnywhere, type Context, type NamePath } from './context.js';
 import type { SectionNode, VarNode } from './nodes.js';
 import type { Recorded } from './state.js';
 
@@ -8,7 +8,9 @@ export type SubRender = (template: string, context: Context) => string;
 /** A name's value as mustache.js sees it: functions are called with the view as `this`. */
 export function resolve(path: NamePath, context: Context): unknown {
   const value = lookup(context, path);
-  return typeof value === 'function' ? (value as (this: unknown) => unknown).call(context.view) : value;
+  if (typeof value !== 'function') return value;
+  reachAnywhere();
+  return (value as (this: unknown) => unknown).call(context.view);
 }
 
 /**

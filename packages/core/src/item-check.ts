@@ -1,15 +1,26 @@
 import type { NamePath } from './context.js';
 import { summarize } from './evaluate.js';
 import type { Node, SectionNode } from './nodes.js';
-import type { ScopeState } from './state.js';
+import type { ListMemo, ScopeState } from './state.js';
 
 /**
  * The first index from `from` on whose item is not known to be unchanged:
- * same key (by position when `indexed`) and every read as recorded, found
- * on the item alone. The general walk takes it from there: a name the item
- * lacks is looked up in the enclosing contexts, a function is called.
+ * the very object of `memo` (an immutable diff), or the same key (by
+ * position when `indexed`) and every read as recorded, found on the item
+ * alone. The general walk takes it from there: a name the item lacks is
+ * looked up in the enclosing contexts, a function is called. Marks the
+ * items it vouches for in `free` (immutable diffs): they read only themselves.
  */
-export type ItemScan = (items: readonly unknown[], states: readonly ScopeState[], keys: readonly string[], numbers: Float64Array, indexed: boolean, from: number) => number;
+export type ItemScan = (
+  items: readonly unknown[],
+  states: readonly ScopeState[],
+  keys: readonly string[],
+  numbers: Float64Array,
+  indexed: boolean,
+  from: number,
+  memo: ListMemo | null,
+  free: Uint8Array | null,
+) => number;
 
 /** Whether one kept item reads as its state records; undefined when the item alone cannot tell. */
 export type ItemCheck = (item: unknown, state: ScopeState) => boolean | undefined;
@@ -105,10 +116,12 @@ export function interpreted(shape: ItemShape, keyField: string): Compiled {
     }
     return true;
   };
-  const scan: ItemScan = (items, states, keys, numbers, indexed, from) => {
+  const scan: ItemScan = (items, states, keys, numbers, indexed, from, memo, free) => {
     for (let i = from; i < items.length; i++) {
       const item = items[i];
-      if (!(indexed ? numbers[i] === i : sameKey(item, keyField, keys[i]!, numbers[i]!)) || check(item, states[i]!) !== true) return i;
+      const kept = memo !== null && item === memo.items[i] && memo.free[i] === 1;
+      if (!kept && (!(indexed ? numbers[i] === i : sameKey(item, keyField, keys[i]!, numbers[i]!)) || check(item, states[i]!) !== true)) return i;
+      if (free !== null) free[i] = 1;
     }
     return items.length;
   };
@@ -170,13 +183,17 @@ export function generated(shape: ItemShape, keyField: string): Compiled | null {
       ${reads.join('\n      ')}
       return true;
     };
-    const scan = (items, states, keys, numbers, indexed, from) => {
+    const scan = (items, states, keys, numbers, indexed, from, memo, free) => {
+      const prev = memo === null ? null : memo.items;
+      const was = memo === null ? null : memo.free;
       for (let i = from; i < items.length; i++) {
         const item = items[i];
+        if (prev !== null && item === prev[i] && was[i] === 1) { free[i] = 1; continue; }
         if (item === null || typeof item !== 'object') return i;
         if (indexed) { if (numbers[i] !== i) return i; }
         else { const k = item[${literal(keyField)}]; if (typeof k === 'string' ? k !== keys[i] : !(typeof k === 'number' && k === numbers[i])) return i; }
         if (check(item, states[i]) !== true) return i;
+        if (free !== null) free[i] = 1;
       }
       return items.length;
     };

@@ -1,5 +1,5 @@
 import { encodeKey, escapeMarkers, itemFragmentId, itemMarker, REGION_END, regionFragmentId, regionStart } from '@statetemplate/protocol';
-import type { Context } from './context.js';
+import { endReach, resetReach, startReach, type Context } from './context.js';
 import { RenderError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
@@ -7,7 +7,7 @@ import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
 import { WHOLE_PAGE } from './html-model.js';
-import { isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isUnmarked, type ListMemos, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Deep enough for any real page; stops runaway recursive partials over
@@ -148,15 +148,21 @@ export class Renderer {
   private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState> | null {
     const keys = listKeys(items, this.keyField);
     const states: ScopeState[] = new Array(items.length);
+    const free = this.memos && new Uint8Array(items.length);
     let html = '';
     for (let i = 0; i < items.length; i++) {
       const key = encodeKey(keys[i]!);
+      // Immutable renders watch how far each item's lookups reach (see startReach).
+      const watch = free ? startReach() : 0;
       const item = this.item(region, items[i], context, itemFragmentId(path, key));
+      if (free && endReach(watch, context.depth + 1)) free[i] = 1;
       if (!item) return null;
       states[i] = item.state;
       html += itemMarker(key) + item.html;
     }
-    return { html, state: { k: keys, i: states } };
+    const state = { k: keys, i: states };
+    if (free) this.memos!.set(state, { items, free });
+    return { html, state };
   }
 
   private section(node: SectionNode, context: Context, scope: ScopeState | null, outerPath: string | null): string {
@@ -190,6 +196,7 @@ export class Renderer {
 
   /** Call before every top-level render or diff: a thrown error may have left the count up. */
   reset(): void {
+    resetReach();
     this.depth = 0;
     this.untrusted = false;
     this.open = false;
@@ -204,6 +211,8 @@ export class Renderer {
   }
 
   depth = 0;
+  /** Set by the template for an immutable render or diff: where lists' memos go. */
+  memos: ListMemos | null = null;
   /** Set when raw output holding markup was rendered since the innermost fragment began. */
   private untrusted = false;
   /** Set when a region in the innermost fragment ends open before a marker: the fragment then renders without markers. */

@@ -30,6 +30,33 @@ export interface ListState {
 
 export type RegionState = ScopeState | ListState;
 
+/**
+ * What an immutable render (the `immutable` option) keeps beside a list's
+ * state, in memory only: the items it came from, and which of them read
+ * nothing outside themselves, so that the same item object renders alike.
+ */
+export interface ListMemo {
+  readonly items: readonly unknown[];
+  readonly free: Uint8Array;
+}
+
+const MEMO = Symbol('memo');
+
+/**
+ * Where memos go: on the list state itself, under a symbol, which JSON and
+ * structuredClone leave out (a WeakMap costs each diff an ephemeron for the GC to trace).
+ */
+export const listMemos = {
+  get(state: ListState): ListMemo | undefined {
+    return (state as ListState & { [MEMO]?: ListMemo })[MEMO];
+  },
+  set(state: ListState, memo: ListMemo): void {
+    (state as ListState & { [MEMO]?: ListMemo })[MEMO] = memo;
+  },
+};
+
+export type ListMemos = typeof listMemos;
+
 export interface RenderState {
   /** Fingerprint of the template it came from; a mismatch forces a full replace. */
   t: string;

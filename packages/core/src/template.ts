@@ -7,7 +7,7 @@ import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
-import { fingerprint, isUnmarked, type RenderState } from './state.js';
+import { fingerprint, isUnmarked, listMemos, type ListMemos, type RenderState } from './state.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -20,11 +20,20 @@ export interface CompileOptions {
    * items get markers too, so a one-cell edit in a wide row sends only the cell.
    */
   granularity?: Granularity;
+  /**
+   * The data is never changed in place: a changed list item is a new object.
+   * A diff then skips every item that is the very object it rendered last
+   * time and read nothing outside itself. Without it (the default), items
+   * changed in place are found by comparing what they show.
+   */
+  immutable?: boolean;
 }
 
 export interface UpdateOptions {
   /** Timestamp to stamp on the updates (default Date.now()). */
   now?: number;
+  /** This update's data keeps the `immutable` promise, or does not (default: the template's option). */
+  immutable?: boolean;
 }
 
 /** A template compiled once into static text and tracked dynamic parts; render it many times. */
@@ -38,6 +47,9 @@ export class Template {
   private readonly compiler: Compiler;
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
+  private readonly immutable: boolean;
+  /** For immutable renders: what each list state came from (memory only; a state read back from a store has none). */
+  private readonly memos: ListMemos = listMemos;
 
   constructor(
     readonly source: string,
@@ -46,6 +58,7 @@ export class Template {
     const partials = (this.partials = options.partials ?? {});
     const key = options.key ?? 'id';
     const granularity = options.granularity ?? 'item';
+    this.immutable = options.immutable === true;
     this.compiler = new Compiler(partials, granularity);
     this.nodes = this.compiler.compileTemplate(source);
     this.dynamic = dynamicNodes(this.nodes);
@@ -59,7 +72,7 @@ export class Template {
 
   /** Annotated HTML for `data`, and the state to diff the next snapshot against. */
   render(data: unknown): { html: string; state: RenderState } {
-    return this.guard(() => {
+    return this.guard(this.immutable, () => {
       const { html, state } = this.renderer.root(this.nodes, new Context(data));
       return { html, state: { t: this.fingerprint, r: state } };
     });
@@ -67,7 +80,7 @@ export class Template {
 
   /** Exactly what plain Mustache renders (the annotated render with its markers stripped). */
   renderPlain(data: unknown): string {
-    return this.guard(() => this.renderer.nodes(this.nodes, new Context(data), null, ''));
+    return this.guard(false, () => this.renderer.nodes(this.nodes, new Context(data), null, ''));
   }
 
   /**
@@ -76,7 +89,7 @@ export class Template {
    * forward; leaves it as it was if rendering throws.
    */
   update(state: RenderState, data: unknown, options: UpdateOptions = {}): Update[] {
-    return this.guard(() => {
+    return this.guard(options.immutable ?? this.immutable, () => {
       const now = options.now ?? Date.now();
       const context = new Context(data);
       if (state.t === this.fingerprint) {
@@ -106,7 +119,7 @@ export class Template {
    * another root name, or its output needs the whole page checked (raw markup).
    */
   renderShared(plan: SharedPlan, shared: Readonly<Record<string, unknown>>): SharedStates | null {
-    return this.guard(() => {
+    return this.guard(this.immutable, () => {
       const view = new SharedView(shared);
       const context = new Context(view.view);
       const states = plan.regions.map((node) => this.renderer.regionContent(node, context, '').state);
@@ -121,7 +134,7 @@ export class Template {
    * alone; `states` is left as it was.
    */
   updateShared(plan: SharedPlan, states: SharedStates, shared: Readonly<Record<string, unknown>>, options: UpdateOptions = {}): { updates: Update[]; states: SharedStates } | null {
-    return this.guard(() => {
+    return this.guard(options.immutable ?? this.immutable, () => {
       const view = new SharedView(shared);
       const differ = new Differ(this.renderer, options.now ?? Date.now());
       const next = differ.regions(plan.regions, new Context(view.view), states);
@@ -159,7 +172,7 @@ export class Template {
    */
   renderState(state: RenderState): string {
     if (state.t !== this.fingerprint) throw new RenderError('state_mismatch', 'this state belongs to another template');
-    return this.guard(() => new Replayer((node) => this.compiler.recursivePartial(node)).scope(this.nodes, state.r));
+    return this.guard(false, () => new Replayer((node) => this.compiler.recursivePartial(node)).scope(this.nodes, state.r));
   }
 
   private lambdaTemplate(template: string): Node[] {
@@ -171,8 +184,10 @@ export class Template {
     return nodes;
   }
 
-  private guard<T>(run: () => T): T {
+  /** Runs a render or diff, immutable or not, with errors made typed. */
+  private guard<T>(immutable: boolean, run: () => T): T {
     this.renderer.reset();
+    this.renderer.memos = immutable ? this.memos : null;
     try {
       return run();
     } catch (error) {

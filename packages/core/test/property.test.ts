@@ -24,6 +24,7 @@ interface Suite {
   style?: Style;
   wholeDocument: boolean;
   granularity?: Granularity;
+  immutable?: boolean;
 }
 
 const suites: Suite[] = [
@@ -32,6 +33,8 @@ const suites: Suite[] = [
   { name: 'the same object mutated in place', cases: 300, style: 'in-place', wholeDocument: false },
   { name: 'whole pages with a dynamic title', cases: 150, wholeDocument: true },
   { name: "value granularity (regions inside list items)", cases: 200, wholeDocument: false, granularity: 'value' },
+  { name: 'the immutable option, unchanged subtrees shared', cases: 250, style: 'shared', wholeDocument: false, immutable: true },
+  { name: 'the immutable option, fresh objects every step', cases: 150, style: 'fresh', wholeDocument: false, immutable: true },
 ];
 
 function runSuite(suite: Suite, offset: number): CaseStats {
@@ -40,7 +43,7 @@ function runSuite(suite: Suite, offset: number): CaseStats {
   for (let index = offset; index < offset + suite.cases; index++) {
     try {
       const style = suite.style && { style: suite.style };
-      const stats = runCase({ suite: suite.name, baseSeed: seed, index, steps: STEPS, wholeDocument: suite.wholeDocument, granularity: suite.granularity, ...style });
+      const stats = runCase({ suite: suite.name, baseSeed: seed, index, steps: STEPS, wholeDocument: suite.wholeDocument, granularity: suite.granularity, immutable: suite.immutable, ...style });
       totals.steps += stats.steps;
       totals.noChangeChecks += stats.noChangeChecks;
       totals.sameOutputChecks += stats.sameOutputChecks;

@@ -23,6 +23,8 @@ export interface CaseSpec {
   wholeDocument: boolean;
   /** Compile option under test (default: the compiler's own). */
   granularity?: Granularity;
+  /** Compile option under test: only for styles that never change data in place. */
+  immutable?: boolean;
   steps: number;
 }
 
@@ -61,7 +63,7 @@ export function runCase(spec: CaseSpec): CaseStats {
   const stats: CaseStats = { steps: 0, noChangeChecks: 0, sameOutputChecks: 0, itemEditChecks: 0 };
   const check = new Checker(generated.template, generated.partials, spec.wholeDocument);
   let data = generateObject(generated.shape, rng, ids);
-  const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials, granularity: spec.granularity }));
+  const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials, granularity: spec.granularity, immutable: spec.immutable }));
   const first = check.guarded({ ...context, after: data }, () => tpl.render(data));
   const page = loadPage(first.html, spec.wholeDocument);
   let state = first.state;
