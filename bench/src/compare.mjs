@@ -1,5 +1,5 @@
 // StateTemplate side by side with full HTML and LiveViewJS, plus its own
-// per-session figures and the packages' results: writes bench/results.json,
+// per-session figures, huge lists against the floor and the packages' results: writes bench/results.json,
 // the tables in docs/benchmarks.md and docs/benchmarks.svg.
 // Run: node src/compare.mjs [--since=<ms epoch>]   (the root `pnpm bench` runs the package benches first)
 import { spawn } from 'node:child_process';
@@ -49,6 +49,9 @@ log('StateTemplate sessions, in a child process (node --expose-gc) …');
 const heap = JSON.parse(await childOutput(['--expose-gc', fileURLToPath(new URL('./session-heap.mjs', import.meta.url))]));
 const { create, ...retained } = heap;
 
+log('huge lists (issue 14): core and the floor at 1,000 to 100,000 items, in a child process …');
+const hugeLists = JSON.parse(await childOutput([fileURLToPath(new URL('./huge-lists.mjs', import.meta.url))]));
+
 const packages = packageResults(since === undefined ? undefined : Number(since));
 const seconds = (from) => Math.round((Date.now() - from) / 100) / 10;
 const results = {
@@ -66,6 +69,7 @@ const results = {
   },
   scenarios,
   statetemplate: { create, heap: retained, client: clientBundle(), e2e: e2eLatency(packages) },
+  hugeLists,
   packages: packages.map(({ results: _, ...p }) => p),
 };
 writeFileSync(rootPath('bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

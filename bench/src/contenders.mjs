@@ -13,7 +13,7 @@ import Mustache from 'mustache';
 const KEY = 'bench signing key, thirty-two bytes or more';
 
 /** StateTemplate's engine alone: core's Update[] as JSON (no transport of its own). */
-const core = {
+export const core = {
   id: 'core',
   name: 'StateTemplate core',
   async: false,

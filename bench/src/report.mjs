@@ -103,6 +103,48 @@ function statetemplate({ create, heap, client, e2e }) {
   return table(['figure', 'value', 'target'], rows);
 }
 
+const HUGE_NAMES = { core: 'core', immutable: 'core, `immutable: true`', floor: 'floor', floorRefs: 'floor, same items skipped' };
+
+const IMMUTABLE_STATUS = {
+  honoured: 'core takes `immutable` (an item changed in place under its old reference is skipped)',
+  ignored: "core ignores `immutable` so far (an item changed in place under its old reference is still seen): that column is core's default path with the option passed",
+  rejected: 'core rejects `immutable` (compile throws): n/a',
+};
+
+/** Issue 14's section: CPU per update against the floor, growth from 1,000 to 100,000 items, state bytes, targets. */
+export function hugeListsSection({ command, date, seconds, machine: m, immutable, plans, changes, state, checks }) {
+  const ids = Object.keys(HUGE_NAMES);
+  const per = (f) => (f ? `${micros(f.bestUs)} / ${micros(f.medianUs)}` : 'n/a');
+  const ratio = (a, b) => (a && b ? `${number(a.bestUs / b.bestUs)}×` : 'n/a');
+  const cpu = table(
+    ['change', 'items', ...ids.map((id) => HUGE_NAMES[id]), 'core ÷ floor', 'immutable ÷ floor (skipped)', 'bytes, core / floor'],
+    changes.flatMap(({ title, bySize }) =>
+      bySize.map(({ size, contenders: c }) => [title, size.toLocaleString('en'), ...ids.map((id) => per(c[id])), ratio(c.core, c.floor), ratio(c.immutable, c.floorRefs), `${bytes(c.core.bytes)} / ${bytes(c.floor.bytes)}`]),
+    ),
+  );
+  const growth = table(['change', ...ids.map((id) => HUGE_NAMES[id])], changes.map(({ title, exponents }) => [title, ...ids.map((id) => (id in exponents ? number(exponents[id]) : 'n/a'))]));
+  const sessions = table(
+    ['items', 'page, annotated', 'page, plain', 'state (JSON)', 'state ÷ annotated page', 'state per item'],
+    state.map((s) => [s.size.toLocaleString('en'), bytes(s.htmlBytes), bytes(s.plainBytes), bytes(s.stateBytes), `${number(s.stateBytes / s.htmlBytes)}×`, bytes(Math.round(s.stateBytes / s.size))]),
+  );
+  const goals = table(
+    ['target', 'value', ''],
+    checks.map((c) => [c.label, c.value === null ? 'n/a' : c.target === 'stateBytes' ? bytes(c.value) : number(c.value), c.met === null ? 'n/a' : verdict(c.met)]),
+  );
+  const rounds = plans.map((p) => `${p.size.toLocaleString('en')} items ${p.rounds} × ${p.batch}`).join(', ');
+  return [
+    `Command: \`${command}\`; run of ${date.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(seconds)} s, load average ${m.loadAverage.join(' / ')} at the start. ${IMMUTABLE_STATUS[immutable]}.`,
+    `**CPU time per update**, best / median of the rounds (rounds × updates per round: ${rounds}); the ratios use the best rounds:`,
+    cpu,
+    '**Growth exponent** from 1,000 to 100,000 items, log(t₁₀₀ₖ ÷ t₁ₖ) ÷ log 100 of the best rounds (1 is linear):',
+    growth,
+    "**Session state**: `JSON.stringify(state).length` of core's first render (default options), next to the page it describes:",
+    sessions,
+    `**Targets** (issue 14): ${checks.filter((c) => c.met).length} of ${checks.length} met.`,
+    goals,
+  ].join('\n\n');
+}
+
 const STATUS = {
   ok: '',
   stale: '_Not rewritten by this run (its benchmark failed or was skipped): the figures below are from an earlier run._',
@@ -127,5 +169,6 @@ export function sections(results) {
     targets: targets(results.scenarios),
     statetemplate: statetemplate(results.statetemplate),
     packages: packages(results.packages),
+    'huge-lists': hugeListsSection(results.hugeLists),
   };
 }

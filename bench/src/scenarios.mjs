@@ -4,7 +4,8 @@
 import { chat, counter, dashboard, table, todo } from './pages.mjs';
 import { below, oneOf, words } from './random.mjs';
 
-const todos = (count) => ({
+/** The todo page's first data: `count` items (ids 1…count) and the next free id. */
+export const todos = (count) => ({
   title: 'Todos',
   nextId: count + 1,
   todos: Array.from({ length: count }, (_, i) => ({ id: i + 1, text: `Todo ${i + 1}`, done: i % 3 === 0 })),
