@@ -117,7 +117,13 @@ const exponent = (at1k, at100k) => round(Math.log(at100k / at1k) / Math.log(100)
 
 function checks(changes, state) {
   const figure = (change, size, id) => change.bySize.find((s) => s.size === size).contenders[id]?.bestUs;
-  const check = (target, label, value, limit) => ({ target, label, value: value === undefined ? null : round(value), limit, met: value === undefined ? null : value <= limit });
+  const check = (target, label, value, limit) => ({
+    target,
+    label,
+    value: value === undefined ? null : Number.isInteger(value) ? value : round(value),
+    limit,
+    met: value === undefined ? null : value <= limit,
+  });
   return [
     ...changes.flatMap((c) => [1_000, 10_000].map((size) => check('coreVsFloor', `core ≤ 4× floor, ${c.id} at ${size.toLocaleString('en')}`, figure(c, size, 'core') / figure(c, size, 'floor'), 4))),
     ...changes.map((c) => check('exponent', `core's growth exponent 1,000 → 100,000 ≤ 1.05, ${c.id}`, c.exponents.core, 1.05)),
