@@ -15,6 +15,13 @@ export interface StateTemplateOptions {
   key?: string;
   /** Core's granularity: 'item' (default) or 'value' for regions inside list items (see @statetemplate/core). */
   granularity?: Granularity;
+  /**
+   * Core's `immutable`: render data is never changed in place (a changed
+   * list item is a new object), so diffs skip the items that are the objects
+   * rendered last time. Instances keep references to those items beside the
+   * states they hold.
+   */
+  immutable?: boolean;
   /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires (an idle timeout, sliding); default 24 h. */
   expiration?: number;
   /**
@@ -100,7 +107,7 @@ export class StateTemplate {
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
-    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity });
+    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
     this.#engine = new SessionEngine({
       template: compiled,
