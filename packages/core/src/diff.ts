@@ -2,7 +2,7 @@ import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations,
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
-import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList } from './keys.js';
+import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList, type ListPlan } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
@@ -217,16 +217,19 @@ export class Differ {
       this.truncate(mark);
       if (same === null) return null;
     }
-    let keys = ownKeys(items, this.renderer.keyField);
+    let keys = ownKeys(items, this.renderer.keyField, old.k);
     let plan = keys && planList(old.k, keys);
+    // Runs of items kept where they were (or as far from the end) are scanned fast, as in sameOrder.
+    let fast = plan && itemCheckOf(section, this.renderer.keyField);
     if (!keys || !plan) {
       keys = indexKeys(items.length); // missing or repeated keys: key by position
       plan = planList(old.k, keys)!;
+      fast = null;
     }
     const finalKeys = keys;
     const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
     for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(old.k[at]!)), '', 'remove', { body: section.body, state: old.i[at]! });
-    const lastKept = plan.from.findLastIndex((from) => from >= 0);
+    const lastKept = lastKeptOf(plan);
     const states: ScopeState[] = new Array(items.length);
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
@@ -234,7 +237,17 @@ export class Differ {
     const memos = this.renderer.memos;
     const memo = memos?.get(old) ?? null;
     const free = memos && new Uint8Array(items.length);
+    const kept = fast && { states: old.i, keys: old.k, numbers: numericKeys(old.k), memo };
     for (let i = 0; i < items.length; i++) {
+      if (fast && (i < plan.start || i >= plan.end)) {
+        const [to, shift] = i < plan.start ? [plan.start, 0] : [items.length, plan.shift];
+        const stop = fast.scan(items, i, to, shift, kept!, false, free);
+        for (; i < stop; i++) states[i] = old.i[i + shift]!;
+        if (i === to) {
+          i--;
+          continue;
+        }
+      }
       const from = plan.from[i]!;
       // Immutable diffs watch how far each item's lookups reach (see startReach).
       const watch = free ? startReach() : 0;
@@ -255,9 +268,9 @@ export class Differ {
           else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
         }
         const before = old.i[from]!;
-        const kept = memo !== null && memo.items[from] === items[i] && memo.free[from] === 1;
-        const after = kept || this.unchanged(section, check, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
-        if (free && (endReach(watch, frame.depth) || kept)) free[i] = 1;
+        const same = memo !== null && memo.items[from] === items[i] && memo.free[from] === 1;
+        const after = same || this.unchanged(section, check, frame, items[i], before) ? before : this.item(region, items[i], context, before, path, finalKeys[i]!);
+        if (free && (endReach(watch, frame.depth) || same)) free[i] = 1;
         if (!after) return this.abandon(mark, outer, outerVi, outerCi);
         states[i] = after;
       }
@@ -358,10 +371,11 @@ export class Differ {
     const memos = this.renderer.memos;
     const memo = memos?.get(old) ?? null;
     const free = memos && new Uint8Array(items.length);
+    const run = { states: old.i, keys: old.k, numbers, memo };
     let same = true;
     for (let i = 0; i < items.length; i++) {
       // Kept items the fast scan vouches for are skipped; the general path takes the first it does not.
-      if (fast !== null && (i = fast.scan(items, old.i, old.k, numbers, indexed, i, memo, free)) === items.length) break;
+      if (fast !== null && (i = fast.scan(items, i, items.length, 0, run, indexed, free)) === items.length) break;
       if (memo !== null && memo.items[i] === items[i] && memo.free[i] === 1) {
         free![i] = 1;
         continue;
@@ -442,4 +456,11 @@ export class Differ {
     this.updates.push(update);
     this.growth.push(growth);
   }
+}
+
+/** The last new position holding a kept item, -1 when none is kept: the suffix's end, or found in the middle, or the prefix's. */
+function lastKeptOf(plan: ListPlan): number {
+  if (plan.end < plan.from.length) return plan.from.length - 1;
+  for (let i = plan.end - 1; i >= plan.start; i--) if (plan.from[i]! >= 0) return i;
+  return plan.start - 1;
 }

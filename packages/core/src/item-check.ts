@@ -4,21 +4,21 @@ import type { Node, SectionNode } from './nodes.js';
 import type { ListMemo, ScopeState } from './state.js';
 
 /**
- * The first index from `from` on whose item is not known to be unchanged:
- * the very object of `memo` (an immutable diff), or the same key (by
- * position when `indexed`) and every read as recorded, found on the item
- * alone. The general walk takes it from there: a name the item lacks is
- * looked up in the enclosing contexts, a function is called. Marks the
- * items it vouches for in `free` (immutable diffs): they read only themselves.
+ * The first index in [from, to) whose item is not known to be unchanged
+ * (else `to`), item i standing where the old list had i + shift: the very
+ * object of `memo` (an immutable diff), or the same key (by position when
+ * `indexed`) and every read as recorded, found on the item alone. The
+ * general walk takes it from there: a name the item lacks is looked up in
+ * the enclosing contexts, a function is called. Marks the items it vouches
+ * for in `free` (immutable diffs): they read only themselves.
  */
 export type ItemScan = (
   items: readonly unknown[],
-  states: readonly ScopeState[],
-  keys: readonly string[],
-  numbers: Float64Array,
-  indexed: boolean,
   from: number,
-  memo: ListMemo | null,
+  to: number,
+  shift: number,
+  old: { readonly states: readonly ScopeState[]; readonly keys: readonly string[]; readonly numbers: Float64Array; readonly memo: ListMemo | null },
+  indexed: boolean,
   free: Uint8Array | null,
 ) => number;
 
@@ -116,14 +116,15 @@ export function interpreted(shape: ItemShape, keyField: string): Compiled {
     }
     return true;
   };
-  const scan: ItemScan = (items, states, keys, numbers, indexed, from, memo, free) => {
-    for (let i = from; i < items.length; i++) {
+  const scan: ItemScan = (items, from, to, shift, { states, keys, numbers, memo }, indexed, free) => {
+    for (let i = from; i < to; i++) {
       const item = items[i];
-      const kept = memo !== null && item === memo.items[i] && memo.free[i] === 1;
-      if (!kept && (!(indexed ? numbers[i] === i : sameKey(item, keyField, keys[i]!, numbers[i]!)) || check(item, states[i]!) !== true)) return i;
+      const at = i + shift;
+      const kept = memo !== null && item === memo.items[at] && memo.free[at] === 1;
+      if (!kept && (!(indexed ? numbers[at] === i : sameKey(item, keyField, keys[at]!, numbers[at]!)) || check(item, states[at]!) !== true)) return i;
       if (free !== null) free[i] = 1;
     }
-    return items.length;
+    return to;
   };
   return { scan, check };
 }
@@ -183,19 +184,21 @@ export function generated(shape: ItemShape, keyField: string): Compiled | null {
       ${reads.join('\n      ')}
       return true;
     };
-    const scan = (items, states, keys, numbers, indexed, from, memo, free) => {
+    const scan = (items, from, to, shift, old, indexed, free) => {
+      const { states, keys, numbers, memo } = old;
       const prev = memo === null ? null : memo.items;
       const was = memo === null ? null : memo.free;
-      for (let i = from; i < items.length; i++) {
+      for (let i = from; i < to; i++) {
         const item = items[i];
-        if (prev !== null && item === prev[i] && was[i] === 1) { free[i] = 1; continue; }
+        const at = i + shift;
+        if (prev !== null && item === prev[at] && was[at] === 1) { free[i] = 1; continue; }
         if (item === null || typeof item !== 'object') return i;
-        if (indexed) { if (numbers[i] !== i) return i; }
-        else { const k = item[${literal(keyField)}]; if (typeof k === 'string' ? k !== keys[i] : !(typeof k === 'number' && k === numbers[i])) return i; }
-        if (check(item, states[i]) !== true) return i;
+        if (indexed) { if (numbers[at] !== i) return i; }
+        else { const k = item[${literal(keyField)}]; if (typeof k === 'string' ? k !== keys[at] : !(typeof k === 'number' && k === numbers[at])) return i; }
+        if (check(item, states[at]) !== true) return i;
         if (free !== null) free[i] = 1;
       }
-      return items.length;
+      return to;
     };
     return { scan, check: (item, state) => { const same = check(item, state); return same === MISS ? undefined : same; } };`;
   try {

@@ -8,15 +8,21 @@ export function listKeys(items: readonly unknown[], keyField: string): string[] 
   return keys && new Set(keys).size === keys.length ? keys : indexKeys(items.length);
 }
 
-/** Every item's own key, or null when one has none (repeats are not checked here). */
-export function ownKeys(items: readonly unknown[], keyField: string): string[] | null {
+/**
+ * Every item's own key, or null when one has none (repeats are not checked
+ * here). With the keys of the list before, a numeric key found where it was,
+ * or as far from the end, reuses its text: an append to a long list makes one.
+ */
+export function ownKeys(items: readonly unknown[], keyField: string, before?: readonly string[]): string[] | null {
   const keys: string[] = new Array(items.length);
   const numbers = new Float64Array(items.length);
+  const old = before && numericKeys(before);
+  const shift = before ? before.length - items.length : 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const own = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
     if (typeof own === 'number') {
-      keys[i] = String(own);
+      keys[i] = old && old[i] === own ? before[i]! : old && old[i + shift] === own ? before[i + shift]! : String(own);
       numbers[i] = own;
     } else if (typeof own === 'string') {
       keys[i] = own;
@@ -70,6 +76,10 @@ export function indexKeys(length: number): string[] {
 }
 
 export interface ListPlan {
+  /** Items before this one keep their old positions; so do those from `end`, `shift` further in the old list. */
+  start: number;
+  end: number;
+  shift: number;
   /** Old positions of the keys that are gone, in order. */
   removed: number[];
   /** Old index of each new item, -1 when inserted. */
@@ -116,7 +126,7 @@ export function planList(oldKeys: readonly string[], newKeys: readonly string[])
   const removed = [...oldIndex.values()];
   const stay = longestIncreasing(from, start, newEnd);
   for (let i = start; i < newEnd; i++) if (from[i]! >= 0 && !stay.has(i)) moves[i] = 1;
-  return { removed, from, moves };
+  return { start, end: newEnd, shift: oldEnd - newEnd, removed, from, moves };
 }
 
 /** Beyond this many inserted keys, one Set beats scanning the old keys per insert. */
@@ -125,7 +135,8 @@ const MAX_SCANNED_INSERTS = 16;
 /** Indices in [start, end) of a longest strictly increasing run of the non-negative entries. */
 function longestIncreasing(values: Int32Array, start: number, end: number): Set<number> {
   const tails: number[] = [];
-  const previous = new Int32Array(values.length).fill(-1);
+  // Sized to the range only: the middle of a long list is usually a few items.
+  const previous = new Int32Array(end - start).fill(-1);
   for (let i = start; i < end; i++) {
     const v = values[i]!;
     if (v < 0) continue;
@@ -136,10 +147,10 @@ function longestIncreasing(values: Int32Array, start: number, end: number): Set<
       if (values[tails[mid]!]! < v) lo = mid + 1;
       else hi = mid;
     }
-    if (lo > 0) previous[i] = tails[lo - 1]!;
+    if (lo > 0) previous[i - start] = tails[lo - 1]!;
     tails[lo] = i;
   }
   const result = new Set<number>();
-  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) result.add(i);
+  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i - start]!) result.add(i);
   return result;
 }

@@ -74,12 +74,12 @@ describe('the fast check of kept list items', () => {
       }
       const numbers = numericKeys(kept.k);
       for (const indexed of [false, true]) {
-        const scans = forms.map((form) => form.scan(items, kept.i, kept.k, numbers, indexed, 0, null, null));
+        const scans = forms.map((form) => form.scan(items, 0, items.length, 0, { states: kept.i, keys: kept.k, numbers, memo: null }, indexed, null));
         expect(scans[0]).toBe(scans[1]);
         // An immutable diff: items that are the objects rendered before (and read only themselves) are skipped unchecked.
         const memo = { items: before.items as unknown[], free: Uint8Array.from(kept.i, () => (rng.chance(0.7) ? 1 : 0)) };
         const frees = forms.map(() => new Uint8Array(items.length));
-        const skips = forms.map((form, f) => form.scan(items, kept.i, kept.k, numbers, indexed, 0, memo, frees[f]!));
+        const skips = forms.map((form, f) => form.scan(items, 0, items.length, 0, { states: kept.i, keys: kept.k, numbers, memo }, indexed, frees[f]!));
         expect(skips[0]).toBe(skips[1]);
         expect([...frees[0]!]).toEqual([...frees[1]!]);
         for (let i = 0; i < skips[0]!; i++) expect(frees[0]![i]).toBe(1);
