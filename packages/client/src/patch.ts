@@ -3,7 +3,7 @@ import { ApplyError, type ApplyErrorCode } from './errors.js';
 import { carryFocus, refocus, saveFocus } from './focus.js';
 import { locate, type Target } from './locate.js';
 import { parseHtml } from './parse-html.js';
-import { docOf, nodesOf, type Span } from './span.js';
+import { docOf, nodesOf, walk, type Span } from './span.js';
 import { carryTyped } from './typed.js';
 
 /** Where fragment ids are resolved: the element, document or fragment holding the rendered template. */
@@ -59,7 +59,44 @@ export function applyUpdate(root: Root, update: Update): void {
     return;
   }
 
+  if (action === 'attrs') {
+    // The fragment's elements in document order, as the server numbers them.
+    const elements = [...walk(find(id, 'not_found').span)].filter((n) => n.nodeType === 1) as Element[];
+    const work = (Array.isArray(update.attrs) ? update.attrs : fail('bad_attrs')).map(
+      (change) => [elements[change.element] ?? fail('not_found'), attributesOf(doc, change.set) ?? fail('bad_attrs'), change] as const,
+    );
+    for (const [element, set, change] of work) setAttributes(element, set, change.all ? [...element.attributes].map((a) => a.name) : (change.remove ?? []));
+    return;
+  }
+
   fail('unknown_action');
+}
+
+/** The attributes a start tag's attribute text gives, parsed inert (in a <template>, so nothing loads or upgrades); null when it is not one tag's. */
+function attributesOf(doc: Document, set: unknown): Attr[] | null {
+  const template = doc.createElement('template');
+  // The leading comment keeps Chromium's innerHTML fast path out, as in parseHtml.
+  template.innerHTML = `<!----><i ${set}>`;
+  const { childNodes } = template.content;
+  const tag = childNodes[1] as Element;
+  return typeof set === 'string' && childNodes.length === 2 && tag.nodeName === 'I' && !tag.firstChild ? [...tag.attributes] : null;
+}
+
+/**
+ * Sets and removes attributes, and for those it changes the properties a
+ * fresh page takes from them: an input's checkedness, and its value unless
+ * it is being edited.
+ */
+function setAttributes(element: Element, set: readonly Attr[], remove: readonly string[]): void {
+  const checked = element.hasAttribute('checked');
+  const value = element.getAttribute('value');
+  // Removed first: a whole new list (`all`) removes every attribute, then sets its own in order.
+  for (const name of remove) element.removeAttribute(name);
+  for (const attr of set) element.setAttributeNode(attr.cloneNode() as Attr);
+  if (element.localName !== 'input') return;
+  const input = element as HTMLInputElement;
+  if (input.hasAttribute('checked') !== checked) input.checked = !checked;
+  if (input.getAttribute('value') !== value && docOf(input).activeElement !== input) input.value = input.getAttribute('value') ?? '';
 }
 
 function replace(doc: Document, span: Span, html: string): void {
