@@ -22,14 +22,16 @@ export function parseHtml(parent: Node, html: string): DocumentFragment {
     return template.content;
   }
   const context = contextOf(doc, parent as Element);
-  // A leading comment keeps Chromium's innerHTML fast path out: unlike the page's parser, it reads
-  // "&lttrue" in an attribute as "<true". It is removed at once.
-  context.innerHTML = '<!---->' + html;
-  context.firstChild!.remove();
-  // One move for any number of children: spreading a huge list into append() would overflow the arguments.
-  const range = doc.createRange();
-  range.selectNodeContents(context);
-  return range.extractContents();
+  // Where there are character references, a leading comment keeps Chromium's innerHTML fast path
+  // out: unlike the page's parser, it reads "&lttrue" in an attribute as "<true". It is removed at once.
+  const slow = html.includes('&');
+  context.innerHTML = slow ? '<!---->' + html : html;
+  if (slow) context.firstChild!.remove();
+  // One at a time: spreading a huge list into append() would overflow the arguments, and a Range
+  // stays live (slowing every later change to the document) until it is collected.
+  const fresh = doc.createDocumentFragment();
+  while (context.firstChild) fresh.appendChild(context.firstChild);
+  return fresh;
 }
 
 /** A bare element that parses like `parent`: a custom element's name would run its constructor, and parses as a <div>. */
