@@ -1,5 +1,6 @@
-import { parseFragmentId, parseMarker, ROOT_ID } from '@statetemplate/protocol';
-import { walk, type Span } from './span.js';
+import { parseMarker, ROOT_ID } from '@statetemplate/protocol';
+import { regionOf, type MarkerIndex } from './marker-index.js';
+import type { Span } from './span.js';
 
 /**
  * What a fragment id names. For a region, `span` is its content and `region`
@@ -13,48 +14,37 @@ export interface Target {
 }
 
 /**
- * The first marker after `from` at its own nesting level that ends the
- * enclosing region or, with `items`, starts an item. Nested regions are
- * skipped by depth counting.
+ * The first marker after `from` at its own nesting level that starts an
+ * item or ends the enclosing region: where an item's content ends. Nested
+ * regions are skipped by depth counting.
  */
-export function next(from: Node, items: boolean): Comment | null {
+export function next(from: Node): Comment | null {
   let depth = 0;
   for (let n = from.nextSibling; n; n = n.nextSibling) {
     const marker = n.nodeType === 8 ? parseMarker((n as Comment).data) : null;
     if (marker?.kind === 'start') depth++;
-    else if (marker && (marker.kind === 'end' ? !depth-- : items && !depth)) return n as Comment;
+    else if (marker && (marker.kind === 'end' ? !depth-- : !depth)) return n as Comment;
   }
   return null;
 }
 
-/** Resolves a fragment id under `root`; null when any segment is missing. */
-export function locate(root: Node, id: string): Target | null {
-  let span: Span = { parent: root, after: null, before: null };
-  // A document's whole content cannot be parsed from a template, so "0" needs an element or fragment root.
-  if (id === ROOT_ID) return root.nodeType === 9 ? null : { span, region: span };
-  let target: Target | null = null;
-  for (const { region, key } of parseFragmentId(id)) {
-    const want = '[' + region;
-    // Comparing only against a valid marker keeps user comments such as <!--[if IE]> out.
-    if (!parseMarker(want)) return null;
-    let start: Node | undefined;
-    for (const n of walk(span)) {
-      if (n.nodeType === 8 && (n as Comment).data === want) {
-        start = n;
-        break;
-      }
-    }
-    const end = start && next(start, false);
-    if (!start?.parentNode || !end) return null;
-    span = { parent: start.parentNode, after: start, before: end };
-    target = { span, region: span };
-    if (key !== undefined) {
-      let marker = next(start, true);
-      while (marker && marker !== end && marker.data !== ':' + key) marker = next(marker, true);
-      if (!marker || marker === end) return null;
-      span = { parent: span.parent, after: marker, before: next(marker, true) };
-      target = { span, region: target.region, marker };
-    }
+/**
+ * Resolves a fragment id under `root` from its marker index; null when it is
+ * missing. An item's content ends at the next item marker: its own length,
+ * not the list's.
+ */
+export function locate(index: MarkerIndex, root: Node, id: string): Target | null {
+  if (id === ROOT_ID) {
+    const span: Span = { parent: root, after: null, before: null };
+    // A document's whole content cannot be parsed from a template, so "0" needs an element or fragment root.
+    return root.nodeType === 9 ? null : { span, region: span };
   }
-  return target;
+  const path = regionOf(id);
+  // An end is indexed only with its start, its sibling.
+  const end = index.get(`${path}]`);
+  if (!end) return null;
+  const region: Span = { parent: end.parentNode!, after: index.get(path)!, before: end };
+  if (path === id) return { span: region, region };
+  const marker = index.get(id);
+  return marker ? { span: { parent: region.parent, after: marker, before: next(marker) }, region, marker } : null;
 }

@@ -2,6 +2,7 @@ import { parseMarker, type Update } from '@statetemplate/protocol';
 import { ApplyError, type ApplyErrorCode } from './errors.js';
 import { carryFocus, refocus, saveFocus } from './focus.js';
 import { locate, type Target } from './locate.js';
+import { markerIndex, patched, regionOf, track, type MarkerIndex } from './marker-index.js';
 import { parseHtml } from './parse-html.js';
 import { docOf, nodesOf, walk, type Span } from './span.js';
 import { carryTyped } from './typed.js';
@@ -19,6 +20,13 @@ export function applyUpdates(root: Root, updates: readonly Update[]): void {
  * changes, so a refused update (ApplyError) leaves the DOM as it was.
  */
 export function applyUpdate(root: Root, update: Update): void {
+  const index = markerIndex(root);
+  patch(root, index, update);
+  patched(root, index);
+}
+
+/** Applies `update`, keeping `index` up to date with the markers it adds and removes. */
+function patch(root: Root, index: MarkerIndex, update: Update): void {
   const { fragment_id: id, action } = update;
   const doc = docOf(root);
   const fail = (code: ApplyErrorCode): never => {
@@ -27,34 +35,41 @@ export function applyUpdate(root: Root, update: Update): void {
   // Updates come off the wire: a missing id is refused like an unknown one.
   if (typeof id !== 'string') return fail('not_found');
   const find = (at: string | undefined, code: ApplyErrorCode): Target =>
-    (typeof at === 'string' && locate(root, at)) || fail(code);
+    (typeof at === 'string' && locate(index, root, at)) || fail(code);
   // The end of item `ref`, which must belong to the list whose content is `list`.
   const afterRef = (list: Span): Node | null => {
     const ref = find(update.ref, 'bad_ref');
     return ref.marker && ref.region.after === list.after ? ref.span.before : fail('bad_ref');
   };
 
-  if (action === 'replace') return replace(doc, find(id, 'not_found').span, update.html);
+  if (action === 'replace') return replace(doc, index, id, find(id, 'not_found').span, update.html);
 
   if (action === 'remove' || action === 'move_first' || action === 'move_after') {
     const { span, region, marker } = find(id, 'not_found');
     if (!marker) return fail('not_an_item');
     const nodes = [marker, ...nodesOf(span)];
-    if (action === 'remove') return nodes.forEach((n) => n.remove());
+    if (action === 'remove') {
+      index.delete(id);
+      track(index, span, id, false);
+      return nodes.forEach((n) => n.remove());
+    }
+    // A moved item keeps its id, and so do the regions inside it: the index stays as it is.
     return move(doc, span.parent, nodes, action === 'move_first' ? region.after!.nextSibling : afterRef(region));
   }
 
   if (action === 'append' || action === 'prepend' || action === 'insert_after') {
     // The new item's id is its list's id plus ":KEY" on the last segment.
-    const colon = id.indexOf(':', id.lastIndexOf('/') + 1);
-    const key = id.slice(colon + 1);
-    if (colon < 0 || !parseMarker(':' + key)) return fail('not_an_item');
-    if (locate(root, id)) return fail('duplicate_item');
-    const list = find(id.slice(0, colon), 'not_found').span;
+    const listId = regionOf(id);
+    const key = id.slice(listId.length + 1);
+    if (listId === id || !parseMarker(':' + key)) return fail('not_an_item');
+    if (index.has(id)) return fail('duplicate_item');
+    const list = find(listId, 'not_found').span;
     if (!list.after) return fail('not_an_item');
     const anchor = action === 'append' ? list.before : action === 'prepend' ? list.after.nextSibling : afterRef(list);
     const fresh = parseHtml(list.parent, update.html);
     fresh.prepend(doc.createComment(':' + key));
+    // While in `fresh`, the new markers are its children.
+    track(index, { parent: fresh, after: null, before: null }, listId, true);
     list.parent.insertBefore(fresh, anchor);
     return;
   }
@@ -75,7 +90,7 @@ export function applyUpdate(root: Root, update: Update): void {
 /** The attributes a start tag's attribute text gives, parsed inert (in a <template>, so nothing loads or upgrades); null when it is not one tag's. */
 function attributesOf(doc: Document, set: unknown): Attr[] | null {
   const template = doc.createElement('template');
-  // The leading comment keeps Chromium's innerHTML fast path out, as in parseHtml.
+  // The leading comment keeps Chromium's innerHTML fast path out: it misreads some references in attributes (see parseHtml).
   template.innerHTML = `<!----><i ${set}>`;
   const { childNodes } = template.content;
   const tag = childNodes[1] as Element;
@@ -99,9 +114,10 @@ function setAttributes(element: Element, set: readonly Attr[], remove: readonly 
   if (input.getAttribute('value') !== value && docOf(input).activeElement !== input) input.value = input.getAttribute('value') ?? '';
 }
 
-function replace(doc: Document, span: Span, html: string): void {
+function replace(doc: Document, index: MarkerIndex, id: string, span: Span, html: string): void {
   const fresh = parseHtml(span.parent, html);
   const old = nodesOf(span);
+  track(index, span, id, false);
   const kept = keepIgnored(old, fresh);
   const settleFocus = carryFocus(doc, span, old, fresh);
   const settleTyped = carryTyped(old, fresh);
@@ -110,6 +126,8 @@ function replace(doc: Document, span: Span, html: string): void {
   for (const n of old) if (!kept.has(n)) n.remove();
   settleFocus();
   settleTyped();
+  // What is there now, kept ignored elements and the focused field included.
+  track(index, span, id, true);
 }
 
 /**

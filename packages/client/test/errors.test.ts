@@ -19,7 +19,7 @@ const refusals: [string, Update, ApplyErrorCode][] = [
   ['an empty fragment id', update('replace', '', 'z'), 'not_found'],
   ['a missing fragment id', { action: 'append', html: '', timestamp: 0 } as unknown as Update, 'not_found'],
   ['remove of a region', update('remove', '1'), 'not_an_item'],
-  ['move_first of a region', update('move_first', '1/2'), 'not_an_item'],
+  ['move_first of a region', update('move_first', '1:b/2'), 'not_an_item'],
   ['move_after of an unknown item', update('move_after', '1:zz', '', '1:a'), 'not_found'],
   ['append without a key', update('append', '1', '<li>z</li>'), 'not_an_item'],
   ['append with a key that is not encoded', update('append', '1:bad key', '<li>z</li>'), 'not_an_item'],
