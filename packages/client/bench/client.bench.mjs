@@ -55,7 +55,7 @@ const u = (action, fragment_id, html = '', ref) => ({ action, fragment_id, html,
 const mid = `1:k${ITEMS / 2}`;
 
 const cases = {
-  // Item ids are found by scanning the list, so the middle item is the typical cost.
+  // Ids are found in the patcher's marker index; an item's end is its next item marker.
   'replace a cell region in the middle item': (i) => applyUpdate(root, u('replace', `${mid}/2`, `v${i}`)),
   'replace the middle item': (i) => applyUpdate(root, u('replace', mid, row(i))),
   'move_first the last item': () => applyUpdate(root, u('move_first', `1:${root.lastChild.previousSibling.previousSibling.data.slice(1)}`)),
