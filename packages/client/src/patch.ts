@@ -80,7 +80,7 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     const work = (Array.isArray(update.attrs) ? update.attrs : fail('bad_attrs')).map(
       (change) => [elements[change.element] ?? fail('not_found'), attributesOf(doc, change.set) ?? fail('bad_attrs'), change] as const,
     );
-    for (const [element, set, change] of work) setAttributes(element, set, change.all ? [...element.attributes].map((a) => a.name) : (change.remove ?? []));
+    for (const [element, set, change] of work) setAttributes(element, set, change.remove ?? []);
     return;
   }
 
@@ -105,7 +105,7 @@ function attributesOf(doc: Document, set: unknown): Attr[] | null {
 function setAttributes(element: Element, set: readonly Attr[], remove: readonly string[]): void {
   const checked = element.hasAttribute('checked');
   const value = element.getAttribute('value');
-  // Removed first: a whole new list (`all`) removes every attribute, then sets its own in order.
+  // Removed first: the server removes and sets again what must follow a new attribute.
   for (const name of remove) element.removeAttribute(name);
   for (const attr of set) element.setAttributeNode(attr.cloneNode() as Attr);
   if (element.localName !== 'input') return;

@@ -23,9 +23,9 @@ describe('attrs', () => {
     expect(input.checked).toBe(false);
   });
 
-  it('replaces the whole list, in its order, with `all`', () => {
+  it('removes before it sets, so what is set again goes after a new attribute', () => {
     const { root } = page(fixture);
-    applyUpdate(root, attrs('1:b', [{ element: 2, set: 'title="x y" href=/b', all: true }]));
+    applyUpdate(root, attrs('1:b', [{ element: 2, set: 'title="x y" href=/b', remove: ['href'] }]));
     expect(root.querySelectorAll('a')[1]!.outerHTML).toBe('<a title="x y" href="/b">b</a>');
   });
 

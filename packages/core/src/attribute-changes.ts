@@ -59,21 +59,20 @@ export function attributeChanges(before: string, after: string, open: readonly s
 
 /**
  * What to set (as attribute html) and what to remove, or null when the two
- * tags' attributes are the same. The client adds new ones last: where one
- * goes before a kept one, or kept ones change order, the whole list goes.
+ * tags' attributes are the same. The client removes, then sets, and a new
+ * attribute goes last: from the first attribute out of place on, every one
+ * is removed and set again, so the order is a fresh page's.
  */
 function changeOf(old: Map<string, string>, next: Map<string, string>): Omit<AttributeChange, 'element'> | null {
-  const set: string[] = [];
-  for (const [name, raw] of next) if (old.get(name) !== raw) set.push(written(name, raw));
-  const remove = [...old.keys()].filter((name) => !next.has(name));
-  if (set.length === 0 && remove.length === 0) return null;
+  // The names the old list keeps, in its order: the new list must start with them, in that order, up to where it differs.
+  const kept = [...old.keys()].filter((name) => next.has(name));
   const names = [...next.keys()];
-  const kept = names.filter((name) => old.has(name));
-  const lastKept = kept.length === 0 ? -1 : names.indexOf(kept[kept.length - 1]!);
-  const inOrder = kept.join('\u0000') === [...old.keys()].filter((name) => next.has(name)).join('\u0000');
-  if (!inOrder || names.some((name, i) => !old.has(name) && i < lastKept)) {
-    return { set: [...next].map(([name, raw]) => written(name, raw)).join(' '), all: true };
-  }
+  let from = 0;
+  while (from < kept.length && names[from] === kept[from]) from++;
+  const moved = new Set(from < kept.length ? names.slice(from) : []);
+  const set = [...next].filter(([name, raw]) => moved.has(name) || old.get(name) !== raw).map(([name, raw]) => written(name, raw));
+  const remove = [...old.keys()].filter((name) => !next.has(name) || (moved.has(name) && old.has(name)));
+  if (set.length === 0 && remove.length === 0) return null;
   return remove.length > 0 ? { set: set.join(' '), remove } : { set: set.join(' ') };
 }
 

@@ -9,8 +9,7 @@
  * - `[id, code, html?, ref?]`: any other action, `code` its index in ACTIONS;
  *   `html` is left out when empty and no `ref` follows;
  * - `[id, 7, [[element, set, ...remove], …]]`: an `attrs`, each change the
- *   element's number (`~element`, negative, for `all`), the attributes it
- *   gets, the names it loses;
+ *   element's number, the attributes it gets, the names it loses;
  * - a number `n`: the updates after it were made at `at + n` (one render's
  *   updates share a timestamp, so only a batch spanning renders has these).
  */
@@ -38,7 +37,7 @@ export function encodeUpdates(updates: readonly Update[]): CompactBatch {
 
 function compact({ fragment_id: id, action, html, ref, attrs }: Update): CompactUpdate {
   const code = ACTIONS.indexOf(action);
-  if (code === ATTRS) return [id, ATTRS, (attrs ?? []).map(({ element, set, remove = [], all }) => [all ? ~element : element, set, ...remove])];
+  if (code === ATTRS) return [id, ATTRS, (attrs ?? []).map(({ element, set, remove = [] }) => [element, set, ...remove])];
   if (ref !== undefined) return [id, code, html, ref];
   if (code === 0) return [id, html];
   return html === '' ? [id, code] : [id, code, html];
@@ -52,9 +51,7 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
     if (typeof entry === 'number') timestamp = at + entry;
     else if (typeof entry[1] === 'string') updates.push({ fragment_id: entry[0], action: 'replace', html: entry[1], timestamp });
     else if (entry[1] === ATTRS) {
-      const attrs = (entry[2] as CompactChange[]).map(([element, set, ...remove]): AttributeChange =>
-        element < 0 ? { element: ~element, set, all: true } : remove.length > 0 ? { element, set, remove } : { element, set },
-      );
+      const attrs = (entry[2] as CompactChange[]).map(([element, set, ...remove]): AttributeChange => (remove.length > 0 ? { element, set, remove } : { element, set }));
       updates.push({ fragment_id: entry[0], action: 'attrs', html: '', attrs, timestamp });
     }
     else {
@@ -67,13 +64,11 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
   return updates;
 }
 
-/** Whether each change is an element's number, then strings: its attributes, and names (not empty, none with `all`) to remove. */
+/** Whether each change is an element's number, then strings: its attributes, and names (not empty) to remove. */
 const isChanges = (changes: unknown): boolean =>
   Array.isArray(changes) &&
   changes.length > 0 &&
-  changes.every(
-    (c) => Array.isArray(c) && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string') && !(c[0] < 0 && c.length > 2),
-  );
+  changes.every((c) => Array.isArray(c) && c[0] >= 0 && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string'));
 
 /** Why `value` is not a compact batch, or null when it is one. */
 export function batchFault(value: readonly unknown[]): string | null {

@@ -14,16 +14,14 @@ export type Action =
 
 /**
  * For `attrs`: one element of the fragment, numbered in document order among
- * the fragment's elements from 0, gets the attributes `set` holds, written
- * as in a start tag (`class=done checked`), and loses those `remove` names.
- * New ones go last. With `all`, its attributes become exactly `set`'s, in
- * their order (for a new one that goes before others).
+ * the fragment's elements from 0, loses the attributes `remove` names, then
+ * gets those `set` holds, written as in a start tag (`class=done checked`);
+ * a new one goes last.
  */
 export interface AttributeChange {
   element: number;
   set: string;
   remove?: string[];
-  all?: true;
 }
 
 /** One minimal change to the rendered page. */
@@ -64,8 +62,7 @@ export function isAttributeChanges(value: unknown): value is AttributeChange[] {
         Number.isSafeInteger(c.element) &&
         c.element >= 0 &&
         typeof c.set === 'string' &&
-        (c.remove === undefined || (Array.isArray(c.remove) && c.remove.every((name: unknown) => typeof name === 'string' && name !== ''))) &&
-        (c.all === undefined || (c.all === true && c.remove === undefined)),
+        (c.remove === undefined || (Array.isArray(c.remove) && c.remove.every((name: unknown) => typeof name === 'string' && name !== ''))),
     )
   );
 }

@@ -28,8 +28,7 @@ function randomUpdates(random: (n: number) => number): Update[] {
       update.html = '';
       update.attrs = Array.from({ length: 1 + random(3) }, () => {
         const change: AttributeChange = { element: random(40), set: ['', 'class=done', 'checked title="a b"', 'data-x=\'"\''][random(4)]! };
-        if (random(3) === 0) change.all = true;
-        else if (random(2) === 0) change.remove = ['checked', 'aria-pressed', 'x'].slice(random(3));
+        if (random(2) === 0) change.remove = ['checked', 'aria-pressed', 'x'].slice(random(3));
         return change;
       });
       return update;
