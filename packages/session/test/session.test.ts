@@ -39,6 +39,17 @@ describe('Session.render', () => {
     expect(dom.html()).toBe(expected(next));
   });
 
+  it('with immutable, trusts item objects it rendered: a changed item must be a new one', async () => {
+    const first = todoPage('ann');
+    const { session, dom } = await start(first, { immutable: true });
+    const next = toggled(first, 3);
+    dom.apply(await session.render(next));
+    expect(dom.html()).toBe(expected(next));
+    // The promise broken on purpose: an item changed in place is taken as the one rendered.
+    next.items[5]!.text = 'changed in place';
+    expect(await session.render({ ...next, items: [...next.items] })).toEqual([]);
+  });
+
   it('returns [] when nothing changed, without advancing the sequence', async () => {
     const first = todoPage('ann');
     const { session } = await start(first);
