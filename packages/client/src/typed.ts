@@ -40,22 +40,27 @@ export function changed(field: Element): boolean {
   return field.namespaceURI === XHTML && field.matches(FIELDS) && state(field as Field, false) !== state(field as Field, true);
 }
 
-/** The fields at or under `nodes`, each with a key that finds its counterpart in new html: its form, then its id or name and rank. */
-function fields(nodes: Node[]): Map<string, Field> {
-  const found = new Map<string, Field>();
+/** The fields at or under `nodes`, in document order. */
+function fieldsIn(nodes: Node[]): Field[] {
+  const found: Field[] = [];
   for (const node of nodes) {
     if (node.nodeType !== 1) continue;
     const element = node as Element;
-    for (const field of element.matches(FIELDS) ? [element] : element.querySelectorAll(FIELDS)) {
-      // A MathML or SVG element may be named "select" or "input" too.
-      if (field.namespaceURI !== XHTML) continue;
-      const f = field as Field;
-      const form = f.form;
-      const base = `${form ? form.id || form.getAttribute('data-st-submit') : ''} ${f.id || f.name || f.localName}`;
-      let rank = 0;
-      while (found.has(`${base} ${rank}`)) rank++;
-      found.set(`${base} ${rank}`, f);
-    }
+    // A MathML or SVG element may be named "select" or "input" too.
+    for (const field of element.matches(FIELDS) ? [element] : element.querySelectorAll(FIELDS)) if (field.namespaceURI === XHTML) found.push(field as Field);
+  }
+  return found;
+}
+
+/** Each field with a key that finds its counterpart in new html: its form, then its id or name and rank. */
+function keyed(fields: Field[]): Map<string, Field> {
+  const found = new Map<string, Field>();
+  for (const f of fields) {
+    const form = f.form;
+    const base = `${form ? form.id || form.getAttribute('data-st-submit') : ''} ${f.id || f.name || f.localName}`;
+    let rank = 0;
+    while (found.has(`${base} ${rank}`)) rank++;
+    found.set(`${base} ${rank}`, f);
   }
   return found;
 }
@@ -68,11 +73,13 @@ function fields(nodes: Node[]): Map<string, Field> {
  * not change that field. When the server's value changed, the server's wins.
  */
 export function carryTyped(old: Node[], fresh: DocumentFragment): () => void {
-  const typed = [...fields(old)].filter(([, field]) => changed(field)).map(([key, field]) => [key, state(field, true), state(field, false)] as const);
-  if (typed.length === 0) return () => undefined;
+  const fields = fieldsIn(old);
+  // Keys only where something is to carry: most updates replace fields nobody touched.
+  if (!fields.some(changed)) return () => undefined;
+  const typed = [...keyed(fields)].filter(([, field]) => changed(field)).map(([key, field]) => [key, state(field, true), state(field, false)] as const);
   const nodes = [...fresh.childNodes];
   return () => {
-    const now = fields(nodes);
+    const now = keyed(fieldsIn(nodes));
     for (const [key, server, user] of typed) {
       const twin = now.get(key);
       if (twin && state(twin, true) === server) restore(twin, user);
