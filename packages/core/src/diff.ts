@@ -217,10 +217,11 @@ export class Differ {
       this.truncate(mark);
       if (same === null) return null;
     }
+    const compiled = itemCheckOf(section, this.renderer.keyField);
     let keys = ownKeys(items, this.renderer.keyField, old.k);
     let plan = keys && planList(old.k, keys);
     // Runs of items kept where they were (or as far from the end) are scanned fast, as in sameOrder.
-    let fast = plan && itemCheckOf(section, this.renderer.keyField);
+    let fast = plan && compiled;
     if (!keys || !plan) {
       keys = indexKeys(items.length); // missing or repeated keys: key by position
       plan = planList(old.k, keys)!;
@@ -233,7 +234,7 @@ export class Differ {
     const states: ScopeState[] = new Array(items.length);
     const { old: outer, vi: outerVi, ci: outerCi } = this;
     const frame = context.push(undefined);
-    const check = itemCheckOf(section, this.renderer.keyField)?.check ?? null;
+    const check = compiled?.check ?? null;
     const memos = this.renderer.memos;
     const memo = memos?.get(old) ?? null;
     const free = memos && new Uint8Array(items.length);

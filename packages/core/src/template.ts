@@ -7,7 +7,7 @@ import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
-import { fingerprint, isUnmarked, listMemos, type ListMemos, type RenderState } from './state.js';
+import { fingerprint, isUnmarked, listMemos, type RenderState } from './state.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -48,8 +48,6 @@ export class Template {
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
   private readonly immutable: boolean;
-  /** For immutable renders: what each list state came from (memory only; a state read back from a store has none). */
-  private readonly memos: ListMemos = listMemos;
 
   constructor(
     readonly source: string,
@@ -187,7 +185,8 @@ export class Template {
   /** Runs a render or diff, immutable or not, with errors made typed. */
   private guard<T>(immutable: boolean, run: () => T): T {
     this.renderer.reset();
-    this.renderer.memos = immutable ? this.memos : null;
+    // For immutable renders: what each list state came from (memory only; a state read back from a store has none).
+    this.renderer.memos = immutable ? listMemos : null;
     try {
       return run();
     } catch (error) {
