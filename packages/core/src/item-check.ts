@@ -1,5 +1,6 @@
 import type { NamePath } from './context.js';
 import { summarize } from './evaluate.js';
+import { hasKey } from './keys.js';
 import type { Node, SectionNode } from './nodes.js';
 import type { ListMemo, ScopeState } from './state.js';
 
@@ -121,7 +122,7 @@ export function interpreted(shape: ItemShape, keyField: string): Compiled {
       const item = items[i];
       const at = i + shift;
       const kept = memo !== null && item === memo.items[at] && memo.free[at] === 1;
-      if (!kept && (!(indexed ? numbers[at] === i : sameKey(item, keyField, keys[at]!, numbers[at]!)) || check(item, states[at]!) !== true)) return i;
+      if (!kept && (!(indexed ? numbers[at] === i : hasKey(item, keyField, keys[at]!, numbers[at]!)) || check(item, states[at]!) !== true)) return i;
       if (free !== null) free[i] = 1;
     }
     return to;
@@ -140,12 +141,6 @@ function ownValue(item: object, path: NamePath): unknown {
     value = (value as Record<string, unknown>)[path[i]!];
   }
   return value;
-}
-
-/** As keys.ts hasKey. */
-function sameKey(item: unknown, keyField: string, key: string, numeric: number): boolean {
-  const own = item !== null && typeof item === 'object' ? (item as Record<string, unknown>)[keyField] : undefined;
-  return typeof own === 'string' ? own === key : typeof own === 'number' && own === numeric;
 }
 
 /**
