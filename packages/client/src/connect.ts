@@ -1,4 +1,4 @@
-import { decodeUpdates, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
+import { decodeUpdates, PROTOCOL_VERSION, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
 import { bind, payloadOf } from './bindings.js';
 import { Hooks, type Hook } from './hooks.js';
@@ -97,7 +97,7 @@ export function connect(options: ConnectOptions): LiveConnection {
   const start = () => {
     ready = false;
     parts = '';
-    transport = open({ type: 'hello', sid, token, last }, events);
+    transport = open({ type: 'hello', sid, token, last, v: PROTOCOL_VERSION }, events);
   };
   const stop = () => {
     stopped = true;

@@ -1,4 +1,5 @@
-import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
+import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type AttributeChange, type Update } from '@statetemplate/protocol';
+import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
@@ -54,7 +55,7 @@ export class Differ {
   /** The root's new state; a root whose own lookups changed is replaced whole. */
   root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
     const same = old.u ? (this.sameUnmarked(dynamic, context, old) ? old : null) : this.scope(dynamic, nodes, context, old, '');
-    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replay().scope(nodes, old));
+    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replay().scope(nodes, old), []);
   }
 
   /**
@@ -205,7 +206,7 @@ export class Differ {
 
   private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState | null {
     const next = this.renderer.regionContent(node, context, parentPath);
-    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replay().region(node, old));
+    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replay().region(node, old), node.open);
   }
 
   private list(region: RegionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | null {
@@ -426,7 +427,7 @@ export class Differ {
     if (next) return next;
     const id = path || itemFragmentId(listPath, encodeKey(key));
     const rendered = this.renderer.item(region, item, context, id);
-    return rendered && this.replace(id, rendered, old, this.replay().scope(section.body, old));
+    return rendered && this.replace(id, rendered, old, this.replay().scope(section.body, old), region.open);
   }
 
   /**
@@ -437,12 +438,15 @@ export class Differ {
    * new state; the same plain html keeps the old one, which describes the
    * markers the page keeps.
    */
-  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string): S {
+  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string, open: readonly string[]): S {
     if (next.html === oldHtml) return next.state;
     const plain = stripAnnotations(next.html);
     const oldPlain = stripAnnotations(oldHtml);
     if (plain === oldPlain) return old;
-    this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
+    // Where only attributes changed (a toggled class, a checkbox), they travel instead of the fragment.
+    const attrs = attributeChanges(oldHtml, next.html, open);
+    if (attrs) this.emit(id, '', 'attrs', plain.length - oldPlain.length, undefined, attrs);
+    else this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
     return next.state;
   }
 
@@ -451,9 +455,10 @@ export class Differ {
   }
 
   /** `growth`: how much longer the update makes the plain page, or the item it removes. */
-  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed, ref?: string): void {
+  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed, ref?: string, attrs?: AttributeChange[]): void {
     const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
+    if (attrs !== undefined) update.attrs = attrs;
     this.updates.push(update);
     this.growth.push(growth);
   }

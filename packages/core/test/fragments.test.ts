@@ -63,7 +63,7 @@ describe('FragmentExtractor', () => {
     expect(extractor.render('3/2:p2', data)).toBe('<article class="b">Blog</article>');
     const { state } = template.render(data);
     const next = structuredClone(data);
-    next.user.posts[0]!.kind = 'z';
+    next.user.posts[0]!.title = 'Edited';
     const [update] = template.update(state, next);
     expect(update!.html).toBe(extractor.render(update!.fragment_id, next));
   });

@@ -6,14 +6,21 @@
  *
  * - `at`: the first update's timestamp (integer milliseconds since the epoch);
  * - `[id, html]`: a `replace` (the commonest update);
- * - `[id, code, html?, ref?]`: any action, `code` its index in ACTIONS;
+ * - `[id, code, html?, ref?]`: any other action, `code` its index in ACTIONS;
  *   `html` is left out when empty and no `ref` follows;
+ * - `[id, 7, [[element, set, ...remove], …]]`: an `attrs`, each change the
+ *   element's number, the attributes it gets, the names it loses;
  * - a number `n`: the updates after it were made at `at + n` (one render's
  *   updates share a timestamp, so only a batch spanning renders has these).
  */
-import { ACTIONS, type Update } from './update.js';
+import { ACTIONS, type AttributeChange, type Update } from './update.js';
 
-export type CompactUpdate = [id: string, html: string] | [id: string, code: number, html?: string, ref?: string];
+export type CompactUpdate = [id: string, html: string] | [id: string, code: number, html?: string, ref?: string] | [id: string, code: typeof ATTRS, changes: CompactChange[]];
+
+type CompactChange = [element: number, set: string, ...remove: string[]];
+
+/** ACTIONS.indexOf('attrs'). */
+const ATTRS = 7;
 
 export type CompactBatch = [at: number, ...entries: (CompactUpdate | number)[]];
 
@@ -28,8 +35,9 @@ export function encodeUpdates(updates: readonly Update[]): CompactBatch {
   return batch;
 }
 
-function compact({ fragment_id: id, action, html, ref }: Update): CompactUpdate {
+function compact({ fragment_id: id, action, html, ref, attrs }: Update): CompactUpdate {
   const code = ACTIONS.indexOf(action);
+  if (code === ATTRS) return [id, ATTRS, (attrs ?? []).map(({ element, set, remove = [] }) => [element, set, ...remove])];
   if (ref !== undefined) return [id, code, html, ref];
   if (code === 0) return [id, html];
   return html === '' ? [id, code] : [id, code, html];
@@ -42,8 +50,12 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
   for (const entry of entries) {
     if (typeof entry === 'number') timestamp = at + entry;
     else if (typeof entry[1] === 'string') updates.push({ fragment_id: entry[0], action: 'replace', html: entry[1], timestamp });
+    else if (entry[1] === ATTRS) {
+      const attrs = (entry[2] as CompactChange[]).map(([element, set, ...remove]): AttributeChange => (remove.length > 0 ? { element, set, remove } : { element, set }));
+      updates.push({ fragment_id: entry[0], action: 'attrs', html: '', attrs, timestamp });
+    }
     else {
-      const [fragment_id, code, html = '', ref] = entry;
+      const [fragment_id, code, html = '', ref] = entry as [string, number, string?, string?];
       const update: Update = { fragment_id, action: ACTIONS[code]!, html, timestamp };
       if (ref !== undefined) update.ref = ref;
       updates.push(update);
@@ -51,6 +63,12 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
   }
   return updates;
 }
+
+/** Whether each change is an element's number, then strings: its attributes, and names (not empty) to remove. */
+const isChanges = (changes: unknown): boolean =>
+  Array.isArray(changes) &&
+  changes.length > 0 &&
+  changes.every((c) => Array.isArray(c) && c[0] >= 0 && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string'));
 
 /** Why `value` is not a compact batch, or null when it is one. */
 export function batchFault(value: readonly unknown[]): string | null {
@@ -68,5 +86,6 @@ function isCompactUpdate(entry: unknown): boolean {
   if (!Array.isArray(entry) || typeof entry[0] !== 'string') return false;
   const [, second, html, ref] = entry as unknown[];
   if (typeof second === 'string') return entry.length === 2;
+  if (second === ATTRS) return entry.length === 3 && isChanges(html);
   return entry.length <= 4 && typeof second === 'number' && ACTIONS[second] !== undefined && optionalString(html) && optionalString(ref);
 }

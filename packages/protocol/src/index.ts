@@ -1,5 +1,5 @@
-export type { Action, Update } from './update.js';
-export { ACTIONS } from './update.js';
+export type { Action, AttributeChange, Update } from './update.js';
+export { ACTIONS, isAttributeChanges } from './update.js';
 export type { CompactBatch, CompactUpdate } from './compact-batch.js';
 export { encodeUpdates, decodeUpdates } from './compact-batch.js';
 export type { Marker } from './markers.js';
@@ -44,4 +44,4 @@ export type {
   ServerMessage,
   CloseCode,
 } from './messages.js';
-export { CLOSE, MessageError, isSitePath, parseClientMessage, parseServerMessage, stringifyServerMessage } from './messages.js';
+export { CLOSE, MessageError, PROTOCOL_VERSION, isSitePath, parseClientMessage, parseServerMessage, stringifyServerMessage } from './messages.js';

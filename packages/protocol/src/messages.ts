@@ -20,7 +20,12 @@ export interface HelloMessage {
   sid: string;
   token: string;
   last: number;
+  /** The protocol the client speaks, PROTOCOL_VERSION; a server refuses an older client (none: 1) with `gone` `outdated`. */
+  v?: number;
 }
+
+/** The wire protocol's version: 2 brought the `attrs` action. */
+export const PROTOCOL_VERSION = 2;
 
 /** A user event for the application's handler. `cid` names the connection on the SSE transport only. */
 export interface EventMessage {
@@ -190,8 +195,8 @@ export interface UploadedMessage {
   ref: number;
 }
 
-/** Why a session can no longer be used: the page should reload. */
-export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed';
+/** Why a session can no longer be used (`outdated`: the page's client is older than the server's protocol): the page should reload. */
+export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed' | 'outdated';
 
 /** The session is gone for good; the server closes the connection right after. Do not reconnect. */
 export interface GoneMessage {
@@ -274,7 +279,7 @@ const optional =
     v === undefined || check(v);
 
 const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
-  hello: { sid: text, token: text, last: (v) => v === -1 || seq(v) },
+  hello: { sid: text, token: text, last: (v) => v === -1 || seq(v), v: /* @__PURE__ */ optional(seq) },
   event: { name: text, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
   navigate: { url: path, cid: /* @__PURE__ */ optional(text), id: /* @__PURE__ */ optional(seq) },
   upload: { upload: text, files: (v) => Array.isArray(v) && v.length > 0 && v.every(uploadFile), cid: /* @__PURE__ */ optional(text) },

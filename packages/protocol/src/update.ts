@@ -9,19 +9,34 @@ export type Action =
   | 'prepend'
   | 'insert_after'
   | 'move_after'
-  | 'move_first';
+  | 'move_first'
+  | 'attrs';
+
+/**
+ * For `attrs`: one element of the fragment, numbered in document order among
+ * the fragment's elements from 0, loses the attributes `remove` names, then
+ * gets those `set` holds, written as in a start tag (`class=done checked`);
+ * a new one goes last.
+ */
+export interface AttributeChange {
+  element: number;
+  set: string;
+  remove?: string[];
+}
 
 /** One minimal change to the rendered page. */
 export interface Update {
   /** Which region or list item this update targets (see fragment-id.ts). */
   fragment_id: string;
-  /** New content. Empty for `remove` and the moves. */
+  /** New content. Empty for `remove`, the moves and `attrs`. */
   html: string;
   action: Action;
   /** Milliseconds since the epoch when the update was produced. */
   timestamp: number;
   /** For `insert_after` / `move_after`: the fragment id of the item to land after. */
   ref?: string;
+  /** For `attrs`: the elements whose attributes change, and how. */
+  attrs?: AttributeChange[];
 }
 
 export const ACTIONS: readonly Action[] = [
@@ -32,4 +47,22 @@ export const ACTIONS: readonly Action[] = [
   'insert_after',
   'move_after',
   'move_first',
+  'attrs',
 ];
+
+/** Whether a value is a well-formed `attrs` list (as off the wire). */
+export function isAttributeChanges(value: unknown): value is AttributeChange[] {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every(
+      (c) =>
+        typeof c === 'object' &&
+        c !== null &&
+        Number.isSafeInteger(c.element) &&
+        c.element >= 0 &&
+        typeof c.set === 'string' &&
+        (c.remove === undefined || (Array.isArray(c.remove) && c.remove.every((name: unknown) => typeof name === 'string' && name !== ''))),
+    )
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, decodeUpdates, encodeUpdates, parseServerMessage, stringifyServerMessage, type Update } from '../src/index.js';
+import { ACTIONS, decodeUpdates, encodeUpdates, parseServerMessage, stringifyServerMessage, type AttributeChange, type Update } from '../src/index.js';
 
 /** mulberry32: the same cases on every run. */
 function seeded(seed: number): (n: number) => number {
@@ -24,6 +24,15 @@ function randomUpdates(random: (n: number) => number): Update[] {
       html: PIECES[random(PIECES.length)]!,
       timestamp,
     };
+    if (update.action === 'attrs') {
+      update.html = '';
+      update.attrs = Array.from({ length: 1 + random(3) }, () => {
+        const change: AttributeChange = { element: random(40), set: ['', 'class=done', 'checked title="a b"', 'data-x=\'"\''][random(4)]! };
+        if (random(2) === 0) change.remove = ['checked', 'aria-pressed', 'x'].slice(random(3));
+        return change;
+      });
+      return update;
+    }
     if (random(3) === 0) update.ref = ['1:0', '', '2:k%2D1'][random(3)]!;
     return update;
   });

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import { StateTemplate } from '@statetemplate/session';
 import { WebSocket, WebSocketServer } from 'ws';
 import { attach } from '../dist/index.js';
+import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 
 const WARMUP = 50;
 const ITERATIONS = 500;
@@ -38,7 +39,7 @@ async function wsPeer(path = '/statetemplate/ws') {
   const inbox = queue();
   ws.on('message', (data) => inbox.put(String(data)));
   await once(ws, 'open');
-  ws.send(JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }));
+  ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }));
   await inbox.next();
   return { session: await st.getSession(sessionId, token), next: inbox.next, close: () => ws.close() };
 }
@@ -49,7 +50,7 @@ async function ssePeer() {
   const response = await fetch(`http://${base}/statetemplate/sse`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }),
+    body: JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }),
     signal: abort.signal,
   });
   if (!response.ok) throw new Error(`the SSE hello was refused: ${response.status}`);
@@ -132,7 +133,7 @@ async function sharedFanOut() {
   const hellos = [];
   for (let i = 0; i < SHARED; i++) {
     const { sessionId, token } = await topic.newSession({ user: `viewer ${i}` }, { topic: 'list' });
-    hellos.push({ url: `ws://127.0.0.1:${server.address().port}/statetemplate/ws`, hello: { type: 'hello', sid: sessionId, token, last: 0 } });
+    hellos.push({ url: `ws://127.0.0.1:${server.address().port}/statetemplate/ws`, hello: { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 } });
   }
   const child = fork(new URL('./fan-out-clients.mjs', import.meta.url));
   const ask = (message) => new Promise((resolve) => {

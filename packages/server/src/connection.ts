@@ -1,4 +1,4 @@
-import { CLOSE, encodeUpdates, MessageError, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { CLOSE, encodeUpdates, MessageError, PROTOCOL_VERSION, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
 import { SessionError, type Session, type SessionCommand, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
@@ -121,7 +121,12 @@ export class Connection {
     else await this.#event(message);
   }
 
-  async #authenticate({ sid, token, last }: HelloMessage): Promise<void> {
+  async #authenticate({ sid, token, last, v = 1 }: HelloMessage): Promise<void> {
+    // An older client cannot apply what this server sends: told so, it stops, and its page reloads.
+    if (v < PROTOCOL_VERSION) {
+      this.#send({ type: 'gone', reason: 'outdated' });
+      return this.close(CLOSE.PROTOCOL_VIOLATION, 'outdated client');
+    }
     const { stateTemplate, clientOf } = this.settings;
     let session: Session;
     let stream: UpdateStream<Item>;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { connect as connectTcp } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE, decodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
+import { CLOSE, decodeUpdates, stringifyServerMessage, PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { livePeer, NO_HELLO_AUTH_MS, page, Peer, start, within, type Harness } from './harness.js';
 
@@ -38,6 +38,18 @@ describe('authentication', () => {
     const peer = await Peer.hello(h.wsUrl, a.sessionId, b.token);
     expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'invalid_token' });
     expect(await peer.closeCode()).toBe(CLOSE.INVALID_TOKEN);
+  });
+
+  it('refuses a client older than its protocol (a hello without v, or an older v) with gone(outdated) and close 4409', async () => {
+    h = await start();
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    for (const v of [undefined, PROTOCOL_VERSION - 1]) {
+      const peer = new Peer(h.wsUrl);
+      await within(peer.opened, 'open');
+      peer.send({ type: 'hello', sid: sessionId, token, last: 0, ...(v === undefined ? {} : { v }) });
+      expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'outdated' });
+      expect(await peer.closeCode()).toBe(CLOSE.PROTOCOL_VIOLATION);
+    }
   });
 
   it('refuses a session that no longer exists with gone(not_found) and close 4410', async () => {
@@ -80,7 +92,7 @@ describe('authentication', () => {
   it('closes with 4409 on a second hello', async () => {
     h = await start();
     const { peer, sessionId, token } = await livePeer(h);
-    peer.send({ type: 'hello', sid: sessionId, token, last: 0 });
+    peer.send({ type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 });
     expect(await peer.closeCode()).toBe(CLOSE.PROTOCOL_VIOLATION);
   });
 

@@ -4,6 +4,7 @@ import type { ServerMessage } from '@statetemplate/protocol';
 import { HEAVY_TEST_MS } from '@statetemplate/test-utils';
 import { page, Peer, SseReader, start, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
+import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -26,7 +27,7 @@ const transports: Record<string, (sid: string, token: string) => Promise<Reader>
     return { next: (what) => peer.next(what), pause: () => peer.ws.pause(), resume: () => peer.ws.resume() };
   },
   async sse(sid, token) {
-    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', sid, token, last: 0 }, h.origin);
+    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', v: PROTOCOL_VERSION, sid, token, last: 0 }, h.origin);
     await stream.expect('ready');
     // Not reading is what stops an SSE reader: fetch then stops taking bytes off the socket.
     return { next: (what) => stream.next(what), pause: () => undefined, resume: () => undefined };

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE } from '@statetemplate/protocol';
+import { CLOSE, PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { page, Peer, start, within, type Harness } from './harness.js';
 import { openPage } from './jsdom-page.js';
 
@@ -18,7 +18,7 @@ async function resyncOver(count: number) {
   let negotiated = '';
   peer.ws.once('upgrade', (response) => (negotiated = String(response.headers['sec-websocket-extensions'] ?? '')));
   await within(peer.opened, 'the socket to open');
-  peer.send({ type: 'hello', sid: created.sessionId, token: created.token, last: -1 });
+  peer.send({ type: 'hello', v: PROTOCOL_VERSION, sid: created.sessionId, token: created.token, last: -1 });
   await peer.expect('ready');
   const resync = await peer.expect('resync');
   const session = await h.st.getSession(created.sessionId, created.token);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseServerMessage, type ServerMessage } from '@statetemplate/protocol';
+import { parseServerMessage, type ServerMessage, PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { StateTemplate, type StateTemplateOptions } from '@statetemplate/session';
 import { HANG_GUARD_MS } from '@statetemplate/test-utils';
 import { onTestFinished, vi } from 'vitest';
@@ -136,7 +136,7 @@ export class Peer {
   static async hello(url: string, sid: string, token: string, last = 0, options?: ClientOptions): Promise<Peer> {
     const peer = new Peer(url, options);
     await within(peer.opened, 'the socket to open');
-    peer.send({ type: 'hello', sid, token, last });
+    peer.send({ type: 'hello', v: PROTOCOL_VERSION, sid, token, last });
     return peer;
   }
 

@@ -5,6 +5,7 @@ import { connect } from '@statetemplate/client';
 import type { Session } from '@statetemplate/session';
 import { HEARTBEAT_MS, page, Peer, SseReader, start, within, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
+import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -65,7 +66,7 @@ describe('heartbeat', () => {
     const beat = driveHeartbeats();
     h = await start();
     const { sessionId, token } = await h.st.newSession(page('a'));
-    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const stream = await SseReader.open(`${h.origin}/statetemplate/sse`, { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }, h.origin);
     expect((await stream.block('the ready message')).startsWith('data: {"type":"ready"')).toBe(true);
     beat();
     expect(await stream.block('a heartbeat')).toBe(':');

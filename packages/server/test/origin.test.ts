@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CLOSE } from '@statetemplate/protocol';
+import { CLOSE, PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { WebSocket } from 'ws';
 import { OriginRefusedError } from '../src/index.js';
 import { page, Peer, start, within, type Harness } from './harness.js';
@@ -63,7 +63,7 @@ describe('origin check on upgrade', () => {
     const messages: string[] = [];
     ws.on('message', (data) => messages.push(String(data)));
     await once(ws, 'open');
-    ws.send(JSON.stringify({ type: 'hello', sid: sessionId, token, last: 0 }));
+    ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }));
     const [code] = await within(once(ws, 'close'), 'the close');
     expect(code).toBe(CLOSE.ORIGIN_REFUSED);
     expect(messages.map((m) => (JSON.parse(m) as { type: string }).type)).toEqual(['error']);

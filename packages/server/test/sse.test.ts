@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonValue } from '@statetemplate/protocol';
 import { NO_HELLO_AUTH_MS, page, post, rateClock, start, within, SseReader, type Harness } from './harness.js';
 import { Mirror } from './mirror.js';
+import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -14,7 +15,7 @@ describe('Server-Sent Events fallback', () => {
     const events: [string, JsonValue, string][] = [];
     h = await start({ onEvent: (_, name, payload, ctx) => void events.push([name, payload, ctx.transport]) });
     const { sessionId, token, html } = await h.st.newSession(page('a'));
-    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }, h.origin);
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const { cid } = await stream.expect('ready');
@@ -39,7 +40,7 @@ describe('Server-Sent Events fallback', () => {
     const session = await h.st.getSession(sessionId, token);
     await session.render(page('v1', 5));
     await session.render(page('v2', 1));
-    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }, h.origin);
     await stream.expect('ready');
     const mirror = new Mirror(html);
     mirror.apply(await stream.expect('updates'));
@@ -49,7 +50,7 @@ describe('Server-Sent Events fallback', () => {
   it('reports a refused session on the stream with gone, then ends it', async () => {
     h = await start();
     const { sessionId } = await h.st.newSession(page('a'));
-    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token: 'forged', last: 0 }, h.origin);
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token: 'forged', last: 0 }, h.origin);
     expect(await stream.expect('gone')).toEqual({ type: 'gone', reason: 'invalid_token' });
     await stream.ended();
   });
@@ -58,7 +59,7 @@ describe('Server-Sent Events fallback', () => {
     rateClock();
     h = await start({ eventsPerSecond: 1, eventBurst: 1, onEvent: () => undefined });
     const { sessionId, token } = await h.st.newSession(page('a'));
-    const stream = await SseReader.open(ssePath(h), { type: 'hello', sid: sessionId, token, last: 0 }, h.origin);
+    const stream = await SseReader.open(ssePath(h), { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 }, h.origin);
     const { cid } = await stream.expect('ready');
     // The hello took the only token, and the stopped clock gives none back.
     expect((await post(ssePath(h), { type: 'event', name: 'x', cid }, h.origin)).status).toBe(202);
@@ -70,7 +71,7 @@ describe('Server-Sent Events fallback', () => {
     h = await start({ maxMessageBytes: 256, onError: (error) => errors.push(error) });
     const url = ssePath(h);
     const { sessionId, token } = await h.st.newSession(page('a'));
-    const hello = { type: 'hello', sid: sessionId, token, last: 0 };
+    const hello = { type: 'hello', v: PROTOCOL_VERSION, sid: sessionId, token, last: 0 };
     expect((await fetch(url)).status).toBe(405);
     const refused = await post(url, hello, 'http://evil.example');
     expect(refused.status).toBe(403);

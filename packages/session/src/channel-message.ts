@@ -1,4 +1,4 @@
-import { ACTIONS, type Action } from '@statetemplate/protocol';
+import { ACTIONS, isAttributeChanges, type Action } from '@statetemplate/protocol';
 import type { SessionCommand } from './session-command.js';
 import { copy } from './session-data.js';
 import type { SessionUpdate } from './session-update.js';
@@ -61,6 +61,7 @@ function isSessionUpdate(value: unknown): value is SessionUpdate {
     ACTIONS.includes(u['action'] as Action) &&
     typeof u['timestamp'] === 'number' &&
     Number.isSafeInteger(u['seq']) &&
-    (u['ref'] === undefined || typeof u['ref'] === 'string')
+    (u['ref'] === undefined || typeof u['ref'] === 'string') &&
+    (u['action'] === 'attrs' ? isAttributeChanges(u['attrs']) : u['attrs'] === undefined)
   );
 }

@@ -265,7 +265,7 @@ export class SessionEngine {
       timer.unref();
     };
     // The very updates, not only their numbers: another instance's render may have taken them after ours failed.
-    const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref;
+    const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref && JSON.stringify(a.attrs) === JSON.stringify(b.attrs);
     this.settings.store.get(id).then(async (record) => {
       if (record === null) return;
       // Not there yet: the write may still be waiting in the store.

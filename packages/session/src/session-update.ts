@@ -13,9 +13,10 @@ export type SessionUpdate = Update & { seq: number; at?: number };
  * keeps copying and encoding them fast.
  */
 export function numbered(update: Update & { at?: number }, seq: number): SessionUpdate {
-  const { fragment_id, html, action, timestamp, ref } = update;
+  const { fragment_id, html, action, timestamp, ref, attrs } = update;
   const result: SessionUpdate = { fragment_id, html, action, timestamp, seq };
   if (ref !== undefined) result.ref = ref;
+  if (attrs !== undefined) result.attrs = attrs;
   if (update.at !== undefined) result.at = update.at;
   return result;
 }
