@@ -100,6 +100,14 @@ describe('roots', () => {
     expect(() => applyUpdate(doc, update('replace', '0', '<p>all</p>'))).toThrow(ApplyError);
     expect(doc.documentElement.outerHTML).toBe(before);
   });
+
+  it('puts the old content back when the DOM refuses the new (an element as a child of the Document)', () => {
+    const doc = new JSDOM('<!--[1--><!--old--><!--]--><!doctype html><body>b</body>').window.document;
+    const before = [...doc.childNodes];
+    expect(() => applyUpdate(doc, update('replace', '1', '<p>a</p>'))).toThrow(/Invalid insertion|HierarchyRequest/);
+    expect([...doc.childNodes]).toEqual(before);
+    expect((doc.childNodes[1] as Comment).data).toBe('old');
+  });
 });
 
 describe('applyUpdates', () => {

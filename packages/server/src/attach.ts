@@ -1,35 +1,56 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from 'node:net';
 import { CLOSE } from '@statetemplate/protocol';
+import { serveClientScript } from './client-script.js';
 import type { Connection } from './connection.js';
 import { headerTimeout } from './header-timeout.js';
 import { settings as settle, type AttachOptions, type HttpServer } from './options.js';
-import { SseTransport } from './sse-transport.js';
+import { pathname } from './pathname.js';
+import { SseTransport, type RequestBody } from './sse-transport.js';
 import { websocketTransport } from './websocket-transport.js';
 
 /** The live transport on a server. */
 export interface Attached {
   /** Connections open now, authenticated or not. */
   readonly connections: number;
+  /**
+   * Answers `request` if it is for the SSE path or the client script, and
+   * returns false otherwise: what a framework's route for those paths calls
+   * (with `intercept: false`). `body` is the request body when the framework
+   * has read it already (text, bytes or parsed JSON); otherwise it is read here.
+   */
+  handle(request: IncomingMessage, response: ServerResponse, body?: RequestBody): boolean;
   /** Stops serving: removes the listeners and closes every connection with 1001, so clients reconnect elsewhere. */
   close(): void;
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
+type Handler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 /**
  * Serves StateTemplate sessions live on `server`: WebSocket upgrades of
- * `path` and, unless turned off, the SSE fallback on `ssePath`. The SSE path
- * is answered before the server's other request listeners, which attach
- * moves behind its own (and puts back on close). Throws RangeError or
- * TypeError for bad options.
+ * `path`, the SSE fallback on `ssePath` and the client bundle on
+ * `scriptPath` (each unless turned off). Those paths are answered before the
+ * server's other request listeners, which attach moves behind its own (and
+ * puts back on close), unless `intercept` is false. Throws TypeError for a
+ * `server` that is not a Node server (an Express app instead of the server it
+ * listens on, say), and RangeError or TypeError for bad options.
  */
 export function attach(server: HttpServer, options: AttachOptions): Attached {
+  if (!(server instanceof Server)) throw new TypeError(notAServer(server));
   const config = settle(options);
   const live = new Set<Connection>();
   const headers = headerTimeout(server, config.authTimeoutMs);
   const stops = [websocketTransport(server, config, live, headers.done)];
-  const { ssePath } = config;
-  if (ssePath !== false) stops.push(serveBefore(server, new SseTransport({ ...config, ssePath }, live)));
+  const { ssePath, scriptPath } = config;
+  const sse = ssePath === false ? undefined : new SseTransport({ ...config, ssePath }, live);
+  const handle = (request: IncomingMessage, response: ServerResponse, body?: RequestBody): boolean => {
+    if (sse?.handle(request, response, body)) return true;
+    if (scriptPath === false || pathname(request) !== scriptPath) return false;
+    serveClientScript(request, response);
+    return true;
+  };
+  if (config.intercept) stops.push(serveBefore(server, handle));
   // After serveBefore, so it runs for every request, the SSE path's included.
   server.prependListener('request', headers.done);
   stops.push(headers.stop);
@@ -43,6 +64,7 @@ export function attach(server: HttpServer, options: AttachOptions): Attached {
     get connections() {
       return live.size;
     },
+    handle,
     close() {
       clearInterval(heartbeat);
       for (const stop of stops) stop();
@@ -51,11 +73,11 @@ export function attach(server: HttpServer, options: AttachOptions): Attached {
   };
 }
 
-/** Puts the SSE transport in front of the server's request listeners. */
-function serveBefore(server: HttpServer, sse: SseTransport): () => void {
+/** Puts `handle` in front of the server's request listeners. */
+function serveBefore(server: HttpServer, handle: Handler): () => void {
   const others = server.listeners('request') as RequestListener[];
   const listener: RequestListener = (request, response) => {
-    if (!sse.handle(request, response)) for (const other of others) other.call(server, request, response);
+    if (!handle(request, response)) for (const other of others) other.call(server, request, response);
   };
   server.removeAllListeners('request');
   server.on('request', listener);
@@ -63,4 +85,11 @@ function serveBefore(server: HttpServer, sse: SseTransport): () => void {
     server.off('request', listener);
     for (const other of others) server.on('request', other);
   };
+}
+
+function notAServer(value: unknown): string {
+  const app = typeof value === 'function' && 'listen' in value;
+  return app
+    ? 'attach() needs the http.Server the app listens on (const server = app.listen(port)), not the app'
+    : `attach() needs a Node http or https server, not ${value === null ? 'null' : typeof value}`;
 }

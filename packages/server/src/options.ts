@@ -23,6 +23,15 @@ export interface AttachOptions {
   path?: string;
   /** Server-Sent Events endpoint (POST only); default '/statetemplate/sse'; false turns the fallback off. */
   ssePath?: string | false;
+  /** Where the browser client's bundle is served (GET); default '/statetemplate/client.js'; false leaves it to the application. */
+  scriptPath?: string | false;
+  /**
+   * Whether attach answers the SSE and script paths itself, in front of the
+   * server's request listeners (default). A framework adapter passes false
+   * and routes those requests to `Attached.handle`, so the framework's hooks
+   * and middleware apply to them.
+   */
+  intercept?: boolean;
   /**
    * Origins (`scheme://host[:port]`) allowed to connect. Default: only the
    * server's own origin: the connection's scheme, the Host header's host and
@@ -111,6 +120,8 @@ export function settings(options: AttachOptions): Settings {
     ...options,
     path: absolute('path', options.path ?? '/statetemplate/ws'),
     ssePath: options.ssePath === false ? false : absolute('ssePath', options.ssePath ?? '/statetemplate/sse'),
+    scriptPath: options.scriptPath === false ? false : absolute('scriptPath', options.scriptPath ?? '/statetemplate/client.js'),
+    intercept: options.intercept !== false,
     maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes ?? 64 * 1024),
     eventsPerSecond,
     eventBurst: positive('eventBurst', options.eventBurst ?? 2 * eventsPerSecond),

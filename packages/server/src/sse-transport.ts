@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MessageError, parseClientMessage, stringifyServerMessage, type HelloMessage } from '@statetemplate/protocol';
+import { MessageError, parseClientMessage, stringifyServerMessage, type HelloMessage, type JsonValue } from '@statetemplate/protocol';
 import { Connection } from './connection.js';
 import { nextConnectionId } from './connection-id.js';
 import { HttpError, refuse } from './http-error.js';
@@ -14,6 +14,16 @@ import { StreamLink } from './stream-link.js';
 const EVENT_STREAM = 'text/event-stream; charset=utf-8';
 /** The client posts JSON; a form or text body (a cross-site form, say) is refused before it is read. */
 const JSON_BODY = /^application\/json\s*(?:;|$)/i;
+
+/** A request body a framework has read already: its text, its bytes, or what its JSON parser made of it. */
+export type RequestBody = string | Uint8Array | JsonValue;
+
+/** A body read elsewhere, held to the same size limit as one read here. */
+function bodyText(body: RequestBody, limit: number): string {
+  const text = typeof body === 'string' ? body : body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : JSON.stringify(body);
+  if (Buffer.byteLength(text) > limit) throw new HttpError(413, `the body is over ${limit} bytes`);
+  return text;
+}
 
 /**
  * The Server-Sent Events fallback, all POSTs to one path so that no secret
@@ -30,23 +40,24 @@ export class SseTransport {
     private readonly live: Set<Connection>,
   ) {}
 
-  /** Serves `request` if it is for the SSE path; false leaves it to the application. */
-  handle(request: IncomingMessage, response: ServerResponse): boolean {
+  /** Serves `request` if it is for the SSE path; false leaves it to the application. `body`: see Attached.handle. */
+  handle(request: IncomingMessage, response: ServerResponse, body?: RequestBody): boolean {
     if (pathname(request) !== this.settings.ssePath) return false;
-    this.#serve(request, response).catch((error: unknown) => {
+    this.#serve(request, response, body).catch((error: unknown) => {
       if (error instanceof HttpError) refuse(response, error);
       else response.destroy();
     });
     return true;
   }
 
-  async #serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async #serve(request: IncomingMessage, response: ServerResponse, body: RequestBody | undefined): Promise<void> {
     const { maxMessageBytes, authTimeoutMs, allowedOrigins } = this.settings;
     if (request.method !== 'POST') throw new HttpError(405, 'POST only');
     const refusal = originRefusal(request, allowedOrigins);
     if (refusal !== null) return this.#refuseOrigin(request, response, refusal);
     if (!JSON_BODY.test(request.headers['content-type'] ?? '')) throw new HttpError(415, 'the body must be application/json');
-    const message = parseClientMessage(await readBody(request, maxMessageBytes, authTimeoutMs));
+    const text = body === undefined ? await readBody(request, maxMessageBytes, authTimeoutMs) : bodyText(body, maxMessageBytes);
+    const message = parseClientMessage(text);
     if (message instanceof MessageError) throw new HttpError(400, message.message);
     if (message.type === 'hello') return this.#open(request, response, message);
     const connection = message.cid === undefined ? undefined : this.#streams.get(message.cid);

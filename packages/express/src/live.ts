@@ -1,0 +1,26 @@
+import type { IncomingMessage } from 'node:http';
+import { attach, type AttachOptions, type Attached, type HttpServer, type RequestBody } from '@statetemplate/server';
+import type { Application, NextFunction, Request, Response } from 'express';
+
+/** attach()'s options; the adapter routes the SSE and script paths itself. */
+export type LiveOptions = Omit<AttachOptions, 'intercept'>;
+
+/**
+ * Makes `app` live on `server`, the http.Server it runs on: WebSocket
+ * upgrades on `server`, and the SSE fallback and the client script as
+ * Express middleware (so the app's own middleware before it applies to
+ * them: logging, auth, rate limits). Call it before the app's routes, with
+ * `createServer(app)` or what `app.listen()` returned.
+ */
+export function live(app: Application, server: HttpServer, options: LiveOptions): Attached {
+  const attached = attach(server, { ...options, intercept: false });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    if (!attached.handle(request, response, bodyOf(request))) next();
+  });
+  return attached;
+}
+
+/** What a body parser before us read (express.json(), express.text()…): the stream is drained then. */
+function bodyOf(request: IncomingMessage & { body?: unknown }): RequestBody | undefined {
+  return request.readableEnded && request.body !== undefined ? (request.body as RequestBody) : undefined;
+}
