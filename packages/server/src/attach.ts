@@ -13,6 +13,8 @@ import { websocketTransport } from './websocket-transport.js';
 export interface Attached {
   /** Connections open now, authenticated or not. */
   readonly connections: number;
+  /** The paths `handle` answers, for a framework's routes: false where turned off. */
+  readonly routes: { readonly sse: string | false; readonly script: string | false };
   /**
    * Answers `request` if it is for the SSE path or the client script, and
    * returns false otherwise: what a framework's route for those paths calls
@@ -64,6 +66,7 @@ export function attach(server: HttpServer, options: AttachOptions): Attached {
     get connections() {
       return live.size;
     },
+    routes: { sse: ssePath, script: scriptPath },
     handle,
     close() {
       clearInterval(heartbeat);

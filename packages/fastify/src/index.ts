@@ -1,0 +1,1 @@
+export { live, type LiveOptions } from './live.js';

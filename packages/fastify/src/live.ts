@@ -1,0 +1,46 @@
+import { attach, type AttachOptions, type Attached } from '@statetemplate/server';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import plugin from 'fastify-plugin';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The live transport the @statetemplate/fastify plugin attached. */
+    statetemplate: Attached;
+  }
+}
+
+/** attach()'s options; the plugin routes the SSE and script paths itself. `onError` defaults to Fastify's logger. */
+export type LiveOptions = Omit<AttachOptions, 'intercept'>;
+
+/**
+ * Attaches the live transport to `fastify.server`, routes the SSE fallback
+ * and the client script through Fastify (so its hooks and plugins apply to
+ * them: auth, rate limits, logging), closes the transport with Fastify, and
+ * reports errors to Fastify's logger unless `onError` says otherwise.
+ */
+async function register(fastify: FastifyInstance, options: LiveOptions): Promise<void> {
+  const attached = attach(fastify.server, { onError: logTo(fastify.log), ...options, intercept: false });
+  fastify.decorate('statetemplate', attached);
+  // preClose, not onClose: Fastify waits for open requests before onClose, and an event stream never ends by itself.
+  fastify.addHook('preClose', async () => attached.close());
+  const { sse, script } = attached.routes;
+  // The hijacked reply is the transport's: an event stream stays open, a script is served as it is.
+  const handOver = (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    attached.handle(request.raw, reply.raw, request.body as string | undefined);
+  };
+  await fastify.register(async (routes) => {
+    // The body as text, whatever its type: the transport checks the type and the size itself.
+    routes.removeAllContentTypeParsers();
+    routes.addContentTypeParser('*', { parseAs: 'string' }, (_, body, done) => done(null, body));
+    if (sse !== false) routes.post(sse, handOver);
+    if (script !== false) routes.get(script, handOver);
+  });
+}
+
+function logTo(log: FastifyBaseLogger): NonNullable<AttachOptions['onError']> {
+  return (error, ctx) => log.error({ err: error, connection: ctx.id, transport: ctx.transport }, 'statetemplate: a hook or the session store failed');
+}
+
+/** The Fastify plugin: `fastify.register(live, { stateTemplate, onEvent, … })`. */
+export const live = plugin(register, { fastify: '5.x', name: '@statetemplate/fastify' });
