@@ -1,0 +1,1 @@
+export { live, type LiveOptions, type NodeHono } from './live.js';
