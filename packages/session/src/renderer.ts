@@ -8,12 +8,35 @@ import { StateTemplate, type StateTemplateOptions } from './state-template.js';
  * @deprecated Use StateTemplate: newSession, getSession, Session.render and Session.updates.
  */
 export class Renderer {
-  readonly #st: StateTemplate;
+  readonly #template: string;
+  readonly #options: StateTemplateOptions;
+  #st: StateTemplate;
   #session: Session | null = null;
+  #sessionMode = false;
 
   /** @deprecated Use `new StateTemplate(template, options)`. */
   constructor(template: string, options: StateTemplateOptions = {}) {
+    this.#template = template;
+    this.#options = options;
     this.#st = new StateTemplate(template, options);
+  }
+
+  /**
+   * The way from this API to many sessions: returns the StateTemplate this
+   * renderer runs on, made with `options` on top of the constructor's (a
+   * store, limits, expiry). The default session lives in it too, so code
+   * still on setInitialData and sendUpdate keeps working while the rest moves
+   * to newSession and getSession. Call it once, before setInitialData.
+   */
+  enableSessionMode(options: StateTemplateOptions = {}): StateTemplate {
+    if (this.#sessionMode) throw new TypeError('enableSessionMode was called already: keep the StateTemplate it returned');
+    if (this.#session !== null) throw new TypeError('enableSessionMode must come before setInitialData: the default session would be lost');
+    const unused = this.#st;
+    this.#st = new StateTemplate(this.#template, { ...this.#options, ...options });
+    this.#sessionMode = true;
+    // It never held a session: closing only stops its cleanup timer.
+    void unused.close();
+    return this.#st;
   }
 
   /**

@@ -40,3 +40,31 @@ describe('Renderer (deprecated single-session API)', () => {
     expect(() => renderer.getUpdateChannel()).toThrow(SessionNotFoundError);
   });
 });
+
+describe('Renderer.enableSessionMode (the migration path)', () => {
+  it('returns a StateTemplate with the options added, which holds the default session beside new ones', async () => {
+    const renderer = make();
+    const st = renderer.enableSessionMode({ maxSessions: 2 });
+    const first = todoPage('legacy');
+    const dom = page(await renderer.setInitialData(first));
+    const channel = renderer.getUpdateChannel()[Symbol.asyncIterator]();
+    // The default session is one of st's: with it, one more fits under maxSessions 2.
+    const other = await st.newSession(todoPage('new'));
+    await expect(st.newSession(todoPage('third'))).rejects.toMatchObject({ code: 'session_limit' });
+    const session = await st.getSession(other.sessionId, other.token);
+    expect(await session.render(toggled(todoPage('new'), 1))).not.toEqual([]);
+    const next = toggled(first, 2);
+    await renderer.sendUpdate(next);
+    dom.apply(await take(channel, 2));
+    expect(dom.html()).toBe(expected(next));
+  });
+
+  it('refuses to come after setInitialData, or twice, saying why', async () => {
+    const renderer = make();
+    renderer.enableSessionMode();
+    expect(() => renderer.enableSessionMode()).toThrow(/called already/);
+    const late = make();
+    await late.setInitialData(todoPage('x'));
+    expect(() => late.enableSessionMode()).toThrow(/before setInitialData/);
+  });
+});
