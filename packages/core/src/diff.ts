@@ -2,12 +2,14 @@ import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations,
 import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { pack, unpack } from './digest.js';
+import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList, type ListPlan } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
-import { isFlat, isList, isUnmarked, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isDigested, isFlat, isList, isUnmarked, type DigestListState, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
 const UNPLACED = '\u0000unplaced';
@@ -35,8 +37,12 @@ interface Removed {
  */
 export class Differ {
   readonly updates: Update[] = [];
-  /** Per update, how much longer it makes the plain page: updates can only cancel out where these sum to zero. */
-  private readonly growth: (number | Removed)[] = [];
+  /**
+   * Per update, how much longer it makes the plain page: updates can only
+   * cancel out where these sum to zero. Null where that is unknown (an item
+   * of a digested list), and then they are taken not to.
+   */
+  private readonly growth: (number | Removed | null)[] = [];
   // The scope being walked, kept in fields (saved and restored around nested
   // scopes) because a diff visits thousands of scopes per call.
   private old: ScopeState = { v: [] };
@@ -55,7 +61,7 @@ export class Differ {
   /** The root's new state; a root whose own lookups changed is replaced whole. */
   root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
     const same = old.u ? (this.sameUnmarked(dynamic, context, old) ? old : null) : this.scope(dynamic, nodes, context, old, '');
-    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replay().scope(nodes, old), []);
+    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replayed(() => this.replay().scope(nodes, old)), []);
   }
 
   /**
@@ -113,7 +119,7 @@ export class Differ {
     if (!children) return old;
     const next = { v: old.v, c: children };
     // One update was already checked where it was made; several, say two values trading text, may cancel out.
-    if (this.updates.length > mark + 1 && this.cancels(mark) && this.plain(body, old) === this.plain(body, next)) {
+    if (this.updates.length > mark + 1 && this.cancels(mark) && equalPlain(this.plain(body, old), this.plain(body, next))) {
       this.truncate(mark);
       return old;
     }
@@ -171,7 +177,7 @@ export class Differ {
       return true;
     }
     // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
-    if (node.type === 'value' && !isList(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
+    if (node.type === 'value' && !isList(old) && !isDigested(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
     if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item
     const next = this.region(node, context, old, path);
     if (next === null) return false;
@@ -197,16 +203,95 @@ export class Differ {
     const path = regionFragmentId(parentPath, node.id);
     if (node.list) {
       const value = resolve(node.list.path, context);
-      if (Array.isArray(value) && isList(old)) return this.list(node, value, context, old, path);
-      if (Array.isArray(value) || isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
+      // Below the threshold again, a digested list is rendered afresh: its kept items have no states to keep.
+      if (Array.isArray(value) && isDigested(old) && value.length > this.renderer.digestAbove) return this.digested(node, value, context, old, path);
+      if (Array.isArray(value) && isList(old)) {
+        const next = this.list(node, value, context, old, path);
+        return next !== null && next !== old && value.length > this.renderer.digestAbove ? this.digestAll(node, value, context, next) : next;
+      }
+      if (Array.isArray(value) || isList(old) || isDigested(old)) return this.replaceRegion(node, context, old, parentPath, path);
     }
-    if (isList(old)) return this.replaceRegion(node, context, old, parentPath, path);
+    if (isList(old) || isDigested(old)) return this.replaceRegion(node, context, old, parentPath, path);
     return this.scope(node.dynamic, node.body, context, old, path) ?? this.replaceRegion(node, context, old, parentPath, path);
   }
 
   private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState | null {
     const next = this.renderer.regionContent(node, context, parentPath);
-    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replay().region(node, old), node.open);
+    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replayed(() => this.replay().region(node, old)), node.open);
+  }
+
+  /** A list past the threshold, as its full state `next` says, turned into a digested one. */
+  private digestAll(region: RegionNode, items: unknown[], context: Context, next: ListState): DigestListState {
+    const digests = new Float64Array(items.length);
+    for (let i = 0; i < items.length; i++) digests[i] = this.renderer.digester.item(region, items[i], context);
+    const state = pack(next.k, digests);
+    const memo = this.renderer.memos?.get(next);
+    if (memo) this.renderer.memos!.set(state, memo);
+    return state;
+  }
+
+  /**
+   * A digested list: keys are planned as in list; each kept item's digest
+   * is compared with the recorded one, and an item that differs is
+   * rendered and replaced whole (its old html is not known).
+   */
+  private digested(region: RegionNode, items: unknown[], context: Context, old: DigestListState, path: string): DigestListState | null {
+    const keyField = this.renderer.keyField;
+    const mark = this.updates.length;
+    const { keys: oldKeys, digests: oldDigests } = unpack(old);
+    const numbers = numericKeys(oldKeys);
+    let keys: readonly string[] = oldKeys;
+    let plan: ListPlan | null = null;
+    const indexed = keyOf(items[0], keyField) === undefined;
+    let same = items.length === oldKeys.length;
+    for (let i = 0; same && i < items.length; i++) same = indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!);
+    if (!same) {
+      const own = ownKeys(items, keyField, oldKeys);
+      plan = own && planList(oldKeys, own);
+      keys = own ?? indexKeys(items.length);
+      if (!own || !plan) plan = planList(oldKeys, (keys = indexKeys(items.length)))!;
+    }
+    const finalKeys = keys;
+    const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
+    if (plan) for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(oldKeys[at]!)), '', 'remove', null);
+    const lastKept = plan ? lastKeptOf(plan) : items.length - 1;
+    const digests = new Float64Array(items.length);
+    const memos = this.renderer.memos;
+    const memo = memos?.get(old) ?? null;
+    const free = memos && new Uint8Array(items.length);
+    const digester = this.renderer.digester;
+    let changed = plan !== null;
+    for (let i = 0; i < items.length; i++) {
+      const from = plan ? plan.from[i]! : i;
+      if (from >= 0 && memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) {
+        digests[i] = oldDigests[from]!;
+        free![i] = 1;
+      } else {
+        // Immutable diffs watch how far each item's lookups reach (see startReach).
+        const watch = free ? startReach() : 0;
+        digests[i] = digester.item(region, items[i], context);
+        if (free && endReach(watch, context.depth + 1)) free[i] = 1;
+      }
+      if (from >= 0 && plan?.moves[i]) {
+        if (i === 0) this.emit(itemId(i), '', 'move_first', 0);
+        else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
+      }
+      if (from >= 0 && digests[i] === oldDigests[from]) continue;
+      changed = true;
+      const id = itemId(i);
+      const rendered = this.renderer.item(region, items[i], context, id);
+      if (!rendered) {
+        this.truncate(mark);
+        return null;
+      }
+      if (from >= 0) this.emit(id, rendered.html, 'replace', null);
+      else if (i > lastKept) this.emit(id, rendered.html, 'append', null);
+      else if (i === 0) this.emit(id, rendered.html, 'prepend', null);
+      else this.emit(id, rendered.html, 'insert_after', null, itemId(i - 1));
+    }
+    const next = changed ? pack(finalKeys, digests, { state: old, from: plan ? plan.from : null }) : old;
+    if (free) memos!.set(next, { items, free });
+    return next;
   }
 
   private list(region: RegionNode, items: unknown[], context: Context, old: ListState, path: string): ListState | null {
@@ -308,18 +393,23 @@ export class Differ {
       beforeEnd--;
       afterEnd--;
     }
-    return this.plainItems(section, before, start, beforeEnd) === this.plainItems(section, after, start, afterEnd);
+    return equalPlain(this.plainItems(section, before, start, beforeEnd), this.plainItems(section, after, start, afterEnd));
   }
 
-  private plainItems(section: SectionNode, items: readonly ScopeState[], start: number, end: number): string {
+  private plainItems(section: SectionNode, items: readonly ScopeState[], start: number, end: number): string | null {
     let plain = '';
-    for (let i = start; i < end; i++) plain += this.plain(section.body, items[i]!);
+    for (let i = start; i < end; i++) {
+      const item = this.plain(section.body, items[i]!);
+      if (item === null) return null;
+      plain += item;
+    }
     return plain;
   }
 
-  /** A scope's output as the user sees it, rebuilt from its state. */
-  private plain(body: readonly Node[], state: ScopeState): string {
-    return stripAnnotations(this.replay().scope(body, state));
+  /** A scope's output as the user sees it, rebuilt from its state; null where it holds a digested list. */
+  private plain(body: readonly Node[], state: ScopeState): string | null {
+    const html = this.replayed(() => this.replay().scope(body, state));
+    return html === null ? null : stripAnnotations(html);
   }
 
   /**
@@ -332,12 +422,15 @@ export class Differ {
     const removed: Removed[] = [];
     for (let i = mark; i < this.growth.length; i++) {
       const growth = this.growth[i]!;
+      if (growth === null) return false;
       if (typeof growth === 'number') sum += growth;
       else removed.push(growth);
     }
     for (const { body, state } of removed) {
       if (sum < 0) return false;
-      sum -= this.plain(body, state).length;
+      const plain = this.plain(body, state);
+      if (plain === null) return false;
+      sum -= plain.length;
     }
     return sum === 0;
   }
@@ -427,7 +520,7 @@ export class Differ {
     if (next) return next;
     const id = path || itemFragmentId(listPath, encodeKey(key));
     const rendered = this.renderer.item(region, item, context, id);
-    return rendered && this.replace(id, rendered, old, this.replay().scope(section.body, old), region.open);
+    return rendered && this.replace(id, rendered, old, this.replayed(() => this.replay().scope(section.body, old)), region.open);
   }
 
   /**
@@ -438,7 +531,12 @@ export class Differ {
    * new state; the same plain html keeps the old one, which describes the
    * markers the page keeps.
    */
-  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string, open: readonly string[]): S {
+  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string | null, open: readonly string[]): S {
+    if (oldHtml === null) {
+      // The old content held a digested list: not known, so sent whole.
+      this.emit(id, next.html, 'replace', null);
+      return next.state;
+    }
     if (next.html === oldHtml) return next.state;
     const plain = stripAnnotations(next.html);
     const oldPlain = stripAnnotations(oldHtml);
@@ -454,14 +552,29 @@ export class Differ {
     return (this.replayer ??= new Replayer(this.renderer.partialNodes));
   }
 
-  /** `growth`: how much longer the update makes the plain page, or the item it removes. */
-  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed, ref?: string, attrs?: AttributeChange[]): void {
+  /** Old output rebuilt from its state, or null where it holds a digested list. */
+  private replayed(replay: () => string): string | null {
+    try {
+      return replay();
+    } catch (error) {
+      if (error instanceof RenderError && error.code === 'not_replayable') return null;
+      throw error;
+    }
+  }
+
+  /** `growth`: how much longer the update makes the plain page, or the item it removes, null when unknown. */
+  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed | null, ref?: string, attrs?: AttributeChange[]): void {
     const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
     if (attrs !== undefined) update.attrs = attrs;
     this.updates.push(update);
     this.growth.push(growth);
   }
+}
+
+/** Whether two plain outputs are known to be the same (null: not known). */
+function equalPlain(a: string | null, b: string | null): boolean {
+  return a !== null && a === b;
 }
 
 /** The last new position holding a kept item, -1 when none is kept: the suffix's end, or found in the middle, or the prefix's. */

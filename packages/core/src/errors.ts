@@ -35,7 +35,7 @@ export class TemplateError extends StateTemplateError {
   }
 }
 
-export type RenderErrorCode = 'depth_exceeded' | 'data_error' | 'unknown_fragment' | 'state_mismatch';
+export type RenderErrorCode = 'depth_exceeded' | 'data_error' | 'unknown_fragment' | 'state_mismatch' | 'not_replayable';
 
 /** Data that cannot be rendered: a throwing getter or lambda, or unbounded recursion. */
 export class RenderError extends StateTemplateError {

@@ -99,8 +99,9 @@ const MISSING = Symbol('missing');
 function fits(shape: ItemShape, state: ScopeState): boolean {
   if (state.v.length !== shape.own || (state.c?.length ?? 0) !== shape.children.length) return false;
   return shape.children.every((length, i) => {
-    const child = state.c![i] as ScopeState & { k?: unknown };
-    return child.k === undefined && child.v.length === length;
+    // A list's state (keyed or digested) has no values of its own.
+    const child = state.c![i] as Partial<ScopeState>;
+    return child.v !== undefined && child.v.length === length;
   });
 }
 
@@ -167,7 +168,7 @@ export function generated(shape: ItemShape, keyField: string): Compiled | null {
   const layout = [
     `r.length !== ${shape.own}`,
     shape.children.length === 0 ? `state.c !== undefined && state.c.length !== 0` : `c === undefined || c.length !== ${shape.children.length}`,
-    ...shape.children.map((length, i) => `c[${i}].k !== undefined || c[${i}].v.length !== ${length}`),
+    ...shape.children.map((length, i) => `c[${i}].v === undefined || c[${i}].v.length !== ${length}`),
   ];
   const body = `
     const check = (item, state) => {

@@ -3,11 +3,12 @@ import { endReach, resetReach, startReach, type Context } from './context.js';
 import { RenderError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
+import { Digester, pack } from './digest.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
 import { WHOLE_PAGE } from './html-model.js';
-import { isUnmarked, type ListMemos, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isUnmarked, type DigestListState, type ListMemos, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Deep enough for any real page; stops runaway recursive partials over
@@ -25,10 +26,14 @@ export interface Rendered<S> {
  * records every lookup into the scope; without one it renders plain Mustache.
  */
 export class Renderer {
+  readonly digester = new Digester(this);
+
   constructor(
     readonly keyField: string,
     readonly subRender: SubRender,
     readonly partialNodes: (node: PartialNode) => Node[],
+    /** Lists of more items keep digests instead of their items' states (CompileOptions.digestListsAbove). */
+    readonly digestAbove: number,
   ) {}
 
   /**
@@ -145,9 +150,10 @@ export class Renderer {
     return { html, state };
   }
 
-  private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState> | null {
+  private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState | DigestListState> | null {
     const keys = listKeys(items, this.keyField);
-    const states: ScopeState[] = new Array(items.length);
+    const digests = items.length > this.digestAbove ? new Float64Array(items.length) : null;
+    const states: ScopeState[] = new Array(digests ? 0 : items.length);
     const free = this.memos && new Uint8Array(items.length);
     let html = '';
     for (let i = 0; i < items.length; i++) {
@@ -155,12 +161,13 @@ export class Renderer {
       // Immutable renders watch how far each item's lookups reach (see startReach).
       const watch = free ? startReach() : 0;
       const item = this.item(region, items[i], context, itemFragmentId(path, key));
+      if (digests) digests[i] = this.digester.item(region, items[i], context);
       if (free && endReach(watch, context.depth + 1)) free[i] = 1;
       if (!item) return null;
-      states[i] = item.state;
+      if (!digests) states[i] = item.state;
       html += itemMarker(key) + item.html;
     }
-    const state = { k: keys, i: states };
+    const state = digests ? pack(keys, digests) : { k: keys, i: states };
     if (free) this.memos!.set(state, { items, free });
     return { html, state };
   }

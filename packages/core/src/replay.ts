@@ -2,7 +2,8 @@ import { encodeKey, escapeMarkers, itemMarker, REGION_END, regionStart } from '@
 import { escapeHtml } from './escape.js';
 import { frameCount } from './evaluate.js';
 import type { Node, PartialNode, RegionNode } from './nodes.js';
-import { isFlat, isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { RenderError } from './errors.js';
+import { isDigested, isFlat, isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Renders the annotated page a state describes from its recorded lookups
@@ -66,8 +67,9 @@ export class Replayer {
     return out;
   }
 
-  /** A region's content without its own markers. */
+  /** A region's content without its own markers. Throws RenderError `not_replayable` for a digested list, whose items' values are not kept. */
   region(node: RegionNode, state: RegionState): string {
+    if (isDigested(state)) throw new RenderError('not_replayable', 'a list of more than digestListsAbove items keeps digests, not the values its page shows');
     if (!isList(state)) return this.scope(node.body, state);
     let out = '';
     for (let i = 0; i < state.k.length; i++) out += itemMarker(encodeKey(state.k[i]!)) + this.scope(node.list!.body, state.i[i]!);

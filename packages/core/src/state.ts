@@ -28,7 +28,20 @@ export interface ListState {
   i: ScopeState[];
 }
 
-export type RegionState = ScopeState | ListState;
+/** A key of a digested list, or a run of consecutive decimal integer keys: [first, count]. */
+export type KeyRun = string | [first: number, count: number];
+
+/**
+ * A list of more than `digestListsAbove` items: its keys, compacted, and one
+ * digest per item (8 characters each, digest.ts) instead of the items'
+ * states. The page it describes cannot be rebuilt from it (see replayable).
+ */
+export interface DigestListState {
+  n: KeyRun[];
+  d: string;
+}
+
+export type RegionState = ScopeState | ListState | DigestListState;
 
 /**
  * What an immutable render (the `immutable` option) keeps beside a list's
@@ -47,11 +60,11 @@ const MEMO = Symbol('memo');
  * structuredClone leave out (a WeakMap costs each diff an ephemeron for the GC to trace).
  */
 export const listMemos = {
-  get(state: ListState): ListMemo | undefined {
-    return (state as ListState & { [MEMO]?: ListMemo })[MEMO];
+  get(state: ListState | DigestListState): ListMemo | undefined {
+    return (state as { [MEMO]?: ListMemo })[MEMO];
   },
-  set(state: ListState, memo: ListMemo): void {
-    (state as ListState & { [MEMO]?: ListMemo })[MEMO] = memo;
+  set(state: ListState | DigestListState, memo: ListMemo): void {
+    (state as { [MEMO]?: ListMemo })[MEMO] = memo;
   },
 };
 
@@ -65,6 +78,17 @@ export interface RenderState {
 
 export function isList(state: RegionState): state is ListState {
   return (state as ListState).k !== undefined;
+}
+
+export function isDigested(state: RegionState): state is DigestListState {
+  return (state as DigestListState).d !== undefined;
+}
+
+/** Whether a state holds no digested list, so that the page it describes can be rebuilt from it alone. */
+export function replayable(state: RegionState): boolean {
+  if (isDigested(state)) return false;
+  if (isList(state)) return state.i.every(replayable);
+  return state.c === undefined || state.c.every(replayable);
 }
 
 /** Whether a region rendered without markers, as part of the enclosing fragment. */

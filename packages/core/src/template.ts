@@ -7,7 +7,7 @@ import { dynamicNodes, type Node } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
-import { fingerprint, isUnmarked, listMemos, type RenderState } from './state.js';
+import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -27,6 +27,14 @@ export interface CompileOptions {
    * changed in place are found by comparing what they show.
    */
   immutable?: boolean;
+  /**
+   * A list of more items than this (default 10,000) keeps, instead of each
+   * item's recorded values, its keys and one 48-bit digest per item: about
+   * 8 bytes of state per item instead of all it shows. A changed item is
+   * then replaced whole (no `attrs`), a change is missed with probability
+   * 2^-48, and the page cannot be rebuilt from the state (see replayable).
+   */
+  digestListsAbove?: number;
 }
 
 export interface UpdateOptions {
@@ -35,6 +43,8 @@ export interface UpdateOptions {
   /** This update's data keeps the `immutable` promise, or does not (default: the template's option). */
   immutable?: boolean;
 }
+
+const DIGEST_LISTS_ABOVE = 10_000;
 
 /** A template compiled once into static text and tracked dynamic parts; render it many times. */
 export class Template {
@@ -61,10 +71,13 @@ export class Template {
     this.nodes = this.compiler.compileTemplate(source);
     this.dynamic = dynamicNodes(this.nodes);
     this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity]));
+    const digestAbove = options.digestListsAbove ?? DIGEST_LISTS_ABOVE;
+    if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
       key,
       (template, context) => this.renderer.nodes(this.lambdaTemplate(template), context, null, ''),
       (node) => this.compiler.recursivePartial(node),
+      digestAbove,
     );
   }
 
@@ -166,11 +179,38 @@ export class Template {
    * values without the data: the page the updates built, which is
    * `render(data).html` for the data that produced the state, except that an
    * update that changed nothing visible leaves the page and its markers as
-   * they were. Throws RenderError `state_mismatch` for a state of another template.
+   * they were. Throws RenderError `state_mismatch` for a state of another
+   * template, `not_replayable` for one holding a digested list (replayable).
    */
   renderState(state: RenderState): string {
     if (state.t !== this.fingerprint) throw new RenderError('state_mismatch', 'this state belongs to another template');
     return this.guard(false, () => new Replayer((node) => this.compiler.recursivePartial(node)).scope(this.nodes, state.r));
+  }
+
+  /** Whether renderState can rebuild the page from `state`: false once it holds a list of more than `digestListsAbove` items. */
+  replayable(state: RenderState): boolean {
+    return replayable(state.r);
+  }
+
+  /**
+   * Moves `state` to a fresh render of `data`, for a page that needs the
+   * whole page when its state cannot rebuild it (replayable): the page's
+   * html, and the updates that bring the pages at `state` there. Those are
+   * the diff, or one root replace where the diff would leave markers other
+   * than the fresh page's (an update that changed nothing visible keeps them).
+   */
+  refresh(state: RenderState, data: unknown, options: UpdateOptions = {}): { html: string; updates: Update[] } {
+    const now = options.now ?? Date.now();
+    const diffed: RenderState = { t: state.t, r: state.r };
+    const updates = this.update(diffed, data, { ...options, now });
+    const fresh = this.guard(options.immutable ?? this.immutable, () => this.renderer.root(this.nodes, new Context(data)));
+    state.t = this.fingerprint;
+    if (sameState(diffed.r, fresh.state)) {
+      state.r = diffed.r;
+      return { html: fresh.html, updates };
+    }
+    state.r = fresh.state;
+    return { html: fresh.html, updates: [{ fragment_id: ROOT_ID, html: fresh.html, action: 'replace', timestamp: now }] };
   }
 
   private lambdaTemplate(template: string): Node[] {
