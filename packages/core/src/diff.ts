@@ -2,14 +2,14 @@ import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations,
 import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { pack, unpack } from './digest.js';
+import { fastItemsOf, keepRecorded, pack, takeRecorded, unpack } from './digest.js';
 import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList, type ListPlan } from './keys.js';
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
-import { isDigested, isFlat, isList, isUnmarked, type DigestListState, type ListState, type RegionState, type ScopeState } from './state.js';
+import { isDigested, isFlat, isList, isUnmarked, type DigestListState, type ListState, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
 const UNPLACED = '\u0000unplaced';
@@ -223,16 +223,24 @@ export class Differ {
   /** A list past the threshold, as its full state `next` says, turned into a digested one. */
   private digestAll(region: RegionNode, items: unknown[], context: Context, next: ListState): DigestListState {
     const digests = new Float64Array(items.length);
-    for (let i = 0; i < items.length; i++) digests[i] = this.renderer.digester.item(region, items[i], context);
+    const digest = this.renderer.digester.of(region);
+    const fast = fastItemsOf(region.list!);
+    let values: Recorded[] | null = fast && new Array(items.length * fast.width);
+    for (let i = 0; i < items.length; i++) {
+      digests[i] = digest(items[i], context);
+      if (values && !fast!.write(items[i], values, i * fast!.width)) values = null;
+    }
     const state = pack(next.k, digests);
+    if (values) keepRecorded(state, values);
     const memo = this.renderer.memos?.get(next);
     if (memo) this.renderer.memos!.set(state, memo);
     return state;
   }
 
   /**
-   * A digested list: keys are planned as in list; each kept item's digest
-   * is compared with the recorded one, and an item that differs is
+   * A digested list: keys are planned as in list; each kept item is
+   * compared with what it recorded where that is kept in memory
+   * (takeRecorded), else by its digest, and an item that differs is
    * rendered and replaced whole (its old html is not known).
    */
   private digested(region: RegionNode, items: unknown[], context: Context, old: DigestListState, path: string): DigestListState | null {
@@ -240,44 +248,69 @@ export class Differ {
     const mark = this.updates.length;
     const { keys: oldKeys, digests: oldDigests } = unpack(old);
     const numbers = numericKeys(oldKeys);
+    const indexed = keyOf(items[0], keyField) === undefined;
+    // The same keys in the same order are checked item by item in the one pass below; else keys are planned as in list.
     let keys: readonly string[] = oldKeys;
     let plan: ListPlan | null = null;
-    const indexed = keyOf(items[0], keyField) === undefined;
-    let same = items.length === oldKeys.length;
-    for (let i = 0; same && i < items.length; i++) same = indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!);
-    if (!same) {
+    let lastKept = items.length - 1;
+    const itemId = (i: number): string => itemFragmentId(path, encodeKey(keys[i]!));
+    const replan = () => {
       const own = ownKeys(items, keyField, oldKeys);
       plan = own && planList(oldKeys, own);
       keys = own ?? indexKeys(items.length);
       if (!own || !plan) plan = planList(oldKeys, (keys = indexKeys(items.length)))!;
-    }
-    const finalKeys = keys;
-    const itemId = (i: number): string => itemFragmentId(path, encodeKey(finalKeys[i]!));
-    if (plan) for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(oldKeys[at]!)), '', 'remove', null);
-    const lastKept = plan ? lastKeptOf(plan) : items.length - 1;
+      for (const at of plan.removed) this.emit(itemFragmentId(path, encodeKey(oldKeys[at]!)), '', 'remove', null);
+      lastKept = lastKeptOf(plan);
+    };
+    if (items.length !== oldKeys.length) replan();
     const digests = new Float64Array(items.length);
     const memos = this.renderer.memos;
     const memo = memos?.get(old) ?? null;
     const free = memos && new Uint8Array(items.length);
-    const digester = this.renderer.digester;
-    let changed = plan !== null;
+    const digest = this.renderer.digester.of(region);
+    const changed: number[] = [];
+    const fast = fastItemsOf(region.list!);
+    const width = fast?.width ?? 0;
+    let cached = fast && takeRecorded(old);
+    // Written in place when the items are the old ones; the old state no longer holds them.
+    let values: Recorded[] | null = fast && (cached && plan === null ? cached : new Array(items.length * width));
+    let dirty = false;
     for (let i = 0; i < items.length; i++) {
-      const from = plan ? plan.from[i]! : i;
-      if (from >= 0 && memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) {
+      if (plan === null && !(indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!))) {
+        // A key differs after all: start again with a plan (and without the values in memory if this pass wrote to them).
+        this.truncate(mark);
+        changed.length = 0;
+        replan();
+        if (dirty) cached = null;
+        values = fast && new Array(items.length * width);
+        i = -1;
+        continue;
+      }
+      const from: number = plan === null ? i : (plan as ListPlan).from[i]!;
+      const reused = from >= 0 && ((memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) || (cached !== null && fast!.same(items[i], cached, from * width) === true));
+      if (reused) {
         digests[i] = oldDigests[from]!;
-        free![i] = 1;
+        if (free) free[i] = 1;
+        if (values !== null && values !== cached) {
+          if (cached !== null) for (let k = 0; k < width; k++) values[i * width + k] = cached[from * width + k]!;
+          else if (!fast!.write(items[i], values, i * width)) values = null;
+        }
       } else {
         // Immutable diffs watch how far each item's lookups reach (see startReach).
         const watch = free ? startReach() : 0;
-        digests[i] = digester.item(region, items[i], context);
+        digests[i] = digest(items[i], context);
         if (free && endReach(watch, context.depth + 1)) free[i] = 1;
+        if (values !== null) {
+          dirty ||= values === cached; // even a write given up halfway
+          if (!fast!.write(items[i], values, i * width)) values = null;
+        }
       }
-      if (from >= 0 && plan?.moves[i]) {
+      if (from >= 0 && plan !== null && (plan as ListPlan).moves[i]) {
         if (i === 0) this.emit(itemId(i), '', 'move_first', 0);
         else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
       }
       if (from >= 0 && digests[i] === oldDigests[from]) continue;
-      changed = true;
+      changed.push(i);
       const id = itemId(i);
       const rendered = this.renderer.item(region, items[i], context, id);
       if (!rendered) {
@@ -289,8 +322,10 @@ export class Differ {
       else if (i === 0) this.emit(id, rendered.html, 'prepend', null);
       else this.emit(id, rendered.html, 'insert_after', null, itemId(i - 1));
     }
-    const next = changed ? pack(finalKeys, digests, { state: old, from: plan ? plan.from : null }) : old;
+    const moved = plan as ListPlan | null;
+    const next = moved !== null || changed.length > 0 ? pack(keys, digests, { state: old, from: moved && moved.from, changed }) : old;
     if (free) memos!.set(next, { items, free });
+    if (values !== null) keepRecorded(next, values);
     return next;
   }
 

@@ -1,7 +1,8 @@
 import type { Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { itemShape, type ItemShape } from './item-check.js';
 import { listKeys, numericKeys } from './keys.js';
-import type { Node, RegionNode } from './nodes.js';
+import type { Node, RegionNode, SectionNode } from './nodes.js';
 import type { Renderer } from './render.js';
 import type { DigestListState, KeyRun, Recorded } from './state.js';
 
@@ -17,10 +18,21 @@ import type { DigestListState, KeyRun, Recorded } from './state.js';
 
 let h1 = 0;
 let h2 = 0;
+const SEED1 = 0xdeadbeef;
+const SEED2 = 0x41c6ce57;
+const K1 = 2654435761;
+const K2 = 1597334677;
 
 function mix(code: number): void {
-  h1 = Math.imul(h1 ^ code, 2654435761);
-  h2 = Math.imul(h2 ^ code, 1597334677);
+  h1 = Math.imul(h1 ^ code, K1);
+  h2 = Math.imul(h2 ^ code, K2);
+}
+
+/** cyrb53's finish, each lane avalanching into the other; 48 bits kept. Written out again in `generated`. */
+function finish(): number {
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 & 0xffff) * 0x1_0000_0000 + (h1 >>> 0);
 }
 
 // Every recorded thing is tagged, and text carries its length, so that no two streams of reads hash the same text.
@@ -31,10 +43,13 @@ const FALSE = 0x30001;
 const LAMBDA = 0x40000;
 const LIST = 0x50000;
 
+/** Two UTF-16 units per step: text is most of what an item reads. */
 function text(tag: number, value: string): void {
-  mix(tag | 0);
+  mix(tag);
   mix(value.length);
-  for (let i = 0; i < value.length; i++) mix(value.charCodeAt(i));
+  let i = 0;
+  for (; i + 1 < value.length; i += 2) mix(value.charCodeAt(i) | (value.charCodeAt(i + 1) << 16));
+  if (i < value.length) mix(value.charCodeAt(i));
 }
 
 function recorded(value: Recorded): void {
@@ -49,14 +64,17 @@ function recorded(value: Recorded): void {
 export class Digester {
   constructor(private readonly renderer: Renderer) {}
 
-  item(region: RegionNode, item: unknown, context: Context): number {
-    h1 = 0xdeadbeef;
-    h2 = 0x41c6ce57;
+  /** The digest of an item of `region`'s list, by its own fields where they answer. */
+  of(region: RegionNode): (item: unknown, context: Context) => number {
+    const fast = fastItemsOf(region.list!);
+    return (item, context) => fast?.digest(item) ?? this.walked(region, item, context);
+  }
+
+  private walked(region: RegionNode, item: unknown, context: Context): number {
+    h1 = SEED1;
+    h2 = SEED2;
     this.nodes(region.list!.dynamic, context.push(item));
-    // cyrb53's finish: each lane avalanches into the other.
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return (h2 & 0xffff) * 0x1_0000_0000 + (h1 >>> 0);
+    return finish();
   }
 
   private nodes(nodes: readonly Node[], context: Context): void {
@@ -102,6 +120,107 @@ export class Digester {
       }
     }
   }
+}
+
+/**
+ * For bodies item-check can read (values and static sections, in child
+ * regions too), written out as JavaScript once per section: each read a
+ * literal property read off the item (a name it lacks, a function or a
+ * list's array is the general walk's: undefined, or false for `write`).
+ * `digest` hashes the reads as Digester does; `same` and `write` compare
+ * and keep them in a flat array, `width` per item (see Recorded below).
+ */
+export interface FastItems {
+  readonly width: number;
+  digest(item: unknown): number | undefined;
+  same(item: unknown, values: Recorded[], at: number): boolean | undefined;
+  write(item: unknown, values: Recorded[], at: number): boolean;
+}
+
+const fastItems = new WeakMap<SectionNode, FastItems | null>();
+
+export function fastItemsOf(section: SectionNode): FastItems | null {
+  let found = fastItems.get(section);
+  if (found === undefined) {
+    const shape = itemShape(section);
+    fastItems.set(section, (found = shape && generated(shape)));
+  }
+  return found;
+}
+
+/** Null where the runtime refuses generated code. */
+function generated(shape: ItemShape): FastItems | null {
+  const literal = (text: string) => JSON.stringify(text);
+  const mix = (code: string) => `h1 = Math.imul(h1 ^ ${code}, ${K1}); h2 = Math.imul(h2 ^ ${code}, ${K2});`;
+  // Each read leaves what is recorded for it in x (as varText and summarize do), or runs `bail`.
+  const read = ({ path, section, list }: ItemShape['reads'][number], bail: string) => {
+    const head = path.length === 0 ? 'v = item;' : `v = item[${literal(path[0]!)}]; if (v === undefined && !(${literal(path[0]!)} in item)) ${bail}`;
+    const rest = path.slice(1).map((part) => `v = v === null || v === undefined ? undefined : v[${literal(part)}];`);
+    const now =
+      section === null
+        ? `v === null || v === undefined ? '' : typeof v === 'string' ? v : String(v)`
+        : section.inverted
+          ? `!v || (Array.isArray(v) && v.length === 0)`
+          : `!v ? false : Array.isArray(v) ? v.length || false : true`;
+    return `${head} ${rest.join(' ')} if (typeof v === 'function'${list ? ' || Array.isArray(v)' : ''}) ${bail} x = ${now};`;
+  };
+  const hash = `if (typeof x === 'string') {
+        ${mix(String(TEXT))} ${mix('x.length')}
+        for (i = 0; i + 1 < x.length; i += 2) { c = x.charCodeAt(i) | (x.charCodeAt(i + 1) << 16); ${mix('c')} }
+        if (i < x.length) { c = x.charCodeAt(i); ${mix('c')} }
+      } else if (typeof x === 'number') { ${mix(String(NUMBER))} ${mix('x')} } else { c = x ? ${TRUE} : ${FALSE}; ${mix('c')} }`;
+  const each = (bail: string, then: (j: number) => string) => shape.reads.map((r, j) => `${read(r, bail)} ${then(j)}`).join('\n      ');
+  const object = (bail: string) => `if (item === null || typeof item !== 'object') ${bail}`;
+  const body = `return {
+    width: ${shape.reads.length},
+    digest(item) {
+      ${object('return undefined;')}
+      let h1 = ${SEED1}, h2 = ${SEED2}, v, x, c, i;
+      ${each('return undefined;', () => hash)}
+      h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+      h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+      return (h2 & 0xffff) * 4294967296 + (h1 >>> 0);
+    },
+    same(item, values, at) {
+      ${object('return undefined;')}
+      let v, x;
+      ${each('return undefined;', (j) => `if (x !== values[at + ${j}]) return false;`)}
+      return true;
+    },
+    write(item, values, at) {
+      ${object('return false;')}
+      let v, x;
+      ${each('return false;', (j) => `values[at + ${j}] = x;`)}
+      return true;
+    },
+  };`;
+  try {
+    return new Function(body)() as FastItems;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * In memory only, beside a digested list's state whose items the generated
+ * reads answer: what each item recorded, `width` values per item in one
+ * array (no object per item), so that a diff compares them as item-check
+ * does instead of hashing every item. It moves to the next state (a diff
+ * takes it, see takeRecorded), which writes the changed items into it; a
+ * state read back from a store has none and is compared by its digests.
+ */
+const recordedCache = new WeakMap<DigestListState, Recorded[]>();
+
+/** The recorded values beside `state`, taken away from it: only the state a diff makes of it will hold them. */
+export function takeRecorded(state: DigestListState): Recorded[] | null {
+  const values = recordedCache.get(state);
+  if (values === undefined) return null;
+  recordedCache.delete(state);
+  return values;
+}
+
+export function keepRecorded(state: DigestListState, values: Recorded[]): void {
+  recordedCache.set(state, values);
 }
 
 // Digests as text: 8 base64url characters each, 6 bits per character, high bits first.
@@ -191,27 +310,35 @@ export function unpack(state: DigestListState): Unpacked {
 }
 
 /**
- * A digested list's state. With the state it follows, `from` (each item's
- * old index, -1 for a new one; null when they are the same items) reuses
- * the old text where digests stay in runs, so a one-item change copies no
- * more than V8's string slices.
+ * A digested list's state. With the state it follows, its text is reused
+ * where digests stay in runs, so a one-item change copies no more than V8's
+ * string slices: `from` holds each item's old index (-1 for a new one), or
+ * is null when the items are the old ones, of which those at `changed` changed.
  */
-export function pack(keys: readonly string[], digests: Float64Array, before?: { state: DigestListState; from: Int32Array | null }): DigestListState {
+export function pack(keys: readonly string[], digests: Float64Array, before?: { state: DigestListState; from: Int32Array | null; changed: readonly number[] }): DigestListState {
   let text: string;
   if (!before) text = encodeAll(digests);
-  else {
+  else if (before.from === null) {
+    const old = before.state.d;
+    text = '';
+    let at = 0;
+    for (const i of before.changed) {
+      text += old.slice(at * WIDTH, i * WIDTH) + encodeDigest(digests[i]!);
+      at = i + 1;
+    }
+    text += old.slice(at * WIDTH);
+  } else {
     const old = unpack(before.state).digests;
     const from = before.from;
-    const at = (i: number) => (from === null ? i : from[i]!);
     text = '';
     for (let i = 0; i < digests.length; ) {
-      const start = at(i);
+      const start = from[i]!;
       if (start < 0 || old[start] !== digests[i]) {
         text += encodeDigest(digests[i++]!);
         continue;
       }
       let j = i + 1;
-      while (j < digests.length && at(j) === start + j - i && old[start + j - i] === digests[j]) j++;
+      while (j < digests.length && from[j] === start + j - i && old[start + j - i] === digests[j]) j++;
       text += before.state.d.slice(start * WIDTH, (start + j - i) * WIDTH);
       i = j;
     }

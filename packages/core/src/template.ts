@@ -28,7 +28,7 @@ export interface CompileOptions {
    */
   immutable?: boolean;
   /**
-   * A list of more items than this (default 10,000) keeps, instead of each
+   * A list of more items than this (default 20,000) keeps, instead of each
    * item's recorded values, its keys and one 48-bit digest per item: about
    * 8 bytes of state per item instead of all it shows. A changed item is
    * then replaced whole (no `attrs`), a change is missed with probability
@@ -44,7 +44,7 @@ export interface UpdateOptions {
   immutable?: boolean;
 }
 
-const DIGEST_LISTS_ABOVE = 10_000;
+const DIGEST_LISTS_ABOVE = 20_000;
 
 /** A template compiled once into static text and tracked dynamic parts; render it many times. */
 export class Template {
