@@ -195,8 +195,12 @@ export interface UploadedMessage {
   ref: number;
 }
 
-/** Why a session can no longer be used (`outdated`: the page's client is older than the server's protocol): the page should reload. */
-export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed' | 'outdated';
+/**
+ * Why a session can no longer be used (`outdated`: the page's client is
+ * older than the server's protocol; `reload`: the page needs the whole page,
+ * which the server cannot rebuild for it): the page should reload.
+ */
+export type GoneReason = 'invalid_token' | 'expired' | 'not_found' | 'closed' | 'outdated' | 'reload';
 
 /** The session is gone for good; the server closes the connection right after. Do not reconnect. */
 export interface GoneMessage {

@@ -14,6 +14,7 @@ const GONE: Partial<Record<SessionErrorCode, GoneReason>> = {
   session_expired: 'expired',
   session_not_found: 'not_found',
   session_closed: 'closed',
+  resync_unavailable: 'reload',
 };
 
 /**
@@ -203,7 +204,8 @@ export class Connection {
         if (this.link.congested) await this.link.drained();
       }
     } catch (error) {
-      this.#fail(error);
+      // A page whose whole page cannot be rebuilt is told to reload.
+      this.#refuse(error);
     }
   }
 

@@ -61,6 +61,18 @@ describe('authentication', () => {
     expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
   });
 
+  it('tells a page past the replay log whose state digested its list, without a load option, gone(reload) with close 4410', async () => {
+    h = await start({}, { digestListsAbove: 1, replayLog: 1 });
+    const { sessionId, token } = await h.st.newSession(page('a'));
+    const session = await h.st.getSession(sessionId, token);
+    for (const title of ['b', 'c']) await session.render(page(title));
+    const peer = await Peer.hello(h.wsUrl, sessionId, token, 0);
+    // The session is there: the page is taken in, and then told it cannot be brought up to date.
+    await peer.expect('ready');
+    expect(await peer.expect('gone')).toEqual({ type: 'gone', reason: 'reload' });
+    expect(await peer.closeCode()).toBe(CLOSE.SESSION_GONE);
+  });
+
   it('tells a live peer its session was invalidated, with close 4410', async () => {
     h = await start();
     const { peer, session } = await livePeer(h);

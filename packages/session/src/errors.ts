@@ -4,7 +4,8 @@ export type SessionErrorCode =
   | 'session_not_found'
   | 'session_limit'
   | 'session_closed'
-  | 'session_conflict';
+  | 'session_conflict'
+  | 'resync_unavailable';
 
 /** Base of every refusal the session layer makes; switch on `code`. */
 export class SessionError extends Error {
@@ -62,5 +63,17 @@ export class SessionConflictError extends SessionError {
   override readonly name = 'SessionConflictError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('session_conflict', message, options);
+  }
+}
+
+/**
+ * A page needs the whole page, which the session's state cannot rebuild (it
+ * digested a huge list: core's `digestListsAbove`) and no `load` option can
+ * render: the page must reload.
+ */
+export class ResyncUnavailableError extends SessionError {
+  override readonly name = 'ResyncUnavailableError';
+  constructor(sessionId: string) {
+    super('resync_unavailable', `session ${sessionId} cannot rebuild its page from its state, and StateTemplate has no load option: the page must reload`);
   }
 }

@@ -16,6 +16,7 @@ export {
   SessionLimitError,
   SessionClosedError,
   SessionConflictError,
+  ResyncUnavailableError,
 } from './errors.js';
 // The store contract, for applications that pass or implement a store.
 export type { SessionStore, SessionRecord, JsonValue } from '@statetemplate/store';

@@ -2,7 +2,7 @@ import { ROOT_ID } from '@statetemplate/protocol';
 import type { RenderState, Template } from '@statetemplate/core';
 import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
-import { SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
+import { ResyncUnavailableError, SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
@@ -34,6 +34,8 @@ export interface EngineSettings {
   recordCache: number;
   /** Milliseconds an instance's presence entries outlive its last refresh. */
   presenceTimeout: number;
+  /** The application's data of a session, for a whole page its state cannot rebuild (StateTemplateOptions.load). */
+  load: ((sessionId: string) => unknown) | undefined;
 }
 
 /** A committed render: its updates, and where the session's sequence and expiry now stand. */
@@ -43,6 +45,8 @@ export interface RenderResult {
   expiresAt: number;
   /** A topic session's: the topic sequence number its shared regions are at now. */
   at?: number;
+  /** A fresh render's: the whole page at `seq`. */
+  html?: string;
 }
 
 /** Expired ids taken from the store per round of cleanup. */
@@ -143,7 +147,7 @@ export class SessionEngine {
    * compare-and-set conflict, re-reads and re-applies. Null when the session is gone.
    * Call through enqueue.
    */
-  async render(id: string, data: unknown, signal: AbortSignal | undefined): Promise<RenderResult | null> {
+  async render(id: string, data: unknown, signal: AbortSignal | undefined, fresh = false): Promise<RenderResult | null> {
     const { store, template, replayLog } = this.settings;
     let own: JsonValue | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -158,11 +162,11 @@ export class SessionEngine {
       const link = current.topic;
       const topic = link && (await this.#topics.load(link.name, link.at));
       if (topic !== undefined) own ??= jsonCopy(data, "a topic session's data");
-      const { state, updates } = topic ? this.#renderShared(current, topic, own, now) : this.#renderOwn(current, data, now);
+      const { state, updates, html } = topic ? this.#renderShared(current, topic, own, now, fresh) : this.#renderOwn(current, data, now, fresh);
       signal?.throwIfAborted();
       // A topic session's own data is stored even when its page needs nothing: a whole page is rendered from it.
       if (updates.length === 0 && topic === undefined) {
-        return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt } : null;
+        return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt, ...(html !== undefined && { html }) } : null;
       }
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
@@ -187,16 +191,20 @@ export class SessionEngine {
       }
       if (message !== undefined && external === undefined) await store.publish(id, message);
       // The logged updates now belong to the stored record: the caller gets its own.
-      if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt };
+      const page = html === undefined ? {} : { html };
+      if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt, ...page };
       // A topic session's caller gets positions, as its pages do.
       const at = position(0, topic.seq - link.base);
-      return { updates: sequenced.map((u) => numbered(u, at + position(u.seq, 0))), seq, expiresAt, at: topic.seq };
+      return { updates: sequenced.map((u) => numbered(u, at + position(u.seq, 0))), seq, expiresAt, at: topic.seq, ...page };
     }
   }
 
-  #renderOwn(current: SessionData, data: unknown, now: number): { state: RenderState; updates: SessionUpdate[] } {
+  /** `fresh`: the whole page is wanted too (a resync its state cannot rebuild), and the state becomes that page's (core's refresh). */
+  #renderOwn(current: SessionData, data: unknown, now: number, fresh: boolean): Rendered {
     const state = workingState(current);
-    return { state, updates: this.settings.template.update(state, data, { now }) as SessionUpdate[] };
+    if (!fresh) return { state, updates: this.settings.template.update(state, data, { now }) as SessionUpdate[] };
+    const { html, updates } = this.settings.template.refresh(state, data, { now });
+    return { state, updates: updates as SessionUpdate[], html };
   }
 
   /**
@@ -205,16 +213,18 @@ export class SessionEngine {
    * pages on their own), then diffed. When that cannot be done, the whole
    * page is sent. A root replace says where the shared regions stand.
    */
-  #renderShared(current: SessionData, topic: Topic, data: unknown, now: number): { state: RenderState; updates: SessionUpdate[] } {
+  #renderShared(current: SessionData, topic: Topic, data: unknown, now: number, fresh: boolean): Rendered {
     const adopted = topic.adopt(workingState(current), current.topic!.at);
     if (adopted === null) {
       const { html, state } = this.#topicPage(data, topic);
-      return { state, updates: [{ fragment_id: ROOT_ID, action: 'replace', html, timestamp: now, seq: 0, at: topic.seq }] };
+      return { state, updates: [{ fragment_id: ROOT_ID, action: 'replace', html, timestamp: now, seq: 0, at: topic.seq }], html };
     }
     const state = { ...adopted };
-    const updates = this.settings.template.update(state, topicView(data, topic.data), { now }) as SessionUpdate[];
-    for (const update of updates) if (update.fragment_id === ROOT_ID) update.at = topic.seq;
-    return { state, updates };
+    const view = topicView(data, topic.data);
+    const { template } = this.settings;
+    const { html, updates } = fresh ? template.refresh(state, view, { now }) : { html: undefined, updates: template.update(state, view, { now }) };
+    for (const update of updates as SessionUpdate[]) if (update.fragment_id === ROOT_ID) update.at = topic.seq;
+    return { state, updates: updates as SessionUpdate[], ...(fresh && { html }) };
   }
 
   /** Topic `name` as this instance has it; RangeError when it has not loaded it (loadTopic). */
@@ -297,7 +307,10 @@ export class SessionEngine {
     // A page that another instance brought further along the topic than this one is.
     await this.#topics.load(data.topic.name, Math.max(data.topic.at, data.topic.base + sharedPart(seq)));
     const at = this.positionOf(data);
-    return seq === at ? [] : { resync: this.#resync(data).resync, seq: at };
+    if (seq === at) return [];
+    const resync = await this.#resync(id, data);
+    // Where the page now stands: a fresh render (see #rerender) moved the session on.
+    return resync && { resync: resync.resync, seq: position(resync.seq, resync.at! - data.topic.base) };
   }
 
   /** Publishes a command to the session's live pages, on every instance. Call through enqueue. */
@@ -339,7 +352,7 @@ export class SessionEngine {
 
   async #snapshot(id: string): Promise<Resync | null> {
     const data = await this.#stored(id);
-    return data && this.#resync(data);
+    return data && this.#resync(id, data);
   }
 
   /** The session's data as the store holds it now; null when it is gone. */
@@ -349,8 +362,8 @@ export class SessionEngine {
   }
 
   /** The logged updates after `seq`, or the whole page when the log no longer covers them. */
-  async #logged(id: string, data: SessionData, seq: number): Promise<SessionUpdate[] | Resync> {
-    return loggedSince({ ...data, log: await this.#logOf(id, data) }, seq) ?? this.#resync(data);
+  async #logged(id: string, data: SessionData, seq: number): Promise<SessionUpdate[] | Resync | null> {
+    return loggedSince({ ...data, log: await this.#logOf(id, data) }, seq) ?? this.#resync(id, data);
   }
 
   /** The session's replay log: the store's own (read back to the same bounds) or the record's. */
@@ -431,15 +444,37 @@ export class SessionEngine {
     if (this.#ends.size > ENDS_KEPT) this.#ends.delete(this.#ends.keys().next().value!);
   }
 
-  #resync(data: SessionData): Resync {
+  /** The whole page for a page the log cannot bring up to date; null when the session is gone. */
+  async #resync(id: string, data: SessionData): Promise<Resync | null> {
     const { template } = this.settings;
     const link = data.topic;
-    // The state holds every value the page shows: no copy of the data is kept for this.
-    if (link === undefined) return { resync: template.renderState(workingState(data)), seq: data.seq };
+    // The state holds every value the page shows (unless it digested a huge list): no copy of the data is kept for this.
+    if (link === undefined) {
+      const state = workingState(data);
+      return template.replayable(state) ? { resync: template.renderState(state), seq: data.seq } : this.#rerender(id);
+    }
     const topic = this.topic(link.name);
     const adopted = topic.adopt(workingState(data), link.at);
+    if (adopted !== null && !template.replayable(adopted)) return this.#rerender(id);
     const resync = adopted === null ? this.#topicPage(data.own, topic).html : template.renderState(adopted);
     return { resync, seq: data.seq, at: topic.seq };
+  }
+
+  /**
+   * The whole page when the state cannot rebuild it: a render, after the
+   * renders already called, of the application's data (`load`; a topic
+   * session's own data is in its record), whose state is the new page's.
+   * Other pages get the diff. Without `load`, ResyncUnavailableError: the page must reload.
+   */
+  #rerender(id: string): Promise<Resync | null> {
+    const { load } = this.settings;
+    return this.#queue.run(id, async () => {
+      const data = await this.#stored(id);
+      if (data === null) return null;
+      if (data.topic === undefined && load === undefined) throw new ResyncUnavailableError(id);
+      const result = await this.render(id, data.topic === undefined ? await load!(id) : data.own, undefined, true);
+      return result && { resync: result.html!, seq: result.seq, ...(result.at !== undefined && { at: result.at }) };
+    });
   }
 
   /** Where a topic session's pages stand once they have everything: its own updates and the topic's now. */
@@ -452,6 +487,13 @@ export class SessionEngine {
   assertOpen(): void {
     if (this.#closed) throw new SessionClosedError('the StateTemplate is closed');
   }
+}
+
+interface Rendered {
+  state: RenderState;
+  updates: SessionUpdate[];
+  /** A fresh render's whole page. */
+  html?: string;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -22,6 +22,18 @@ export interface StateTemplateOptions {
    * states they hold.
    */
   immutable?: boolean;
+  /** Core's `digestListsAbove` (default 20,000): longer lists keep a digest per item, and the state can no longer rebuild the page (see load). */
+  digestListsAbove?: number;
+  /**
+   * The application's current data for a session: what a page that needs
+   * the whole page (reconnecting past the replay log, or far behind) is
+   * rendered from when the state cannot rebuild it, which is when it holds a
+   * list of more than `digestListsAbove` items. That render is a render of
+   * the session (stored, other pages get its updates). Without it such a
+   * page is told to reload (`gone` with reason `reload`). Topic sessions
+   * need none: their own data is stored.
+   */
+  load?: (sessionId: string) => unknown;
   /** Milliseconds of inactivity (no newSession, getSession or render) before a session expires (an idle timeout, sliding); default 24 h. */
   expiration?: number;
   /**
@@ -107,7 +119,7 @@ export class StateTemplate {
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
-    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable });
+    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
     this.#engine = new SessionEngine({
       template: compiled,
@@ -121,6 +133,7 @@ export class StateTemplate {
       streamBuffer: positive('streamBuffer', options.streamBuffer ?? 256 * 1024),
       recordCache: whole('recordCache', options.recordCache ?? 1_000),
       presenceTimeout: positive('presenceTimeout', options.presenceTimeout ?? 30_000),
+      load: options.load === undefined ? undefined : loader(options.load),
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
@@ -249,6 +262,11 @@ export class StateTemplate {
       process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateCleanupError');
     }
   }
+}
+
+function loader(value: unknown): (sessionId: string) => unknown {
+  if (typeof value !== 'function') throw new TypeError('load must be a function of a session id returning its data, or a promise of it');
+  return value as (sessionId: string) => unknown;
 }
 
 function clock(name: string, value: unknown): () => number {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreError, type LogAppend, type SessionRecord } from '@statetemplate/store';
-import { StateTemplate, type SessionUpdate } from '@statetemplate/session';
+import { ResyncUnavailableError, StateTemplate, type SessionUpdate, type StateTemplateOptions } from '@statetemplate/session';
 import { RedisSessionStore } from '../src/index.js';
 import { needs } from '@statetemplate/test-utils';
 import { redisServer, useRedisServer } from './redis-fixture.js';
@@ -29,8 +29,8 @@ describe('StateTemplate instances sharing one Redis', needs(redisServer), () => 
   afterEach(() => Promise.all(instances.splice(0).map((st) => st.close())));
 
   /** An instance with its own store and connections, as a separate server process would have. */
-  function instance(store = redis.store()): StateTemplate {
-    const st = new StateTemplate(todoTemplate, { store, signingKey });
+  function instance(store = redis.store(), options: StateTemplateOptions = {}): StateTemplate {
+    const st = new StateTemplate(todoTemplate, { store, signingKey, ...options });
     instances.push(st);
     return st;
   }
@@ -99,5 +99,36 @@ describe('StateTemplate instances sharing one Redis', needs(redisServer), () => 
     const after = await session.render(withItem(first, 1, 'after restart'));
     expect(after[0]!.seq).toBe(before.at(-1)!.seq + 1);
     expect(after.map((u) => u.html).join('')).toContain('after restart');
+  });
+
+  it('resyncs a page its digested state cannot rebuild from `load` on B, and tells it to reload without', async () => {
+    // 25 items past digestListsAbove: the stored state keeps digests, not the values the page shows.
+    const options = { digestListsAbove: 3, replayLog: 2 };
+    const app = new Map<string, ReturnType<typeof todoPage>>();
+    const a = instance(redis.store(), options);
+    const b = instance(redis.store(), { ...options, load: (id) => app.get(id) });
+    let data = todoPage('huge');
+    const created = await a.newSession(data);
+    const onA = await a.getSession(created.sessionId, created.token);
+    for (let i = 0; i < 3; i++) {
+      app.set(onA.id, (data = withItem(data, i, `render ${i}`)));
+      await onA.render(data);
+    }
+    const stream = onA.updates();
+    await expect(onA.updatesSince(0)).rejects.toBeInstanceOf(ResyncUnavailableError);
+    // The application's data moved on without a render: B's resync renders it, as a render of the session.
+    const changed = withItem(data, 5, 'changed elsewhere');
+    app.set(onA.id, changed);
+    const onB = await b.getSession(created.sessionId, created.token);
+    const missed = await onB.updatesSince(0);
+    expect(missed).toMatchObject({ seq: onA.seq + 2 }); // the item and the count
+    expect((missed as { resync: string }).resync).toContain('changed elsewhere');
+    const heard = await take(stream, 2);
+    expect(heard.map((u) => u.seq)).toEqual([onA.seq + 1, onA.seq + 2]);
+    // A renders on from the state B stored.
+    const updates = await onA.render(withItem(changed, 7, 'after the resync'));
+    expect(updates.map((u) => u.seq)).toEqual([heard[1]!.seq + 1, heard[1]!.seq + 2]);
+    expect(updates.map((u) => u.html).join('')).toContain('after the resync');
+    expect(updates.map((u) => u.html).join('')).not.toContain('changed elsewhere');
   });
 });
