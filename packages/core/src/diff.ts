@@ -276,7 +276,9 @@ export class Differ {
     let values: Recorded[] | null = fast && (cached && plan === null ? cached : new Array(items.length * width));
     let dirty = false;
     for (let i = 0; i < items.length; i++) {
-      if (plan === null && !(indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!))) {
+      // The very object of an immutable diff keeps its key: its fields need not be read.
+      const kept = plan === null && memo !== null && memo.items[i] === items[i];
+      if (plan === null && !kept && !(indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!))) {
         // A key differs after all: start again with a plan (and without the values in memory if this pass wrote to them).
         this.truncate(mark);
         changed.length = 0;
