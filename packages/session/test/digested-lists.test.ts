@@ -89,4 +89,16 @@ describe('a session whose state digested a huge list', () => {
     dom.root.innerHTML = (missed as { resync: string }).resync;
     expect(dom.html()).toBe(expected(data));
   });
+
+  it('renders a topic session from its own stored data, without `load`', async () => {
+    const template = '<h1>Hello {{user}}</h1><ul>{{#todos}}<li>{{text}}</li>{{/todos}}</ul>';
+    const st = new StateTemplate(template, { signingKey: SIGNING_KEY, digestListsAbove: 2 });
+    open.push(st);
+    const todos = Array.from({ length: 5 }, (_, id) => ({ id, text: `task ${id}` }));
+    await st.publish('board', { todos });
+    const { sessionId, token } = await st.newSession({ user: 'ann' }, { topic: 'board' });
+    const session = await st.getSession(sessionId, token);
+    const missed = await session.updatesSince(-1);
+    expect(missed).toEqual({ resync: compile(template).render({ user: 'ann', todos }).html, seq: session.seq });
+  });
 });
