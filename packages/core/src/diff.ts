@@ -272,9 +272,24 @@ export class Differ {
     const fast = fastItemsOf(region.list!);
     const width = fast?.width ?? 0;
     let cached = fast && takeRecorded(old);
-    // Written in place when the items are the old ones; the old state no longer holds them.
-    let values: Recorded[] | null = fast && (cached && plan === null ? cached : new Array(items.length * width));
     let dirty = false;
+    /**
+     * Where the values go: into the kept ones, in place (the old state no
+     * longer holds them), when the items are the old ones or only inserted
+     * and removed between a kept start and end, which a splice moves to
+     * their new places; else into a new array. `shifted`: laid out as the new items.
+     */
+    const layout = (): [values: Recorded[] | null, shifted: boolean] => {
+      if (!fast) return [null, false];
+      if (cached && plan === null) return [cached, true];
+      const p = plan as ListPlan | null;
+      let inserts = true;
+      for (let i = p ? p.start : 0; p && inserts && i < p.end; i++) inserts = p.from[i]! < 0;
+      if (!cached || !p || !inserts || dirty || (p.end - p.start) * width > MAX_SPLICED) return [new Array(items.length * width), false];
+      cached.splice(p.start * width, (p.end + p.shift - p.start) * width, ...new Array<Recorded>((p.end - p.start) * width));
+      return [cached, true];
+    };
+    let [values, shifted] = layout();
     for (let i = 0; i < items.length; i++) {
       // The very object of an immutable diff keeps its key: its fields need not be read.
       const kept = plan === null && memo !== null && memo.items[i] === items[i];
@@ -284,12 +299,12 @@ export class Differ {
         changed.length = 0;
         replan();
         if (dirty) cached = null;
-        values = fast && new Array(items.length * width);
+        [values, shifted] = layout();
         i = -1;
         continue;
       }
       const from: number = plan === null ? i : (plan as ListPlan).from[i]!;
-      const reused = from >= 0 && ((memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) || (cached !== null && fast!.same(items[i], cached, from * width) === true));
+      const reused = from >= 0 && ((memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) || (cached !== null && fast!.same(items[i], cached, (shifted ? i : from) * width) === true));
       if (reused) {
         digests[i] = oldDigests[from]!;
         if (free) free[i] = 1;
@@ -608,6 +623,9 @@ export class Differ {
     this.growth.push(growth);
   }
 }
+
+/** Values a splice moves at most: its arguments go on the stack. */
+const MAX_SPLICED = 30_000;
 
 /** Whether two plain outputs are known to be the same (null: not known). */
 function equalPlain(a: string | null, b: string | null): boolean {
