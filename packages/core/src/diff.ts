@@ -222,16 +222,7 @@ export class Differ {
 
   /** A list past the threshold, as its full state `next` says, turned into a digested one. */
   private digestAll(region: RegionNode, items: unknown[], context: Context, next: ListState): DigestListState {
-    const digests = new Float64Array(items.length);
-    const digest = this.renderer.digester.of(region);
-    const fast = fastItemsOf(region.list!);
-    let values: Recorded[] | null = fast && new Array(items.length * fast.width);
-    for (let i = 0; i < items.length; i++) {
-      digests[i] = digest(items[i], context);
-      if (values && !fast!.write(items[i], values, i * fast!.width)) values = null;
-    }
-    const state = pack(next.k, digests);
-    if (values) keepRecorded(state, values);
+    const state = this.renderer.digester.list(region, next.k, items, context);
     const memo = this.renderer.memos?.get(next);
     if (memo) this.renderer.memos!.set(state, memo);
     return state;

@@ -64,6 +64,21 @@ function recorded(value: Recorded): void {
 export class Digester {
   constructor(private readonly renderer: Renderer) {}
 
+  /** A list's digested state for its keys and items, with what the items recorded kept beside it where the generated reads answer. */
+  list(region: RegionNode, keys: readonly string[], items: readonly unknown[], context: Context): DigestListState {
+    const digests = new Float64Array(items.length);
+    const digest = this.of(region);
+    const fast = fastItemsOf(region.list!);
+    let values: Recorded[] | null = fast && new Array(items.length * fast.width);
+    for (let i = 0; i < items.length; i++) {
+      digests[i] = digest(items[i], context);
+      if (values && !fast!.write(items[i], values, i * fast!.width)) values = null;
+    }
+    const state = pack(keys, digests);
+    if (values) recordedCache.set(state, values);
+    return state;
+  }
+
   /** The digest of an item of `region`'s list, by its own fields where they answer. */
   of(region: RegionNode): (item: unknown, context: Context) => number {
     const fast = fastItemsOf(region.list!);

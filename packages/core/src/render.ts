@@ -3,12 +3,12 @@ import { endReach, resetReach, startReach, type Context } from './context.js';
 import { RenderError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
-import { Digester, fastItemsOf, keepRecorded, pack } from './digest.js';
+import { Digester } from './digest.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
 import { WHOLE_PAGE } from './html-model.js';
-import { isUnmarked, type DigestListState, type ListMemos, type ListState, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { isUnmarked, type DigestListState, type ListMemos, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Deep enough for any real page; stops runaway recursive partials over
@@ -152,11 +152,8 @@ export class Renderer {
 
   private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState | DigestListState> | null {
     const keys = listKeys(items, this.keyField);
-    const digests = items.length > this.digestAbove ? new Float64Array(items.length) : null;
-    const digest = digests && this.digester.of(region);
-    const fast = digests && fastItemsOf(region.list!);
-    let values: Recorded[] | null = fast && new Array(items.length * fast.width);
-    const states: ScopeState[] = new Array(digests ? 0 : items.length);
+    const digested = items.length > this.digestAbove;
+    const states: ScopeState[] = new Array(digested ? 0 : items.length);
     const free = this.memos && new Uint8Array(items.length);
     let html = '';
     for (let i = 0; i < items.length; i++) {
@@ -164,15 +161,13 @@ export class Renderer {
       // Immutable renders watch how far each item's lookups reach (see startReach).
       const watch = free ? startReach() : 0;
       const item = this.item(region, items[i], context, itemFragmentId(path, key));
-      if (digest) digests![i] = digest(items[i], context);
-      if (values && !fast!.write(items[i], values, i * fast!.width)) values = null;
       if (free && endReach(watch, context.depth + 1)) free[i] = 1;
       if (!item) return null;
-      if (!digests) states[i] = item.state;
+      if (!digested) states[i] = item.state;
       html += itemMarker(key) + item.html;
     }
-    const state = digests ? pack(keys, digests) : { k: keys, i: states };
-    if (values) keepRecorded(state as DigestListState, values);
+    // Past the threshold, digested after its html is rendered: an item that does not fit leaves no digests to make.
+    const state = digested ? this.digester.list(region, keys, items, context) : { k: keys, i: states };
     if (free) this.memos!.set(state, { items, free });
     return { html, state };
   }
