@@ -2,7 +2,7 @@ import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations,
 import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
-import { fastItemsOf, keepRecorded, pack, takeRecorded, unpack } from './digest.js';
+import { fastItemsOf, keepRecorded, keepUnpacked, pack, takeRecorded, takeUnpacked } from './digest.js';
 import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
 import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList, type ListPlan } from './keys.js';
@@ -237,7 +237,8 @@ export class Differ {
   private digested(region: RegionNode, items: unknown[], context: Context, old: DigestListState, path: string): DigestListState | null {
     const keyField = this.renderer.keyField;
     const mark = this.updates.length;
-    const { keys: oldKeys, digests: oldDigests } = unpack(old);
+    const unpacked = takeUnpacked(old);
+    const { keys: oldKeys, digests: oldDigests } = unpacked;
     const numbers = numericKeys(oldKeys);
     const indexed = keyOf(items[0], keyField) === undefined;
     // The same keys in the same order are checked item by item in the one pass below; else keys are planned as in list.
@@ -254,7 +255,9 @@ export class Differ {
       lastKept = lastKeptOf(plan);
     };
     if (items.length !== oldKeys.length) replan();
-    const digests = new Float64Array(items.length);
+    // In place while the items are the old ones (the old state decodes its own if asked again); `overwritten` undoes that for a plan.
+    let digests = plan === null ? oldDigests : new Float64Array(items.length);
+    const overwritten: number[] = [];
     const memos = this.renderer.memos;
     const memo = memos?.get(old) ?? null;
     const free = memos && new Uint8Array(items.length);
@@ -287,6 +290,8 @@ export class Differ {
       if (plan === null && !kept && !(indexed ? numbers[i] === i : hasKey(items[i], keyField, oldKeys[i]!, numbers[i]!))) {
         // A key differs after all: start again with a plan (and without the values in memory if this pass wrote to them).
         this.truncate(mark);
+        for (let k = 0; k < overwritten.length; k += 2) oldDigests[overwritten[k]!] = overwritten[k + 1]!;
+        digests = new Float64Array(items.length);
         changed.length = 0;
         replan();
         if (dirty) cached = null;
@@ -296,8 +301,8 @@ export class Differ {
       }
       const from: number = plan === null ? i : (plan as ListPlan).from[i]!;
       const reused = from >= 0 && ((memo !== null && memo.items[from] === items[i] && memo.free[from] === 1) || (cached !== null && fast!.same(items[i], cached, (shifted ? i : from) * width) === true));
+      let now = oldDigests[from]!;
       if (reused) {
-        digests[i] = oldDigests[from]!;
         if (free) free[i] = 1;
         if (values !== null && values !== cached) {
           if (cached !== null) for (let k = 0; k < width; k++) values[i * width + k] = cached[from * width + k]!;
@@ -306,7 +311,7 @@ export class Differ {
       } else {
         // Immutable diffs watch how far each item's lookups reach (see startReach).
         const watch = free ? startReach() : 0;
-        digests[i] = digest(items[i], context);
+        now = digest(items[i], context);
         if (free && endReach(watch, context.depth + 1)) free[i] = 1;
         if (values !== null) {
           dirty ||= values === cached; // even a write given up halfway
@@ -317,7 +322,10 @@ export class Differ {
         if (i === 0) this.emit(itemId(i), '', 'move_first', 0);
         else this.emit(itemId(i), '', 'move_after', 0, itemId(i - 1));
       }
-      if (from >= 0 && digests[i] === oldDigests[from]) continue;
+      const same = from >= 0 && now === oldDigests[from];
+      if (digests === oldDigests && !same) overwritten.push(i, oldDigests[i]!);
+      digests[i] = now;
+      if (same) continue;
       changed.push(i);
       const id = itemId(i);
       const rendered = this.renderer.item(region, items[i], context, id);
@@ -331,7 +339,8 @@ export class Differ {
       else this.emit(id, rendered.html, 'insert_after', null, itemId(i - 1));
     }
     const moved = plan as ListPlan | null;
-    const next = moved !== null || changed.length > 0 ? pack(keys, digests, { state: old, from: moved && moved.from, changed }) : old;
+    const next = moved !== null || changed.length > 0 ? pack(keys, digests, { state: old, old: unpacked, from: moved && moved.from, changed }) : old;
+    if (next === old) keepUnpacked(old, unpacked);
     if (free) memos!.set(next, { items, free });
     if (values !== null) keepRecorded(next, values);
     return next;

@@ -324,13 +324,29 @@ export function unpack(state: DigestListState): Unpacked {
   return found;
 }
 
+/** As unpack, taken away from `state`: its digests may then be written in place (a state without them decodes its own again). */
+export function takeUnpacked(state: DigestListState): Unpacked {
+  const found = unpack(state);
+  unpacked.delete(state);
+  return found;
+}
+
+/** Gives a state back what takeUnpacked took, when a diff left it as it was. */
+export function keepUnpacked(state: DigestListState, found: Unpacked): void {
+  unpacked.set(state, found);
+}
+
 /**
  * A digested list's state. With the state it follows, its text is reused
  * where digests stay in runs, so a one-item change copies no more than V8's
  * string slices: `from` holds each item's old index (-1 for a new one), or
  * is null when the items are the old ones, of which those at `changed` changed.
  */
-export function pack(keys: readonly string[], digests: Float64Array, before?: { state: DigestListState; from: Int32Array | null; changed: readonly number[] }): DigestListState {
+export function pack(
+  keys: readonly string[],
+  digests: Float64Array,
+  before?: { state: DigestListState; old: Unpacked; from: Int32Array | null; changed: readonly number[] },
+): DigestListState {
   let text: string;
   if (!before) text = encodeAll(digests);
   else if (before.from === null) {
@@ -343,7 +359,7 @@ export function pack(keys: readonly string[], digests: Float64Array, before?: { 
     }
     text += old.slice(at * WIDTH);
   } else {
-    const old = unpack(before.state).digests;
+    const old = before.old.digests;
     const from = before.from;
     text = '';
     for (let i = 0; i < digests.length; ) {
@@ -358,7 +374,7 @@ export function pack(keys: readonly string[], digests: Float64Array, before?: { 
       i = j;
     }
   }
-  const n = before && keys === unpack(before.state).keys ? before.state.n : encodeKeys(keys);
+  const n = before && keys === before.old.keys ? before.state.n : encodeKeys(keys);
   const state: DigestListState = { n, d: text };
   unpacked.set(state, { keys, digests });
   return state;
