@@ -9,7 +9,7 @@ import { hasKey, indexKeys, keyOf, numericKeys, ownKeys, planList, type ListPlan
 import { dynamicNodes, type Node, type PartialNode, type RegionNode, type SectionNode, type VarNode } from './nodes.js';
 import type { Renderer, Rendered } from './render.js';
 import { Replayer } from './replay.js';
-import { isDigested, isFlat, isList, isUnmarked, type DigestListState, type ListState, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { isDigested, isFlat, isList, isStream, isUnmarked, type DigestListState, type ListState, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /** The path of an item checked inline, before its id is built (see sameOrder). */
 const UNPLACED = '\u0000unplaced';
@@ -61,7 +61,7 @@ export class Differ {
   /** The root's new state; a root whose own lookups changed is replaced whole. */
   root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
     const same = old.u ? (this.sameUnmarked(dynamic, context, old) ? old : null) : this.scope(dynamic, nodes, context, old, '');
-    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replayed(() => this.replay().scope(nodes, old)), []);
+    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replayed(() => this.replay().scope(nodes, old)), [], this.renderer.streamed);
   }
 
   /**
@@ -200,6 +200,8 @@ export class Differ {
 
   /** The region's new state, or null when its new content cannot be patched alone (the enclosing scope re-renders). */
   private region(node: RegionNode, context: Context, old: RegionState, parentPath: string): RegionState | null {
+    // A stream's items are the stream updates' business: later data for it is not read.
+    if (isStream(old)) return old;
     const path = regionFragmentId(parentPath, node.id);
     if (node.list) {
       const value = resolve(node.list.path, context);
@@ -217,7 +219,7 @@ export class Differ {
 
   private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState | null {
     const next = this.renderer.regionContent(node, context, parentPath);
-    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replayed(() => this.replay().region(node, old)), node.open);
+    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replayed(() => this.replay().region(node, old)), node.open, node.holdsStream === true);
   }
 
   /** A list past the threshold, as its full state `next` says, turned into a digested one. */
@@ -581,9 +583,10 @@ export class Differ {
    * the text it renders, an empty list for false in a list region, a list
    * for an object that renders alike). The same annotated html adopts the
    * new state; the same plain html keeps the old one, which describes the
-   * markers the page keeps.
+   * markers the page keeps. Around a stream (`opaque`) the page holds items
+   * the old html lacks, so elements cannot be numbered: no `attrs` there.
    */
-  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string | null, open: readonly string[]): S {
+  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string | null, open: readonly string[], opaque = false): S {
     if (oldHtml === null) {
       // The old content held a digested list: not known, so sent whole.
       this.emit(id, next.html, 'replace', null);
@@ -594,7 +597,7 @@ export class Differ {
     const oldPlain = stripAnnotations(oldHtml);
     if (plain === oldPlain) return old;
     // Where only attributes changed (a toggled class, a checkbox), they travel instead of the fragment.
-    const attrs = attributeChanges(oldHtml, next.html, open);
+    const attrs = !opaque && attributeChanges(oldHtml, next.html, open);
     if (attrs) this.emit(id, '', 'attrs', plain.length - oldPlain.length, undefined, attrs);
     else this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
     return next.state;

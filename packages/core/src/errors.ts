@@ -43,3 +43,17 @@ export class RenderError extends StateTemplateError {
     super(code, message, options);
   }
 }
+
+export type StreamErrorCode = 'not_a_stream' | 'unknown_stream' | 'stream_key' | 'stream_unfit';
+
+/**
+ * A stream that cannot be used as asked: `not_a_stream` (the `streams`
+ * option names no list region of its own), `unknown_stream` (a name the
+ * option does not list), `stream_key` (an item without its key, or keys
+ * repeated), `stream_unfit` (an item or the stream cannot be patched alone).
+ */
+export class StreamError extends StateTemplateError {
+  constructor(code: StreamErrorCode, message: string) {
+    super(code, message);
+  }
+}

@@ -79,6 +79,10 @@ export interface RegionNode {
   lead: number;
   /** The first character of the static text right after it, or '' when a marker or dynamic follows. */
   trail: string;
+  /** Set on a stream's list region (the `streams` compile option): its name and its fragment id, fixed by the template. */
+  stream?: { readonly name: string; readonly id: string };
+  /** Set on the regions around a stream: the server does not know their content, so a change replaces them whole. */
+  holdsStream?: true;
 }
 
 export function dynamicNodes(nodes: readonly Node[]): Node[] {

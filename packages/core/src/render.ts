@@ -1,6 +1,6 @@
 import { encodeKey, escapeMarkers, itemFragmentId, itemMarker, REGION_END, regionFragmentId, regionStart } from '@statetemplate/protocol';
-import { endReach, resetReach, startReach, type Context } from './context.js';
-import { RenderError } from './errors.js';
+import { Context, endReach, resetReach, startReach } from './context.js';
+import { RenderError, StreamError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { Digester } from './digest.js';
@@ -8,6 +8,7 @@ import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
 import { leadFits, markersFit, openEnd, PAGE_TAGS, selfContained } from './fit.js';
 import { WHOLE_PAGE } from './html-model.js';
+import { streamKey } from './stream.js';
 import { isUnmarked, type DigestListState, type ListMemos, type ListState, type RegionState, type ScopeState } from './state.js';
 
 /**
@@ -15,6 +16,9 @@ import { isUnmarked, type DigestListState, type ListMemos, type ListState, type 
  * cyclic data. Only partials can recurse: sections nest as deep as the source.
  */
 export const MAX_DEPTH = 512;
+
+/** Where stream items render: with the item alone, so an item renders alike whenever and wherever it is rendered. */
+const ALONE = new Context(null);
 
 export interface Rendered<S> {
   html: string;
@@ -64,7 +68,8 @@ export class Renderer {
           this.depth--;
           break;
         case 'region':
-          if (scope && path !== null) {
+          if (node.stream && !(scope && path !== null)) out += this.inlineStream(node, context, scope);
+          else if (scope && path !== null) {
             const { html, state } = this.regionContent(node, context, path);
             (scope.c ??= []).push(state);
             out += isUnmarked(state) ? html : regionStart(node.id) + html + REGION_END;
@@ -84,10 +89,11 @@ export class Renderer {
    */
   regionContent(node: RegionNode, context: Context, parentPath: string): Rendered<RegionState> {
     const path = regionFragmentId(parentPath, node.id);
+    const value = node.list && resolve(node.list.path, context);
+    if (node.stream) return this.stream(node, value, path);
     const { untrusted, open } = this;
     this.untrusted = false;
     this.open = false;
-    const value = node.list && resolve(node.list.path, context);
     let rendered = Array.isArray(value) ? this.list(node, value, context, path) : this.scope(node.body, context, path);
     // A part that cannot be patched alone (an item, a region ending open or leaking) leaves no markers inside.
     const inner = rendered !== null && !this.open;
@@ -148,6 +154,56 @@ export class Renderer {
     const state: ScopeState = { v: [], u: 1 };
     const html = this.nodes(nodes, context, state, null);
     return { html, state };
+  }
+
+  /**
+   * A stream's list: whatever items the data holds now, each rendered alone,
+   * and a state that records none of them. It must keep its markers, at the
+   * id the template fixes, or no stream update could find it.
+   */
+  private stream(node: RegionNode, value: unknown, path: string): Rendered<ListState> {
+    const { name, id } = node.stream!;
+    if (path !== id) throw new StreamError('stream_unfit', `stream "${name}" sits inside a list item (${path}): a stream needs the one fragment id ${id}`);
+    const { untrusted, open } = this;
+    this.untrusted = false;
+    this.open = false;
+    const html = Array.isArray(value) ? this.streamItems(node, value) : '';
+    if (this.open || !this.fits(node, html)) throw new StreamError('stream_unfit', `stream "${name}": its content cannot be patched alone`);
+    this.untrusted ||= untrusted;
+    this.open = open;
+    return { html, state: { k: [], i: [], s: 1 } };
+  }
+
+  /** Stream items with their markers; StreamError for repeated keys or an item that cannot be patched alone. */
+  streamItems(node: RegionNode, items: readonly unknown[]): string {
+    const keys = new Set<string>();
+    let html = '';
+    for (const item of items) {
+      const rendered = this.streamItem(node, item);
+      if (keys.size === keys.add(rendered.key).size) throw new StreamError('stream_key', `stream "${node.stream!.name}": key ${JSON.stringify(rendered.key)} repeats`);
+      html += itemMarker(encodeKey(rendered.key)) + rendered.html;
+    }
+    return html;
+  }
+
+  /** One stream item's key, id and content (without its marker); StreamError when it has no key or cannot be patched alone. */
+  streamItem(node: RegionNode, item: unknown): { key: string; fragment_id: string; html: string } {
+    const { name, id } = node.stream!;
+    const key = streamKey(item, this.keyField, name);
+    const fragment_id = itemFragmentId(id, encodeKey(key));
+    const rendered = this.item(node, item, ALONE, fragment_id);
+    if (!rendered) throw new StreamError('stream_unfit', `stream "${name}": item ${JSON.stringify(key)} cannot be patched alone (its raw output would change how the page around it parses)`);
+    return { key, fragment_id, html: rendered.html };
+  }
+
+  /** A stream where no markers can go: refused when annotated; plain output renders its items as a whole render does. */
+  private inlineStream(node: RegionNode, context: Context, scope: ScopeState | null): string {
+    if (scope) throw new StreamError('stream_unfit', `stream "${node.stream!.name}": raw output around it makes its fragment render without markers`);
+    const value = resolve(node.list!.path, context);
+    if (!Array.isArray(value)) return '';
+    let out = '';
+    for (const item of value) out += this.nodes(node.list!.body, ALONE.push(item), null, '');
+    return out;
   }
 
   private list(region: RegionNode, items: unknown[], context: Context, path: string): Rendered<ListState | DigestListState> | null {
@@ -218,6 +274,8 @@ export class Renderer {
   }
 
   depth = 0;
+  /** Set by the template when it has streams: the root's old content is then not known exactly (see Differ.replace). */
+  streamed = false;
   /** Set by the template for an immutable render or diff: where lists' memos go. */
   memos: ListMemos | null = null;
   /** Set when raw output holding markup was rendered since the innermost fragment began. */

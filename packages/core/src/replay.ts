@@ -3,7 +3,7 @@ import { escapeHtml } from './escape.js';
 import { frameCount } from './evaluate.js';
 import type { Node, PartialNode, RegionNode } from './nodes.js';
 import { RenderError } from './errors.js';
-import { isDigested, isFlat, isList, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
+import { isDigested, isFlat, isList, isStream, isUnmarked, type Recorded, type RegionState, type ScopeState } from './state.js';
 
 /**
  * Renders the annotated page a state describes from its recorded lookups
@@ -17,7 +17,11 @@ export class Replayer {
   private vi = 0;
   private ci = 0;
 
-  constructor(private readonly partialNodes: (node: PartialNode) => Node[]) {}
+  constructor(
+    private readonly partialNodes: (node: PartialNode) => Node[],
+    /** A stream's content, which its state does not hold: none unless given. */
+    private readonly streamContent: (node: RegionNode) => string = () => '',
+  ) {}
 
   scope(nodes: readonly Node[], state: ScopeState): string {
     const { values, children, vi, ci } = this;
@@ -71,6 +75,7 @@ export class Replayer {
   region(node: RegionNode, state: RegionState): string {
     if (isDigested(state)) throw new RenderError('not_replayable', 'a list of more than digestListsAbove items keeps digests, not the values its page shows');
     if (!isList(state)) return this.scope(node.body, state);
+    if (isStream(state)) return this.streamContent(node);
     let out = '';
     for (let i = 0; i < state.k.length; i++) out += itemMarker(encodeKey(state.k[i]!)) + this.scope(node.list!.body, state.i[i]!);
     return out;

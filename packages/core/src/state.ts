@@ -26,6 +26,8 @@ export interface ScopeState {
 export interface ListState {
   k: string[];
   i: ScopeState[];
+  /** Set on a stream's list: its items are not recorded (`k` and `i` stay empty), so the state is O(1) in its length. */
+  s?: 1;
 }
 
 /** A key of a digested list, or a run of consecutive decimal integer keys: [first, count]. */
@@ -89,6 +91,11 @@ export function replayable(state: RegionState): boolean {
   if (isDigested(state)) return false;
   if (isList(state)) return state.i.every(replayable);
   return state.c === undefined || state.c.every(replayable);
+}
+
+/** Whether a region is a stream's list, whose items the state does not hold. */
+export function isStream(state: RegionState): boolean {
+  return (state as ListState).s === 1;
 }
 
 /** Whether a region rendered without markers, as part of the enclosing fragment. */

@@ -2,11 +2,12 @@ import { ROOT_ID, type Update } from '@statetemplate/protocol';
 import { Compiler, type Granularity } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
-import { RenderError, StateTemplateError } from './errors.js';
-import { dynamicNodes, type Node } from './nodes.js';
+import { RenderError, StateTemplateError, StreamError } from './errors.js';
+import { dynamicNodes, type Node, type RegionNode } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
+import { placeStreams, TemplateStream } from './stream.js';
 import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
 
 export interface CompileOptions {
@@ -35,6 +36,14 @@ export interface CompileOptions {
    * 2^-48, and the page cannot be rebuilt from the state (see replayable).
    */
   digestListsAbove?: number;
+  /**
+   * Names of list sections whose items the server does not hold (streams):
+   * a render shows the items the data holds, but the state records none, and
+   * later renders leave the list to the stream's updates (`stream(name)`).
+   * Each must be a `{{#name}}` list that is a fragment of its own, outside
+   * any repeated section; StreamError `not_a_stream` otherwise.
+   */
+  streams?: readonly string[];
 }
 
 export interface UpdateOptions {
@@ -58,6 +67,7 @@ export class Template {
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
   private readonly immutable: boolean;
+  private readonly streams: ReadonlyMap<string, RegionNode>;
 
   constructor(
     readonly source: string,
@@ -70,7 +80,9 @@ export class Template {
     this.compiler = new Compiler(partials, granularity);
     this.nodes = this.compiler.compileTemplate(source);
     this.dynamic = dynamicNodes(this.nodes);
-    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity]));
+    const streams = [...(options.streams ?? [])];
+    this.streams = placeStreams(this.nodes, streams);
+    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity, ...(streams.length > 0 ? [streams.sort()] : [])]));
     const digestAbove = options.digestListsAbove ?? DIGEST_LISTS_ABOVE;
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
@@ -79,6 +91,14 @@ export class Template {
       (node) => this.compiler.recursivePartial(node),
       digestAbove,
     );
+    this.renderer.streamed = this.streams.size > 0;
+  }
+
+  /** Stream `name` of the `streams` option: how its items render and where they go. StreamError `unknown_stream` for another name. */
+  stream(name: string): TemplateStream {
+    const node = this.streams.get(name);
+    if (!node) throw new StreamError('unknown_stream', `no stream "${name}": the template's streams are ${JSON.stringify([...this.streams.keys()])}`);
+    return new TemplateStream(node, this.renderer, (task) => this.guard(false, task));
   }
 
   /** Annotated HTML for `data`, and the state to diff the next snapshot against. */
@@ -179,12 +199,17 @@ export class Template {
    * values without the data: the page the updates built, which is
    * `render(data).html` for the data that produced the state, except that an
    * update that changed nothing visible leaves the page and its markers as
-   * they were. Throws RenderError `state_mismatch` for a state of another
+   * they were. A stream shows the items `streams` gives for it, none
+   * without. Throws RenderError `state_mismatch` for a state of another
    * template, `not_replayable` for one holding a digested list (replayable).
    */
-  renderState(state: RenderState): string {
+  renderState(state: RenderState, streams: Readonly<Record<string, readonly unknown[]>> = {}): string {
     if (state.t !== this.fingerprint) throw new RenderError('state_mismatch', 'this state belongs to another template');
-    return this.guard(false, () => new Replayer((node) => this.compiler.recursivePartial(node)).scope(this.nodes, state.r));
+    for (const name of Object.keys(streams)) this.stream(name);
+    return this.guard(false, () => {
+      const content = (node: RegionNode) => this.renderer.streamItems(node, streams[node.stream!.name] ?? []);
+      return new Replayer((node) => this.compiler.recursivePartial(node), content).scope(this.nodes, state.r);
+    });
   }
 
   /** Whether renderState can rebuild the page from `state`: false once it holds a list of more than `digestListsAbove` items. */
