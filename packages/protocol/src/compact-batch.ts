@@ -6,8 +6,10 @@
  *
  * - `at`: the first update's timestamp (integer milliseconds since the epoch);
  * - `[id, html]`: a `replace` (the commonest update);
- * - `[id, code, html?, ref?]`: any other action, `code` its index in ACTIONS;
- *   `html` is left out when empty and no `ref` follows;
+ * - `[id, code, html?, ref?, limit?]`: any other action, `code` its index in
+ *   ACTIONS, plus 8 or 16 for a stream's update (`stream` 1 or 2); `html` is
+ *   left out when empty and nothing follows; a stream insert's `limit` comes
+ *   last, right after `html` when there is no `ref`;
  * - `[id, 7, [[element, set, ...remove], …]]`: an `attrs`, each change the
  *   element's number, the attributes it gets, the names it loses;
  * - a number `n`: the updates after it were made at `at + n` (one render's
@@ -15,7 +17,10 @@
  */
 import { ACTIONS, type AttributeChange, type Update } from './update.js';
 
-export type CompactUpdate = [id: string, html: string] | [id: string, code: number, html?: string, ref?: string] | [id: string, code: typeof ATTRS, changes: CompactChange[]];
+export type CompactUpdate =
+  | [id: string, html: string]
+  | [id: string, code: number, html?: string, ref?: string | number, limit?: number]
+  | [id: string, code: typeof ATTRS, changes: CompactChange[]];
 
 type CompactChange = [element: number, set: string, ...remove: string[]];
 
@@ -35,10 +40,11 @@ export function encodeUpdates(updates: readonly Update[]): CompactBatch {
   return batch;
 }
 
-function compact({ fragment_id: id, action, html, ref, attrs }: Update): CompactUpdate {
-  const code = ACTIONS.indexOf(action);
+function compact({ fragment_id: id, action, html, ref, attrs, stream, limit }: Update): CompactUpdate {
+  const code = ACTIONS.indexOf(action) + ACTIONS.length * (stream ?? 0);
   if (code === ATTRS) return [id, ATTRS, (attrs ?? []).map(({ element, set, remove = [] }) => [element, set, ...remove])];
-  if (ref !== undefined) return [id, code, html, ref];
+  if (ref !== undefined) return limit === undefined ? [id, code, html, ref] : [id, code, html, ref, limit];
+  if (limit !== undefined) return [id, code, html, limit];
   if (code === 0) return [id, html];
   return html === '' ? [id, code] : [id, code, html];
 }
@@ -55,9 +61,11 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
       updates.push({ fragment_id: entry[0], action: 'attrs', html: '', attrs, timestamp });
     }
     else {
-      const [fragment_id, code, html = '', ref] = entry as [string, number, string?, string?];
-      const update: Update = { fragment_id, action: ACTIONS[code]!, html, timestamp };
-      if (ref !== undefined) update.ref = ref;
+      const [fragment_id, code, html = '', ref, limit = ref] = entry as [string, number, string?, (string | number)?, number?];
+      const update: Update = { fragment_id, action: ACTIONS[code % ACTIONS.length]!, html, timestamp };
+      if (typeof ref === 'string') update.ref = ref;
+      if (typeof limit === 'number') update.limit = limit;
+      if (code >= ACTIONS.length) update.stream = ((code / ACTIONS.length) | 0) as 1 | 2;
       updates.push(update);
     }
   }
@@ -81,11 +89,17 @@ export function batchFault(value: readonly unknown[]): string | null {
 }
 
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const isLimit = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
 
 function isCompactUpdate(entry: unknown): boolean {
   if (!Array.isArray(entry) || typeof entry[0] !== 'string') return false;
-  const [, second, html, ref] = entry as unknown[];
+  const [, second, html, ref, limit] = entry as unknown[];
   if (typeof second === 'string') return entry.length === 2;
   if (second === ATTRS) return entry.length === 3 && isChanges(html);
-  return entry.length <= 4 && typeof second === 'number' && ACTIONS[second] !== undefined && optionalString(html) && optionalString(ref);
+  // Codes past ACTIONS are stream updates (ACTIONS.length times 1 or 2 more), never an `attrs`.
+  const known = Number.isInteger(second) && (second as number) >= 0 && (second as number) < 3 * ACTIONS.length && (second as number) % ACTIONS.length !== ATTRS;
+  // A limit only on a stream's update: last, after a ref or in its place.
+  const stream = (second as number) >= ACTIONS.length;
+  const tail = entry.length === 5 ? stream && typeof ref === 'string' && isLimit(limit) : optionalString(ref) || (stream && isLimit(ref));
+  return entry.length <= 5 && known && optionalString(html) && tail;
 }

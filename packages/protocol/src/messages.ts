@@ -24,8 +24,8 @@ export interface HelloMessage {
   v?: number;
 }
 
-/** The wire protocol's version: 2 brought the `attrs` action. */
-export const PROTOCOL_VERSION = 2;
+/** The wire protocol's version: 2 brought the `attrs` action, 3 stream updates (`stream`, `limit`). */
+export const PROTOCOL_VERSION = 3;
 
 /** A user event for the application's handler. `cid` names the connection on the SSE transport only. */
 export interface EventMessage {

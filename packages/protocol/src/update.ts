@@ -37,6 +37,16 @@ export interface Update {
   ref?: string;
   /** For `attrs`: the elements whose attributes change, and how. */
   attrs?: AttributeChange[];
+  /**
+   * Set on a stream's updates, which the server sends without knowing what
+   * the page holds: a replace, remove or move of an item that is not there,
+   * an insert into a list that is not there, or one after an item that is
+   * not there, does nothing; an insert of an item that is there already
+   * moves it to where the insert says (1) or replaces it where it is (2).
+   */
+  stream?: 1 | 2;
+  /** For a stream's insert: the list then keeps at most this many items, dropping the first (for a `prepend`, the last). */
+  limit?: number;
 }
 
 export const ACTIONS: readonly Action[] = [

@@ -34,6 +34,9 @@ function randomUpdates(random: (n: number) => number): Update[] {
       return update;
     }
     if (random(3) === 0) update.ref = ['1:0', '', '2:k%2D1'][random(3)]!;
+    // A stream's updates: lenient (1 or 2), inserts perhaps with a limit.
+    if (random(3) === 0) update.stream = (1 + random(2)) as 1 | 2;
+    if (update.stream && random(2) === 0) update.limit = 1 + random(100_000);
     return update;
   });
 }
@@ -77,5 +80,24 @@ describe('encodeUpdates / decodeUpdates', () => {
     expect(toggle).toBeLessThanOrEqual(100);
     expect(counter).toBeLessThanOrEqual(36);
     expect(remove).toBeLessThanOrEqual(32);
+  });
+});
+
+describe('stream updates on the wire', () => {
+  const at = NOW;
+  it('carry their mode in the action code and a limit last, ref or not', () => {
+    const append: Update = { fragment_id: '2:9', action: 'append', html: '<li>x</li>', timestamp: at, stream: 1, limit: 50 };
+    const after: Update = { fragment_id: '2:9', action: 'insert_after', html: '<li>x</li>', ref: '2:8', timestamp: at, stream: 1, limit: 3 };
+    const replace: Update = { fragment_id: '2:9', action: 'replace', html: '<li>y</li>', timestamp: at, stream: 2 };
+    const remove: Update = { fragment_id: '2:9', action: 'remove', html: '', timestamp: at, stream: 1 };
+    expect(encodeUpdates([append, after, replace, remove])).toEqual([at, ['2:9', 10, '<li>x</li>', 50], ['2:9', 12, '<li>x</li>', '2:8', 3], ['2:9', 16, '<li>y</li>'], ['2:9', 9]]);
+    expect(decodeUpdates(encodeUpdates([append, after, replace, remove]))).toEqual([append, after, replace, remove]);
+  });
+
+  it('are refused when malformed: a stream attrs, a code past the modes, a bad limit', () => {
+    for (const entry of [['2:9', 15, []], ['2:9', 24, 'x'], ['2:9', 10, 'x', 0], ['2:9', 10, 'x', 1.5], ['2:9', 12, 'x', 3, 3], ['2:9', 12, 'x', '2:8', 'y'], ['2:9', 10, 'x', '', 2, 1]]) {
+      const frame = JSON.stringify([1, at, entry]);
+      expect(parseServerMessage(frame), JSON.stringify(entry)).toMatchObject({ code: 'malformed' });
+    }
   });
 });
