@@ -1,7 +1,7 @@
 import { parseMarker, type Update } from '@statetemplate/protocol';
 import { ApplyError, type ApplyErrorCode } from './errors.js';
 import { carryFocus, refocus, saveFocus } from './focus.js';
-import { locate, type Target } from './locate.js';
+import { locate, next, type Target } from './locate.js';
 import { markerIndex, patched, regionOf, track, type MarkerIndex } from './marker-index.js';
 import { parseHtml } from './parse-html.js';
 import { docOf, nodesOf, walk, type Span } from './span.js';
@@ -21,13 +21,18 @@ export function applyUpdates(root: Root, updates: readonly Update[]): void {
  */
 export function applyUpdate(root: Root, update: Update): void {
   const index = markerIndex(root);
-  patch(root, index, update);
+  try {
+    patch(root, index, update);
+  } catch (error) {
+    // The server does not know what a stream's page holds: an item trimmed, a list re-rendered away, and there is nothing to do.
+    if (!update.stream || !(error instanceof ApplyError)) throw error;
+  }
   patched(root, index);
 }
 
 /** Applies `update`, keeping `index` up to date with the markers it adds and removes. */
 function patch(root: Root, index: MarkerIndex, update: Update): void {
-  const { fragment_id: id, action } = update;
+  const { fragment_id: id, action, stream, limit } = update;
   const doc = docOf(root);
   const fail = (code: ApplyErrorCode): never => {
     throw new ApplyError(code, String(id));
@@ -62,15 +67,25 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     const listId = regionOf(id);
     const key = id.slice(listId.length + 1);
     if (listId === id || !parseMarker(':' + key)) return fail('not_an_item');
-    if (index.has(id)) return fail('duplicate_item');
     const list = find(listId, 'not_found').span;
     if (!list.after) return fail('not_an_item');
     const anchor = action === 'append' ? list.before : action === 'prepend' ? list.after.nextSibling : afterRef(list);
+    if (index.has(id)) {
+      // A stream's item already there moves, or is replaced where it is (as it is when it would land right there).
+      if (!stream) return fail('duplicate_item');
+      if (stream > 1 || anchor === index.get(id)) return replace(doc, index, id, find(id, 'not_found').span, update.html);
+      patch(root, index, { ...update, action: 'remove' });
+    }
     const fresh = parseHtml(list.parent, update.html);
     fresh.prepend(doc.createComment(':' + key));
     // While in `fresh`, the new markers are its children.
     track(index, { parent: fresh, after: null, before: null }, listId, true);
     list.parent.insertBefore(fresh, anchor);
+    if (!limit) return;
+    // At most `limit` items: the far end goes (the end for a prepend, else the start).
+    const items: Comment[] = [];
+    for (let m = next(list.after); m !== list.before; m = next(m!)) items.push(m!);
+    for (const m of action === 'prepend' ? items.slice(limit) : items.slice(0, -limit)) patch(root, index, { ...update, fragment_id: listId + m.data, action: 'remove' });
     return;
   }
 

@@ -27,6 +27,9 @@ type CompactChange = [element: number, set: string, ...remove: string[]];
 /** ACTIONS.indexOf('attrs'). */
 const ATTRS = 7;
 
+/** ACTIONS.length: a stream update's code is its action's plus MODE times its `stream` (so `code >> 3` is the mode). */
+const MODE = 8;
+
 export type CompactBatch = [at: number, ...entries: (CompactUpdate | number)[]];
 
 export function encodeUpdates(updates: readonly Update[]): CompactBatch {
@@ -41,7 +44,7 @@ export function encodeUpdates(updates: readonly Update[]): CompactBatch {
 }
 
 function compact({ fragment_id: id, action, html, ref, attrs, stream, limit }: Update): CompactUpdate {
-  const code = ACTIONS.indexOf(action) + ACTIONS.length * (stream ?? 0);
+  const code = ACTIONS.indexOf(action) + MODE * (stream ?? 0);
   if (code === ATTRS) return [id, ATTRS, (attrs ?? []).map(({ element, set, remove = [] }) => [element, set, ...remove])];
   if (ref !== undefined) return limit === undefined ? [id, code, html, ref] : [id, code, html, ref, limit];
   if (limit !== undefined) return [id, code, html, limit];
@@ -61,11 +64,12 @@ export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
       updates.push({ fragment_id: entry[0], action: 'attrs', html: '', attrs, timestamp });
     }
     else {
-      const [fragment_id, code, html = '', ref, limit = ref] = entry as [string, number, string?, (string | number)?, number?];
-      const update: Update = { fragment_id, action: ACTIONS[code % ACTIONS.length]!, html, timestamp };
+      const [fragment_id, code, html = '', ref, limit] = entry as [string, number, string?, (string | number)?, number?];
+      const update: Update = { fragment_id, action: ACTIONS[code % MODE]!, html, timestamp };
       if (typeof ref === 'string') update.ref = ref;
-      if (typeof limit === 'number') update.limit = limit;
-      if (code >= ACTIONS.length) update.stream = ((code / ACTIONS.length) | 0) as 1 | 2;
+      else if (ref) update.limit = ref;
+      if (limit) update.limit = limit;
+      if (code >= MODE) update.stream = (code >> 3) as 1 | 2;
       updates.push(update);
     }
   }
@@ -96,10 +100,7 @@ function isCompactUpdate(entry: unknown): boolean {
   const [, second, html, ref, limit] = entry as unknown[];
   if (typeof second === 'string') return entry.length === 2;
   if (second === ATTRS) return entry.length === 3 && isChanges(html);
-  // Codes past ACTIONS are stream updates (ACTIONS.length times 1 or 2 more), never an `attrs`.
-  const known = Number.isInteger(second) && (second as number) >= 0 && (second as number) < 3 * ACTIONS.length && (second as number) % ACTIONS.length !== ATTRS;
-  // A limit only on a stream's update: last, after a ref or in its place.
-  const stream = (second as number) >= ACTIONS.length;
-  const tail = entry.length === 5 ? stream && typeof ref === 'string' && isLimit(limit) : optionalString(ref) || (stream && isLimit(ref));
-  return entry.length <= 5 && known && optionalString(html) && tail;
+  // Codes past ACTIONS are stream updates, never an `attrs`. A limit comes last, after a ref or in its place.
+  const tail = entry.length < 5 ? optionalString(ref) || isLimit(ref) : typeof ref === 'string' && isLimit(limit);
+  return entry.length <= 5 && typeof second === 'number' && ACTIONS[second % MODE] !== undefined && second < 3 * MODE && second % MODE < ATTRS && optionalString(html) && tail;
 }

@@ -45,7 +45,7 @@ export interface Update {
    * moves it to where the insert says (1) or replaces it where it is (2).
    */
   stream?: 1 | 2;
-  /** For a stream's insert: the list then keeps at most this many items, dropping the first (for a `prepend`, the last). */
+  /** For an insert (a stream's): the list then keeps at most this many items, dropping the first (for a `prepend`, the last). */
   limit?: number;
 }
 

@@ -95,7 +95,7 @@ describe('stream updates on the wire', () => {
   });
 
   it('are refused when malformed: a stream attrs, a code past the modes, a bad limit', () => {
-    for (const entry of [['2:9', 15, []], ['2:9', 24, 'x'], ['2:9', 10, 'x', 0], ['2:9', 10, 'x', 1.5], ['2:9', 12, 'x', 3, 3], ['2:9', 12, 'x', '2:8', 'y'], ['2:9', 10, 'x', '', 2, 1]]) {
+    for (const entry of [['2:9', 15, []], ['2:9', 24, 'x'], ['2:9', 10, 'x', 0], ['2:9', 10, 'x', 1.5],  ['2:9', 12, 'x', 3, 3], ['2:9', 12, 'x', -1], ['2:9', 12, 'x', '2:8', 'y'], ['2:9', 10, 'x', '', 2, 1]]) {
       const frame = JSON.stringify([1, at, entry]);
       expect(parseServerMessage(frame), JSON.stringify(entry)).toMatchObject({ code: 'malformed' });
     }
