@@ -5,7 +5,8 @@ export type SessionErrorCode =
   | 'session_limit'
   | 'session_closed'
   | 'session_conflict'
-  | 'resync_unavailable';
+  | 'resync_unavailable'
+  | 'stream_refused';
 
 /** Base of every refusal the session layer makes; switch on `code`. */
 export class SessionError extends Error {
@@ -75,5 +76,13 @@ export class ResyncUnavailableError extends SessionError {
   override readonly name = 'ResyncUnavailableError';
   constructor(sessionId: string) {
     super('resync_unavailable', `session ${sessionId} cannot rebuild its page from its state, and StateTemplate has no load option: the page must reload`);
+  }
+}
+
+/** A stream's update on a session that cannot take one: a topic session (streams are for sessions of their own). */
+export class StreamRefusedError extends SessionError {
+  override readonly name = 'StreamRefusedError';
+  constructor(message: string) {
+    super('stream_refused', message);
   }
 }

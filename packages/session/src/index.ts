@@ -2,6 +2,9 @@ export { StateTemplate } from './state-template.js';
 export type { StateTemplateOptions, NewSessionOptions, GetSessionOptions, NewSession } from './state-template.js';
 export { Session } from './session.js';
 export type { RenderOptions, UpdatesOptions, NavigateOptions } from './session.js';
+export { SessionStream } from './session-stream.js';
+export type { StreamInsertOptions } from './session-stream.js';
+export type { StreamOptions } from './session-engine.js';
 export type { PageCommand, SessionCommand } from './session-command.js';
 export type { LiveUpdates as UpdateStream } from './update-stream.js';
 export type { SessionUpdate, Resync } from './session-update.js';
@@ -17,6 +20,7 @@ export {
   SessionClosedError,
   SessionConflictError,
   ResyncUnavailableError,
+  StreamRefusedError,
 } from './errors.js';
 // The store contract, for applications that pass or implement a store.
 export type { SessionStore, SessionRecord, JsonValue } from '@statetemplate/store';

@@ -1,8 +1,8 @@
-import { ROOT_ID } from '@statetemplate/protocol';
+import { ROOT_ID, type Update } from '@statetemplate/protocol';
 import type { RenderState, Template } from '@statetemplate/core';
 import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
-import { ResyncUnavailableError, SessionClosedError, SessionConflictError, SessionLimitError } from './errors.js';
+import { ResyncUnavailableError, SessionClosedError, SessionConflictError, SessionLimitError, StreamRefusedError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RecentRecords } from './recent-records.js';
 import { SessionChannel } from './session-channel.js';
@@ -36,6 +36,19 @@ export interface EngineSettings {
   presenceTimeout: number;
   /** The application's data of a session, for a whole page its state cannot rebuild (StateTemplateOptions.load). */
   load: ((sessionId: string) => unknown) | undefined;
+  /** Per stream, what a page rebuilt from the state shows in it (StateTemplate's `streams`). */
+  streams: Readonly<Record<string, StreamOptions>>;
+}
+
+/** A stream's settings: `refill` gives the items a page rebuilt from the session's state (a resync) shows in it. */
+export interface StreamOptions {
+  refill?: (sessionId: string) => readonly unknown[] | Promise<readonly unknown[]>;
+}
+
+/** The items each stream with a refill shows on session `id`'s rebuilt page. */
+async function refilled(streams: Readonly<Record<string, StreamOptions>>, id: string): Promise<Record<string, readonly unknown[]>> {
+  const entries = await Promise.all(Object.entries(streams).map(async ([name, { refill }]) => [name, refill ? await refill(id) : []] as const));
+  return Object.fromEntries(entries);
 }
 
 /** A committed render: its updates, and where the session's sequence and expiry now stand. */
@@ -147,8 +160,21 @@ export class SessionEngine {
    * compare-and-set conflict, re-reads and re-applies. Null when the session is gone.
    * Call through enqueue.
    */
-  async render(id: string, data: unknown, signal: AbortSignal | undefined, fresh = false): Promise<RenderResult | null> {
-    const { store, template, replayLog } = this.settings;
+  render(id: string, data: unknown, signal: AbortSignal | undefined, fresh = false): Promise<RenderResult | null> {
+    return this.#commit(id, data, null, signal, fresh);
+  }
+
+  /**
+   * Commits a stream's updates (built at the time of the commit) as a render
+   * commits its own: sequenced, logged and published, the state unchanged.
+   * StreamRefusedError for a topic session. Call through enqueue.
+   */
+  streamUpdates(id: string, build: (now: number) => Update[], signal: AbortSignal | undefined): Promise<RenderResult | null> {
+    return this.#commit(id, undefined, build, signal, false);
+  }
+
+  async #commit(id: string, data: unknown, stream: ((now: number) => Update[]) | null, signal: AbortSignal | undefined, fresh: boolean): Promise<RenderResult | null> {
+    const { store, replayLog } = this.settings;
     let own: JsonValue | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -160,9 +186,15 @@ export class SessionEngine {
       const expiresAt = this.expiry(record.createdAt, now);
       if (expiresAt <= now) return null;
       const link = current.topic;
+      if (stream && link) throw new StreamRefusedError(`session ${id} belongs to topic ${JSON.stringify(link.name)}: streams are for sessions of their own`);
       const topic = link && (await this.#topics.load(link.name, link.at));
       if (topic !== undefined) own ??= jsonCopy(data, "a topic session's data");
-      const { state, updates, html } = topic ? this.#renderShared(current, topic, own, now, fresh) : this.#renderOwn(current, data, now, fresh);
+      // A stream's updates leave the state as it is: it records nothing of a stream's items.
+      const { state, updates, html } = stream
+        ? { state: current.state, updates: stream(now) as SessionUpdate[], html: undefined }
+        : topic
+          ? this.#renderShared(current, topic, own, now, fresh)
+          : this.#renderOwn(current, data, now, fresh);
       signal?.throwIfAborted();
       // A topic session's own data is stored even when its page needs nothing: a whole page is rendered from it.
       if (updates.length === 0 && topic === undefined) {
@@ -275,7 +307,7 @@ export class SessionEngine {
       timer.unref();
     };
     // The very updates, not only their numbers: another instance's render may have taken them after ours failed.
-    const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref && JSON.stringify(a.attrs) === JSON.stringify(b.attrs);
+    const same = (a: SessionUpdate, b: SessionUpdate) => a.seq === b.seq && a.fragment_id === b.fragment_id && a.action === b.action && a.html === b.html && a.ref === b.ref && a.stream === b.stream && a.limit === b.limit && JSON.stringify(a.attrs) === JSON.stringify(b.attrs);
     this.settings.store.get(id).then(async (record) => {
       if (record === null) return;
       // Not there yet: the write may still be waiting in the store.
@@ -444,14 +476,13 @@ export class SessionEngine {
     if (this.#ends.size > ENDS_KEPT) this.#ends.delete(this.#ends.keys().next().value!);
   }
 
-  /** The whole page for a page the log cannot bring up to date; null when the session is gone. */
   async #resync(id: string, data: SessionData): Promise<Resync | null> {
-    const { template } = this.settings;
+    const { template, streams } = this.settings;
     const link = data.topic;
-    // The state holds every value the page shows (unless it digested a huge list): no copy of the data is kept for this.
+    // The state holds every value the page shows (unless it digested a huge list) but a stream's items, which the application's refill gives: no copy of the data is kept for this.
     if (link === undefined) {
       const state = workingState(data);
-      return template.replayable(state) ? { resync: template.renderState(state), seq: data.seq } : this.#rerender(id);
+      return template.replayable(state) ? { resync: template.renderState(state, await refilled(streams, id)), seq: data.seq } : this.#rerender(id);
     }
     const topic = this.topic(link.name);
     const adopted = topic.adopt(workingState(data), link.at);

@@ -13,10 +13,12 @@ export type SessionUpdate = Update & { seq: number; at?: number };
  * keeps copying and encoding them fast.
  */
 export function numbered(update: Update & { at?: number }, seq: number): SessionUpdate {
-  const { fragment_id, html, action, timestamp, ref, attrs } = update;
+  const { fragment_id, html, action, timestamp, ref, attrs, stream, limit } = update;
   const result: SessionUpdate = { fragment_id, html, action, timestamp, seq };
   if (ref !== undefined) result.ref = ref;
   if (attrs !== undefined) result.attrs = attrs;
+  if (stream !== undefined) result.stream = stream;
+  if (limit !== undefined) result.limit = limit;
   if (update.at !== undefined) result.at = update.at;
   return result;
 }

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@statetemplate/protocol';
-import { SessionClosedError, SessionExpiredError, SessionNotFoundError } from './errors.js';
+import { SessionClosedError, SessionExpiredError, SessionNotFoundError, StreamRefusedError } from './errors.js';
+import { SessionStream } from './session-stream.js';
 import { eventCommand, navigateCommand, redirectCommand, type PageCommand, type SessionCommand } from './session-command.js';
 import type { SessionEngine } from './session-engine.js';
 import type { Resync, SessionUpdate } from './session-update.js';
@@ -71,6 +72,26 @@ export class Session {
       this.#expiresAt = result.expiresAt;
       return result.updates;
     });
+  }
+
+  /**
+   * Stream `name` of the template (StateTemplate's `streams`): insert, update,
+   * delete and reset its items, which the session does not keep. Its updates
+   * go the way renders' do, in call order with them. Core's StreamError
+   * `unknown_stream` for another name, StreamRefusedError on a topic session.
+   */
+  stream(name: string): SessionStream {
+    this.#ensureOpen();
+    if (this.topic !== undefined) throw new StreamRefusedError(`session ${this.id} belongs to topic ${JSON.stringify(this.topic.name)}: streams are for sessions of their own`);
+    return new SessionStream(this.engine.template.stream(name), (build) =>
+      this.#run(async () => {
+        const result = await this.engine.streamUpdates(this.id, build, undefined);
+        if (result === null) throw this.#gone();
+        this.#seq = result.seq;
+        this.#expiresAt = result.expiresAt;
+        return result.updates;
+      }),
+    );
   }
 
   /**

@@ -5,7 +5,7 @@ import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
 import { jsonCopy, sessionData, toJson, type SessionData } from './session-data.js';
-import { SessionEngine } from './session-engine.js';
+import { SessionEngine, type StreamOptions } from './session-engine.js';
 import type { Presence } from './presence.js';
 
 export interface StateTemplateOptions {
@@ -72,6 +72,14 @@ export interface StateTemplateOptions {
    * its sessions leave within about 4/3 of this; default 30 s.
    */
   presenceTimeout?: number;
+  /**
+   * Lists the sessions do not keep (core's `streams`), by section name: a
+   * page's first render shows the items its data holds, then
+   * `session.stream(name)` inserts, updates and deletes them. A page rebuilt
+   * from the session's state (a resync) shows a stream empty, or what its
+   * `refill(sessionId)` gives.
+   */
+  streams?: Readonly<Record<string, StreamOptions>>;
 }
 
 export interface NewSessionOptions {
@@ -119,7 +127,11 @@ export class StateTemplate {
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
-    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove });
+    const streams = options.streams ?? {};
+    for (const [name, { refill }] of Object.entries(streams)) {
+      if (refill !== undefined && typeof refill !== 'function') throw new TypeError(`streams.${name}.refill must be a function`);
+    }
+    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove, streams: Object.keys(streams) });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
     this.#engine = new SessionEngine({
       template: compiled,
@@ -134,6 +146,7 @@ export class StateTemplate {
       recordCache: whole('recordCache', options.recordCache ?? 1_000),
       presenceTimeout: positive('presenceTimeout', options.presenceTimeout ?? 30_000),
       load: options.load === undefined ? undefined : loader(options.load),
+      streams,
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
