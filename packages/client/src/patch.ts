@@ -70,17 +70,18 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     const list = find(listId, 'not_found').span;
     if (!list.after) return fail('not_an_item');
     const anchor = action === 'append' ? list.before : action === 'prepend' ? list.after.nextSibling : afterRef(list);
-    if (index.has(id)) {
-      // A stream's item already there moves, or is replaced where it is (as it is when it would land right there).
-      if (!stream) return fail('duplicate_item');
-      if (stream > 1 || anchor === index.get(id)) return replace(doc, index, id, find(id, 'not_found').span, update.html);
-      patch(root, index, { ...update, action: 'remove' });
+    const own = index.get(id);
+    if (own && !stream) return fail('duplicate_item');
+    // A stream's item already there is replaced where it is (as when it would land right there), or moves.
+    if (own && (stream! > 1 || anchor === own)) replace(doc, index, id, find(id, 'not_found').span, update.html);
+    else {
+      if (own) patch(root, index, { ...update, action: 'remove' });
+      const fresh = parseHtml(list.parent, update.html);
+      fresh.prepend(doc.createComment(':' + key));
+      // While in `fresh`, the new markers are its children.
+      track(index, { parent: fresh, after: null, before: null }, listId, true);
+      list.parent.insertBefore(fresh, anchor);
     }
-    const fresh = parseHtml(list.parent, update.html);
-    fresh.prepend(doc.createComment(':' + key));
-    // While in `fresh`, the new markers are its children.
-    track(index, { parent: fresh, after: null, before: null }, listId, true);
-    list.parent.insertBefore(fresh, anchor);
     if (!limit) return;
     // At most `limit` items: the far end goes (the end for a prepend, else the start).
     const items: Comment[] = [];
