@@ -1,6 +1,8 @@
 // Huge lists (issue 14): core's update on the todo page at 1,000, 10,000 and
 // 100,000 items next to the floor (packages/core/bench/floor.mjs), the least
-// work any differ must do there, and core's session state per page.
+// work any differ must do there, and core's session state per page; and the
+// same list as a stream (core's `streams`), which the state does not hold:
+// an append renders the new item alone.
 //
 // Every change is made with structural sharing (a new array; a new object for
 // the changed item only, the others shared), as core's `immutable` option
@@ -14,6 +16,7 @@
 // puts them into bench/results.json (`hugeLists`) and docs/benchmarks.md.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { compile, stripAnnotations } from '@statetemplate/core';
+import { encodeUpdates, stringifyServerMessage } from '@statetemplate/protocol';
 import { startFloor } from '../../packages/core/bench/floor.mjs';
 import { core } from './contenders.mjs';
 import { machine } from './machine.mjs';
@@ -107,6 +110,32 @@ function measure(lanes, first, { change }, { warmup, rounds, batch }) {
   );
 }
 
+/**
+ * Stream append: the todo list as a stream, one new item per update, as a
+ * session sends it (core's item render and the wire frame, trimming to the
+ * list's size on the page); and the state of the page, which holds no item.
+ */
+function streamAppend(first, { warmup, rounds, batch }) {
+  const template = compile(todo.template, { streams: ['todos'] });
+  const { state } = template.render(first);
+  const stream = template.stream('todos');
+  const rng = seeded(CHANGE_SEED);
+  const times = [];
+  let frame = '';
+  for (let r = -warmup, id = first.nextId; r < rounds; r++) {
+    const items = Array.from({ length: batch }, () => ({ id: id++, text: `${words(rng, 2)} ${id}`, done: false }));
+    const start = process.cpuUsage();
+    for (const item of items) {
+      const update = { ...stream.renderItem(item), action: 'append', timestamp: 0, stream: 2, limit: first.todos.length };
+      frame = stringifyServerMessage({ type: 'updates', seq: id, batch: encodeUpdates([update]) });
+    }
+    const cpu = cpuSince(start);
+    if (r >= 0) times.push(cpu / batch);
+  }
+  const sorted = ascending(times);
+  return { size: first.todos.length, bestUs: round(sorted[0]), medianUs: round(quantile(sorted, 0.5)), bytes: Buffer.byteLength(frame), stateBytes: JSON.stringify(state).length };
+}
+
 /** core's render at `size` items: its state as JSON and the page, annotated and plain. */
 function stateBytes(first, size) {
   const { html, state } = compile(todo.template).render(first);
@@ -115,7 +144,7 @@ function stateBytes(first, size) {
 
 const exponent = (at1k, at100k) => round(Math.log(at100k / at1k) / Math.log(100));
 
-function checks(changes, state) {
+function checks(changes, state, streams) {
   const figure = (change, size, id) => change.bySize.find((s) => s.size === size).contenders[id]?.bestUs;
   const check = (target, label, value, limit) => ({
     target,
@@ -134,6 +163,8 @@ function checks(changes, state) {
       2,
     ),
     check('stateBytes', 'session state of 100,000 items ≤ 1 MB', state.at(-1).stateBytes, STATE_LIMIT),
+    check('streamGrowth', "stream append's growth exponent 1,000 → 100,000 ≤ 0.2 (O(1) in the list)", exponent(streams[0].bestUs, streams.at(-1).bestUs), 0.2),
+    check('streamState', 'stream state of 100,000 items ≤ the state of 1,000', streams.at(-1).stateBytes - streams[0].stateBytes, 0),
   ];
 }
 
@@ -142,12 +173,15 @@ function hugeLists() {
   const env = machine();
   const changes = CHANGES.map(({ id, title }) => ({ id, title, bySize: [] }));
   const state = [];
+  const streams = [];
   for (const plan of SIZES) {
     const first = todos(plan.size);
     const lanes = CONTENDERS.map(({ id, start }) => ({ id, run: start(first) }));
     const odd = lanes.find((lane) => lane.run.html !== lanes[0].run.html);
     if (odd) throw new PageMismatchError(`huge list of ${plan.size}: ${odd.id} renders another page than ${lanes[0].id}`);
     state.push(stateBytes(first, plan.size));
+    streams.push(streamAppend(first, plan));
+    process.stderr.write(`  ${plan.size.toLocaleString('en')} items, stream append: ${streams.at(-1).bestUs} µs\n`);
     for (const [i, change] of CHANGES.entries()) {
       const t = Date.now();
       const contenders = measure(lanes, first, change, plan);
@@ -168,7 +202,8 @@ function hugeLists() {
     plans: SIZES,
     changes,
     state,
-    checks: checks(changes, state),
+    streams,
+    checks: checks(changes, state, streams),
   };
 }
 

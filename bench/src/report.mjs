@@ -112,7 +112,7 @@ const IMMUTABLE_STATUS = {
 };
 
 /** Issue 14's section: CPU per update against the floor, growth from 1,000 to 100,000 items, state bytes, targets. */
-export function hugeListsSection({ command, date, seconds, machine: m, immutable, plans, changes, state, checks }) {
+export function hugeListsSection({ command, date, seconds, machine: m, immutable, plans, changes, state, streams = [], checks }) {
   const ids = Object.keys(HUGE_NAMES);
   const per = (f) => (f ? `${micros(f.bestUs)} / ${micros(f.medianUs)}` : 'n/a');
   const ratio = (a, b) => (a && b ? `${number(a.bestUs / b.bestUs)}×` : 'n/a');
@@ -127,6 +127,10 @@ export function hugeListsSection({ command, date, seconds, machine: m, immutable
     ['items', 'page, annotated', 'page, plain', 'state (JSON)', 'state ÷ annotated page', 'state per item'],
     state.map((s) => [s.size.toLocaleString('en'), bytes(s.htmlBytes), bytes(s.plainBytes), bytes(s.stateBytes), `${number(s.stateBytes / s.htmlBytes)}×`, bytes(Math.round(s.stateBytes / s.size))]),
   );
+  const streamRows = table(
+    ['items on the page', 'stream append, best / median', 'frame', 'state (JSON)'],
+    streams.map((s) => [s.size.toLocaleString('en'), `${micros(s.bestUs)} / ${micros(s.medianUs)}`, bytes(s.bytes), bytes(s.stateBytes)]),
+  );
   const goals = table(
     ['target', 'value', ''],
     checks.map((c) => [c.label, c.value === null ? 'n/a' : c.target === 'stateBytes' ? bytes(c.value) : number(c.value), c.met === null ? 'n/a' : verdict(c.met)]),
@@ -140,6 +144,9 @@ export function hugeListsSection({ command, date, seconds, machine: m, immutable
     growth,
     "**Session state**: `JSON.stringify(state).length` of core's first render (default options), next to the page it describes:",
     sessions,
+    ...(streams.length > 0
+      ? ["**Stream append**: the same list as a stream (core's `streams`), whose state holds no item: an append renders the new item alone and frames it, with the page's list size as its `limit`:", streamRows]
+      : []),
     `**Targets** (issue 14): ${checks.filter((c) => c.met).length} of ${checks.length} met.`,
     goals,
   ].join('\n\n');
