@@ -73,7 +73,7 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     const own = index.get(id);
     if (own && !stream) return fail('duplicate_item');
     // A stream's item already there is replaced where it is (as when it would land right there), or moves.
-    if (own && (stream! > 1 || anchor === own)) replace(doc, index, id, find(id, 'not_found').span, update.html);
+    if (own && (stream! > 1 || anchor === own)) patch(root, index, { ...update, action: 'replace' });
     else {
       if (own) patch(root, index, { ...update, action: 'remove' });
       const fresh = parseHtml(list.parent, update.html);
@@ -86,7 +86,9 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     // At most `limit` items: the far end goes (the end for a prepend, else the start).
     const items: Comment[] = [];
     for (let m = next(list.after); m !== list.before; m = next(m!)) items.push(m!);
-    for (const m of action === 'prepend' ? items.slice(limit) : items.slice(0, -limit)) patch(root, index, { ...update, fragment_id: listId + m.data, action: 'remove' });
+    // Taking the kept ones out leaves those to remove.
+    items.splice(action === 'prepend' ? 0 : -limit, limit);
+    for (const m of items) patch(root, index, { ...update, fragment_id: listId + m.data, action: 'remove' });
     return;
   }
 

@@ -102,5 +102,5 @@ function isCompactUpdate(entry: unknown): boolean {
   if (second === ATTRS) return entry.length === 3 && isChanges(html);
   // Codes past ACTIONS are stream updates, never an `attrs`. A limit comes last, after a ref or in its place.
   const tail = entry.length < 5 ? optionalString(ref) || isLimit(ref) : typeof ref === 'string' && isLimit(limit);
-  return entry.length <= 5 && typeof second === 'number' && ACTIONS[second % MODE] !== undefined && second < 3 * MODE && second % MODE < ATTRS && optionalString(html) && tail;
+  return entry.length <= 5 && Number.isSafeInteger(second) && (second as number) >= 0 && (second as number) < 3 * MODE && (second as number) % MODE < ATTRS && optionalString(html) && tail;
 }
