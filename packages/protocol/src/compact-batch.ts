@@ -54,40 +54,21 @@ function compact({ fragment_id: id, action, html, ref, attrs, stream, limit }: U
 
 /** The updates a batch carries: one from encodeUpdates, or one parseServerMessage accepted. */
 export function decodeUpdates([at, ...entries]: CompactBatch): Update[] {
-  const updates: Update[] = [];
   let timestamp = at;
+  const updates: Update[] = [];
   for (const entry of entries) {
     if (typeof entry === 'number') timestamp = at + entry;
-    else if (typeof entry[1] === 'string') updates.push({ fragment_id: entry[0], action: 'replace', html: entry[1], timestamp });
-    else if (entry[1] === ATTRS) {
-      const attrs = (entry[2] as CompactChange[]).map(([element, set, ...remove]): AttributeChange => (remove.length > 0 ? { element, set, remove } : { element, set }));
-      updates.push({ fragment_id: entry[0], action: 'attrs', html: '', attrs, timestamp });
-    }
-    else {
-      const [fragment_id, code, html = '', ref, limit] = entry as [string, number, string?, (string | number)?, number?];
-      const update: Update = { fragment_id, action: ACTIONS[code % MODE]!, html, timestamp };
-      if (typeof ref === 'string') update.ref = ref;
-      else if (ref) update.limit = ref;
-      if (limit) update.limit = limit;
-      if (code >= MODE) update.stream = (code >> 3) as 1 | 2;
-      updates.push(update);
-    }
+    else updates.push(decode(entry, timestamp)!);
   }
   return updates;
 }
-
-/** Whether each change is an element's number, then strings: its attributes, and names (not empty) to remove. */
-const isChanges = (changes: unknown): boolean =>
-  Array.isArray(changes) &&
-  changes.length > 0 &&
-  changes.every((c) => Array.isArray(c) && c[0] >= 0 && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string'));
 
 /** Why `value` is not a compact batch, or null when it is one. */
 export function batchFault(value: readonly unknown[]): string | null {
   if (!Number.isSafeInteger(value[0])) return 'bad timestamp';
   for (let i = 1; i < value.length; i++) {
     const entry = value[i];
-    if (!(Number.isSafeInteger(entry) || isCompactUpdate(entry))) return `bad update at ${i}`;
+    if (!(Number.isSafeInteger(entry) || decode(entry, 0))) return `bad update at ${i}`;
   }
   return null;
 }
@@ -95,12 +76,30 @@ export function batchFault(value: readonly unknown[]): string | null {
 const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
 const isLimit = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
 
-function isCompactUpdate(entry: unknown): boolean {
-  if (!Array.isArray(entry) || typeof entry[0] !== 'string') return false;
-  const [, second, html, ref, limit] = entry as unknown[];
-  if (typeof second === 'string') return entry.length === 2;
-  if (second === ATTRS) return entry.length === 3 && isChanges(html);
+/** Whether each change is an element's number, then strings: its attributes, and names (not empty) to remove. */
+const isChanges = (changes: unknown): changes is CompactChange[] =>
+  Array.isArray(changes) &&
+  changes.length > 0 &&
+  changes.every((c) => Array.isArray(c) && c[0] >= 0 && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string'));
+
+/** The update a batch entry stands for, or null when it is not a well-formed one: decoding and validation are one walk. */
+function decode(entry: unknown, timestamp: number): Update | null {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string') return null;
+  const [fragment_id, second, html, ref, limit] = entry as [string, unknown, unknown, unknown, unknown];
+  if (typeof second === 'string') return entry.length === 2 ? { fragment_id, action: 'replace', html: second, timestamp } : null;
+  if (second === ATTRS) {
+    if (entry.length !== 3 || !isChanges(html)) return null;
+    const attrs = html.map(([element, set, ...remove]): AttributeChange => (remove.length > 0 ? { element, set, remove } : { element, set }));
+    return { fragment_id, action: 'attrs', html: '', attrs, timestamp };
+  }
   // Codes past ACTIONS are stream updates, never an `attrs`. A limit comes last, after a ref or in its place.
+  const code = second as number;
   const tail = entry.length < 5 ? optionalString(ref) || isLimit(ref) : typeof ref === 'string' && isLimit(limit);
-  return entry.length <= 5 && Number.isSafeInteger(second) && (second as number) >= 0 && (second as number) < 3 * MODE && (second as number) % MODE < ATTRS && optionalString(html) && tail;
+  if (entry.length > 5 || !Number.isSafeInteger(code) || code < 0 || code >= 3 * MODE || code % MODE >= ATTRS || !optionalString(html) || !tail) return null;
+  const update: Update = { fragment_id, action: ACTIONS[code % MODE]!, html: (html as string | undefined) ?? '', timestamp };
+  if (typeof ref === 'string') update.ref = ref;
+  else if (ref) update.limit = ref as number;
+  if (limit) update.limit = limit as number;
+  if (code >= MODE) update.stream = (code >> 3) as 1 | 2;
+  return update;
 }
