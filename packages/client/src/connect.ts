@@ -181,14 +181,15 @@ export function connect(options: ConnectOptions): LiveConnection {
         else if (message.type === 'progress') uploads.progress(message);
         else if (message.type === 'uploaded') uploads.done(message.ref);
         else if (message.type === 'ack') pending.settle(message.id);
-        else if (message.type === 'error' && message.id !== undefined) pending.settle(message.id, message);
-        else if (message.type === 'error' && message.ref !== undefined) uploads.failed(message.ref, message);
         else if (message.type === 'error') {
-          onError?.(message);
-          // Retrying cannot help a page served from an origin the server refuses.
-          if (message.code === 'origin_refused') stop();
-        }
-        else {
+          if (message.id !== undefined) pending.settle(message.id, message);
+          else if (message.ref !== undefined) uploads.failed(message.ref, message);
+          else {
+            onError?.(message);
+            // Retrying cannot help a page served from an origin the server refuses.
+            if (message.code === 'origin_refused') stop();
+          }
+        } else {
           stop();
           onGone?.(message.reason);
         }
