@@ -21,14 +21,15 @@ export class Navigation {
       const url = new URL(link.href, win.location.href);
       if (url.origin !== win.location.origin) return;
       event.preventDefault();
-      const path = url.pathname + url.search + url.hash;
+      const path = here(url) + url.hash;
       this.moveTo(path, link.getAttribute('data-st-patch') === 'replace');
       navigate(path, link);
     };
     const popstate = () => {
-      if (here(win.location) === this.#shown) return;
-      this.#shown = here(win.location);
-      navigate(win.location.pathname + win.location.search + win.location.hash);
+      const shown = here(win.location);
+      if (shown === this.#shown) return;
+      this.#shown = shown;
+      navigate(shown + win.location.hash);
     };
     root.addEventListener('click', click);
     win.addEventListener('popstate', popstate);
@@ -41,7 +42,7 @@ export class Navigation {
   /** Shows `path` without a reload: a new history entry, or the current one replaced (also when it is the same URL). */
   moveTo(path: string, replace: boolean): void {
     const { history, location } = this.#win;
-    const same = path === location.pathname + location.search + location.hash;
+    const same = path === here(location) + location.hash;
     history[replace || same ? 'replaceState' : 'pushState'](null, '', path);
     this.#shown = here(location);
   }
