@@ -1,4 +1,4 @@
-import { walk, type Span } from './span.js';
+import { walk, XHTML, type Span } from './span.js';
 
 /** Where the user types: such an element keeps its own value and content while focused. */
 const FIELD = 'input,textarea,select,[contenteditable]:not([contenteditable=false])';
@@ -15,7 +15,7 @@ export function saveFocus(doc: Document, nodes: Node[]): Focus | null {
   const el = doc.activeElement as HTMLElement | null;
   if (!el || !nodes.some((n) => n.contains(el))) return null;
   // A focusable MathML or SVG element named "select" or "input" is no field.
-  return { el, field: el.namespaceURI === 'http://www.w3.org/1999/xhtml' && el.matches(FIELD), restore: caret(doc, el) };
+  return { el, field: el.namespaceURI === XHTML && el.matches(FIELD), restore: caret(doc, el) };
 }
 
 /** Focuses `el` again where it stands now, without scrolling, and restores its caret. */

@@ -1,4 +1,5 @@
 import type { JsonValue } from '@statetemplate/protocol';
+import { matching } from './span.js';
 
 /** What a hook's callbacks see as `this`: one per element, keeping whatever state the hook puts on it. */
 export interface HookContext {
@@ -103,8 +104,7 @@ export class Hooks {
 
   /** Mounts the hooked elements at or under `top` not mounted yet; they join `mounted`, so no update follows in the same patch. */
   #mountWithin(top: Element, mounted = new Set<Element>()): void {
-    const found = top.matches(HOOKED) ? [top, ...top.querySelectorAll(HOOKED)] : top.querySelectorAll(HOOKED);
-    for (const el of found) {
+    for (const el of matching(top, HOOKED)) {
       if (this.#live.has(el)) continue;
       const name = el.getAttribute('data-st-hook')!;
       const hook = this.#definitions[name];

@@ -1,6 +1,4 @@
-import { docOf } from './span.js';
-
-const HTML_NS = 'http://www.w3.org/1999/xhtml';
+import { docOf, XHTML } from './span.js';
 
 /**
  * Parses html as the page's parser would at its insertion point in `parent`:
@@ -36,7 +34,7 @@ export function parseHtml(parent: Node, html: string): DocumentFragment {
 
 /** A bare element that parses like `parent`: a custom element's name would run its constructor, and parses as a <div>. */
 function contextOf(doc: Document, parent: Element): Element {
-  const custom = parent.namespaceURI === HTML_NS && parent.localName.includes('-');
+  const custom = parent.namespaceURI === XHTML && parent.localName.includes('-');
   const context = doc.createElementNS(parent.namespaceURI, custom ? 'div' : parent.localName);
   // MathML's <annotation-xml> holds HTML or not by its encoding.
   const encoding = parent.getAttribute('encoding');

@@ -4,7 +4,7 @@ import { carryFocus, refocus, saveFocus } from './focus.js';
 import { locate, next, type Target } from './locate.js';
 import { markerIndex, patched, regionOf, track, type MarkerIndex } from './marker-index.js';
 import { parseHtml } from './parse-html.js';
-import { docOf, nodesOf, walk, type Span } from './span.js';
+import { docOf, matching, nodesOf, walk, type Span } from './span.js';
 import { carryTyped } from './typed.js';
 
 /** Where fragment ids are resolved: the element, document or fragment holding the rendered template. */
@@ -159,9 +159,7 @@ function keepIgnored(old: Node[], fresh: DocumentFragment): Set<Node> {
   if (placeholders.length === 0) return moved;
   const kept = new Map<string, Element>();
   for (const node of old) {
-    if (node.nodeType !== 1) continue;
-    if ((node as Element).matches(IGNORED)) kept.set((node as Element).id, node as Element);
-    for (const inner of (node as Element).querySelectorAll(IGNORED)) kept.set(inner.id, inner);
+    if (node.nodeType === 1) for (const element of matching(node as Element, IGNORED)) kept.set(element.id, element);
   }
   for (const placeholder of placeholders) {
     const element = kept.get(placeholder.id);

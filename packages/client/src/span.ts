@@ -10,9 +10,17 @@ export interface Span {
   before: Node | null;
 }
 
+/** The HTML namespace: a MathML or SVG element may have an HTML element's name. */
+export const XHTML = 'http://www.w3.org/1999/xhtml';
+
 /** The document that creates nodes for `node` (itself when it is one). */
 export function docOf(node: Node): Document {
   return node.ownerDocument ?? (node as Document);
+}
+
+/** `element` itself if it matches `selector`, then its descendants that do, in document order. */
+export function matching(element: Element, selector: string): Element[] {
+  return element.matches(selector) ? [element, ...element.querySelectorAll(selector)] : [...element.querySelectorAll(selector)];
 }
 
 export function nodesOf(span: Span): ChildNode[] {

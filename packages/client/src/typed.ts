@@ -4,10 +4,11 @@
  * textarea's text, `checked`, `selected`). Files are left out: a page cannot
  * set them back.
  */
+import { matching, XHTML } from './span.js';
+
 type Field = HTMLInputElement;
 
 const FIELDS = 'input:not([type=file]),textarea,select';
-const XHTML = 'http://www.w3.org/1999/xhtml';
 
 /** The field's state as a string: its value, its checkedness, or its selected options. */
 function state(field: Field, defaults: boolean): string {
@@ -45,9 +46,8 @@ function fieldsIn(nodes: Node[]): Field[] {
   const found: Field[] = [];
   for (const node of nodes) {
     if (node.nodeType !== 1) continue;
-    const element = node as Element;
     // A MathML or SVG element may be named "select" or "input" too.
-    for (const field of element.matches(FIELDS) ? [element] : element.querySelectorAll(FIELDS)) if (field.namespaceURI === XHTML) found.push(field as Field);
+    for (const field of matching(node as Element, FIELDS)) if (field.namespaceURI === XHTML) found.push(field as Field);
   }
   return found;
 }
