@@ -309,7 +309,7 @@ const SERVER: Record<Exclude<ServerMessage['type'], 'updates'>, Record<string, C
 function parse<M>(
   frame: string,
   shapes: Record<string, Record<string, Check>>,
-  array: (items: unknown[]) => M | MessageError = () => new MessageError('malformed', 'not a JSON object'),
+  array?: (items: unknown[]) => M | MessageError,
 ): M | MessageError {
   let message: unknown;
   try {
@@ -317,8 +317,8 @@ function parse<M>(
   } catch {
     return new MessageError('malformed', 'not JSON');
   }
-  if (Array.isArray(message)) return array(message);
-  if (typeof message !== 'object' || message === null) return new MessageError('malformed', 'not a JSON object');
+  if (Array.isArray(message) && array) return array(message);
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return new MessageError('malformed', 'not a JSON object');
   const fields = message as Record<string, unknown>;
   const type = fields.type;
   // Own properties only, so "toString" or "__proto__" are unknown types, not shapes.
