@@ -17,7 +17,7 @@ const OUT = 'dist/statetemplate.min.js';
 const INTERNAL = [
   'parent', 'after', 'before', 'span', 'region', 'marker', 'kind', 'scope',
   'restore', 'field', 'server', 'hook', 'context', 'handlers',
-  'timer', 'fire', 'run', 'blurred', 'inflight', 'queue', 'classless', 'sent', 'count',
+  'timer', 'fire', 'run', 'blurred', 'file', 'input', 'inflight', 'queue', 'classless', 'sent', 'count', 'cancel',
   'around', 'dispatch', 'settle', 'dropped', 'moveTo', 'failed', 'closed',
 ];
 
