@@ -59,7 +59,7 @@ export function payloadOf(target: Element, type: string): Payload {
     new (element.ownerDocument.defaultView!.FormData)(element).forEach((value, key) => {
       if (typeof value !== 'string') return;
       const had = payload[key];
-      payload[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had as string, value];
+      payload[key] = had === undefined ? value : [had, value].flat();
     });
   } else if (type !== 'click' && element.matches('input,select,textarea')) {
     const select = element as unknown as HTMLSelectElement;

@@ -78,8 +78,8 @@ export function connect(options: ConnectOptions): LiveConnection {
   const win = root.ownerDocument.defaultView!;
   const { sseUrl } = options;
   const overSse = () => sse(sseUrl ?? url, options.fetch ?? win.fetch.bind(win));
-  let open = options.transport === 'sse' ? overSse() : websocket(url, options.WebSocket ?? win.WebSocket);
   let carrier: 'websocket' | 'sse' = options.transport === 'sse' ? 'sse' : 'websocket';
+  let open = carrier === 'sse' ? overSse() : websocket(url, options.WebSocket ?? win.WebSocket);
   /** WebSocket attempts in a row that failed to open or were cut before a heartbeat came. */
   let failures = 0;
   const held: ClientMessage[] = [];

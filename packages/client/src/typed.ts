@@ -14,15 +14,10 @@ const FIELDS = 'input:not([type=file]),textarea,select';
 function state(field: Field, defaults: boolean): string {
   if (field.localName === 'select') {
     const options = [...(field as unknown as HTMLSelectElement).options];
-    const chosen = options.map((o) => (defaults ? o.defaultSelected : o.selected));
-    // A single select without a selected option shows its first enabled one.
-    if (defaults && !field.multiple) {
-      const last = chosen.lastIndexOf(true);
-      chosen.fill(false);
-      const shown = last >= 0 ? last : options.findIndex((o) => !o.disabled);
-      if (shown >= 0) chosen[shown] = true;
-    }
-    return options.filter((_, i) => chosen[i]).map((o) => o.value).join('\n');
+    const chosen = options.filter((o) => (defaults ? o.defaultSelected : o.selected));
+    // A single select shows its last selected option, or without one its first enabled one.
+    if (defaults && !field.multiple) return (chosen.pop() ?? options.find((o) => !o.disabled))?.value ?? '';
+    return chosen.map((o) => o.value).join('\n');
   }
   if (field.type === 'checkbox' || field.type === 'radio') return String(defaults ? field.defaultChecked : field.checked);
   return defaults ? field.defaultValue : field.value;
