@@ -2,9 +2,9 @@ import { decodeUpdates, PROTOCOL_VERSION, ROOT_ID, type ClientMessage, type Gone
 import { backoff } from './backoff.js';
 import { bind, payloadOf } from './bindings.js';
 import { Hooks, type Hook } from './hooks.js';
-import { Navigation } from './navigation.js';
+import { liveNavigation } from './navigation.js';
 import { changed } from './typed.js';
-import { Uploads } from './uploads.js';
+import { liveUploads } from './uploads.js';
 import { LOST, PendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
@@ -121,9 +121,9 @@ export function connect(options: ConnectOptions): LiveConnection {
   /** An event with an id: the server acknowledges it once handled, and its element shows it is working until then. */
   const sendEvent = (name: string, payload: JsonValue | undefined, element?: Element) =>
     send({ type: 'event', name, payload, id: pending.add(name, element) });
-  const navigation = new Navigation(root, (url, link) => send({ type: 'navigate', url, id: pending.add('navigate', link) }));
+  const navigation = liveNavigation(root, (url, link) => send({ type: 'navigate', url, id: pending.add('navigate', link) }));
   const hooks = new Hooks(root, options.hooks ?? {}, (name, payload) => sendEvent(name, payload));
-  const uploads = new Uploads(root, send, onEventError);
+  const uploads = liveUploads(root, send, onEventError);
   /** Whether a connection was ready before: the next ready is a reconnect. */
   let connected = false;
   /** Nothing but a resync's parts came since a reconnect's ready: a resync now is that reconnect's, already recovered. */
