@@ -1,7 +1,7 @@
 import { decodeUpdates, PROTOCOL_VERSION, ROOT_ID, type ClientMessage, type GoneReason, type JsonValue, type ServerMessage } from '@statetemplate/protocol';
 import { backoff } from './backoff.js';
 import { bind, payloadOf } from './bindings.js';
-import { Hooks, type Hook } from './hooks.js';
+import { liveHooks, type Hook } from './hooks.js';
 import { liveNavigation } from './navigation.js';
 import { changed } from './typed.js';
 import { liveUploads } from './uploads.js';
@@ -122,7 +122,7 @@ export function connect(options: ConnectOptions): LiveConnection {
   const sendEvent = (name: string, payload: JsonValue | undefined, element?: Element) =>
     send({ type: 'event', name, payload, id: pending.add(name, element) });
   const navigation = liveNavigation(root, (url, link) => send({ type: 'navigate', url, id: pending.add('navigate', link) }));
-  const hooks = new Hooks(root, options.hooks ?? {}, (name, payload) => sendEvent(name, payload));
+  const hooks = liveHooks(root, options.hooks ?? {}, (name, payload) => sendEvent(name, payload));
   const uploads = liveUploads(root, send, onEventError);
   /** Whether a connection was ready before: the next ready is a reconnect. */
   let connected = false;

@@ -35,79 +35,30 @@ interface Instance {
 
 const HOOKED = '[data-st-hook]';
 
+/** What connect() asks of the page's hooks. */
+export interface Hooks {
+  /** Runs `patch`, then mounts what it added, updates what it changed inside, destroys what it removed. */
+  around(patch: () => void): void;
+  /** Calls every live hook's `callback` (disconnected, reconnected). */
+  all(callback: Callback): void;
+  /** A server event: every handler registered for `name`, in document order of their elements. */
+  dispatch(name: string, payload: JsonValue): void;
+}
+
 /**
  * The hooks of the elements under `root`. Patches run inside `around`, which
  * watches them with a MutationObserver taken synchronously: only the
  * patch's own changes count, never what a hook does to its element.
  */
-export class Hooks {
-  readonly #live = new Map<Element, Instance>();
-  readonly #observer: MutationObserver | undefined;
-  readonly #root: Element;
-  readonly #definitions: Record<string, Hook>;
-  readonly #pushEvent: (name: string, payload?: JsonValue) => void;
-
-  constructor(root: Element, definitions: Record<string, Hook>, pushEvent: (name: string, payload?: JsonValue) => void) {
-    this.#root = root;
-    this.#definitions = definitions;
-    this.#pushEvent = pushEvent;
-    const win = root.ownerDocument.defaultView!;
-    // No hooks: patches run unobserved.
-    if (Object.keys(definitions).length === 0) return;
-    this.#observer = new win.MutationObserver(() => undefined);
-    this.#mountWithin(root);
-  }
-
-  /** Runs `patch`, then mounts what it added, updates what it changed inside, destroys what it removed. */
-  around(patch: () => void): void {
-    const observer = this.#observer;
-    if (!observer) return patch();
-    observer.observe(this.#root, { childList: true, subtree: true, attributes: true, characterData: true });
-    try {
-      patch();
-    } finally {
-      const records = observer.takeRecords();
-      observer.disconnect();
-      this.#settle(records);
-    }
-  }
-
-  /** Calls every live hook's `callback` (disconnected, reconnected). */
-  all(callback: Callback): void {
-    for (const instance of this.#live.values()) call(instance, callback);
-  }
-
-  /** A server event: every handler registered for `name`, in document order of their elements. */
-  dispatch(name: string, payload: JsonValue): void {
-    for (const { handlers } of this.#live.values()) for (const handler of handlers.get(name) ?? []) guard(() => handler(payload));
-  }
-
-  #settle(records: MutationRecord[]): void {
-    const root = this.#root;
-    for (const [el, instance] of this.#live) {
-      if (root.contains(el)) continue;
-      this.#live.delete(el);
-      call(instance, 'destroyed');
-    }
-    const changed = new Set<Element>();
-    for (const record of records) {
-      for (const node of record.addedNodes) if (node.nodeType === 1 && root.contains(node)) this.#mountWithin(node as Element, changed);
-      for (let at: Node | null = record.target; at && at !== root; at = at.parentNode) {
-        const instance = this.#live.get(at as Element);
-        if (instance && !changed.has(at as Element)) {
-          changed.add(at as Element);
-          call(instance, 'updated');
-        }
-      }
-    }
-  }
+export function liveHooks(root: Element, definitions: Record<string, Hook>, pushEvent: (name: string, payload?: JsonValue) => void): Hooks {
+  const live = new Map<Element, Instance>();
 
   /** Mounts the hooked elements at or under `top` not mounted yet; they join `mounted`, so no update follows in the same patch. */
-  #mountWithin(top: Element, mounted = new Set<Element>()): void {
+  const mountWithin = (top: Element, mounted = new Set<Element>()) => {
     for (const el of matching(top, HOOKED)) {
-      if (this.#live.has(el)) continue;
+      if (live.has(el)) continue;
       const name = el.getAttribute('data-st-hook')!;
-      const hook = this.#definitions[name];
+      const hook = definitions[name];
       if (!hook) {
         console.warn(`[statetemplate] no hook ${JSON.stringify(name)}`);
         continue;
@@ -115,15 +66,58 @@ export class Hooks {
       const handlers = new Map<string, ((payload: JsonValue) => void)[]>();
       const context: HookContext = {
         el,
-        pushEvent: this.#pushEvent,
+        pushEvent,
         handleEvent: (event, callback) => void handlers.set(event, [...(handlers.get(event) ?? []), callback]),
       };
       const instance = { hook, context, handlers };
-      this.#live.set(el, instance);
+      live.set(el, instance);
       mounted.add(el);
       call(instance, 'mounted');
     }
-  }
+  };
+
+  const settle = (records: MutationRecord[]) => {
+    for (const [el, instance] of live) {
+      if (root.contains(el)) continue;
+      live.delete(el);
+      call(instance, 'destroyed');
+    }
+    const changed = new Set<Element>();
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node.nodeType === 1 && root.contains(node)) mountWithin(node as Element, changed);
+      for (let at: Node | null = record.target; at && at !== root; at = at.parentNode) {
+        const instance = live.get(at as Element);
+        if (instance && !changed.has(at as Element)) {
+          changed.add(at as Element);
+          call(instance, 'updated');
+        }
+      }
+    }
+  };
+
+  // No hooks: patches run unobserved.
+  const observer = Object.keys(definitions).length === 0 ? undefined : new (root.ownerDocument.defaultView!.MutationObserver)(() => undefined);
+  if (observer) mountWithin(root);
+
+  return {
+    around(patch) {
+      if (!observer) return patch();
+      observer.observe(root, { childList: true, subtree: true, attributes: true, characterData: true });
+      try {
+        patch();
+      } finally {
+        const records = observer.takeRecords();
+        observer.disconnect();
+        settle(records);
+      }
+    },
+    all(callback) {
+      for (const instance of live.values()) call(instance, callback);
+    },
+    dispatch(name, payload) {
+      for (const { handlers } of live.values()) for (const handler of handlers.get(name) ?? []) guard(() => handler(payload));
+    },
+  };
 }
 
 function call({ hook, context }: Instance, callback: Callback): void {

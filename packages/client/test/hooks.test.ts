@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { applyUpdate, applyUpdates, type Hook, type HookContext } from '../src/index.js';
-import { Hooks } from '../src/hooks.js';
+import { liveHooks } from '../src/hooks.js';
 import { page, update } from './dom.js';
 
 /** A hook recording each call as "callback:element id". */
@@ -24,14 +24,14 @@ describe('hooks', () => {
   it('mount the hooked elements on the page, in document order', () => {
     const { root } = page('<div id="a" data-st-hook="Chart"><span id="b" data-st-hook="Chart"></span></div><p id="c"></p>');
     const { calls, hook } = recorder();
-    new Hooks(root, { Chart: hook }, () => undefined);
+    liveHooks(root, { Chart: hook }, () => undefined);
     expect(calls).toEqual(['mounted:a', 'mounted:b']);
   });
 
   it('mount what an update adds, update what it changes inside, destroy what it removes', () => {
     const { root } = page('<div id="box" data-st-hook="Box"><!--[1-->one<!--]--></div><ul><!--[2--><!--:a--><li id="a" data-st-hook="Box">a</li><!--]--></ul>');
     const { calls, hook } = recorder();
-    const hooks = new Hooks(root, { Box: hook }, () => undefined);
+    const hooks = liveHooks(root, { Box: hook }, () => undefined);
     calls.length = 0;
     hooks.around(() => applyUpdate(root, update('replace', '1', 'two')));
     expect(calls).toEqual(['updated:box']);
@@ -43,7 +43,7 @@ describe('hooks', () => {
   it('replace a hooked element a region re-renders with a new one: destroyed, then mounted', () => {
     const { doc, root } = page('<!--[1--><div id="w" data-st-hook="Box">v1</div><!--]-->');
     const { calls, hook } = recorder();
-    const hooks = new Hooks(root, { Box: hook }, () => undefined);
+    const hooks = liveHooks(root, { Box: hook }, () => undefined);
     const before = doc.getElementById('w');
     hooks.around(() => applyUpdate(root, update('replace', '1', '<div id="w" data-st-hook="Box">v2</div>')));
     expect(doc.getElementById('w')).not.toBe(before);
@@ -53,7 +53,7 @@ describe('hooks', () => {
   it('keep an ignored hooked element mounted once through the replaces of its region', () => {
     const { doc, root } = page('<!--[1--><p>v1</p><div id="chart" data-st-hook="Chart" data-st-ignore></div><!--]-->');
     const { calls, hook } = recorder();
-    const hooks = new Hooks(root, { Chart: hook }, () => undefined);
+    const hooks = liveHooks(root, { Chart: hook }, () => undefined);
     const chart = doc.getElementById('chart');
     hooks.around(() => applyUpdate(root, update('replace', '1', '<p>v2</p><div id="chart" data-st-hook="Chart" data-st-ignore></div>')));
     expect(doc.getElementById('chart')).toBe(chart);
@@ -63,7 +63,7 @@ describe('hooks', () => {
   it('count only the patch\'s own changes, never what a hook does to its element', () => {
     const { doc, root } = page('<div id="c" data-st-hook="Draw"><!--[1-->1<!--]--></div>');
     let updates = 0;
-    const hooks = new Hooks(root, {
+    const hooks = liveHooks(root, {
       Draw: {
         mounted(this: HookContext) {
           this.el.append(doc.createElement('canvas'));
@@ -84,7 +84,7 @@ describe('hooks', () => {
     const { root } = page('<i id="x" data-st-hook="H"></i><i id="y" data-st-hook="H"></i>');
     const sent: unknown[] = [];
     const got: string[] = [];
-    const hooks = new Hooks(root, {
+    const hooks = liveHooks(root, {
       H: {
         mounted(this: HookContext) {
           this.count = 0;
@@ -103,7 +103,7 @@ describe('hooks', () => {
   it('call disconnected and reconnected on every live hook', () => {
     const { root } = page('<i id="x" data-st-hook="H"></i>');
     const { calls, hook } = recorder();
-    const hooks = new Hooks(root, { H: hook }, () => undefined);
+    const hooks = liveHooks(root, { H: hook }, () => undefined);
     hooks.all('disconnected');
     hooks.all('reconnected');
     expect(calls).toEqual(['mounted:x', 'disconnected:x', 'reconnected:x']);
@@ -114,7 +114,7 @@ describe('hooks', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const hooks = new Hooks(root, { Bad: { mounted: () => { throw new Error('boom'); }, updated: () => { throw new Error('boom'); } } }, () => undefined);
+      const hooks = liveHooks(root, { Bad: { mounted: () => { throw new Error('boom'); }, updated: () => { throw new Error('boom'); } } }, () => undefined);
       hooks.around(() => applyUpdate(root, update('replace', '1', '2')));
       expect(root.querySelector('#b')!.textContent).toBe('2');
       expect(error).toHaveBeenCalledTimes(2);
@@ -128,7 +128,7 @@ describe('hooks', () => {
   it('still settle after a refused update, for the changes made before it', () => {
     const { root } = page('<div id="b" data-st-hook="H"><!--[1-->1<!--]--></div>');
     const { calls, hook } = recorder();
-    const hooks = new Hooks(root, { H: hook }, () => undefined);
+    const hooks = liveHooks(root, { H: hook }, () => undefined);
     expect(() => hooks.around(() => applyUpdates(root, [update('replace', '1', '2'), update('replace', '9', 'x')]))).toThrow();
     expect(calls).toEqual(['mounted:b', 'updated:b']);
   });
