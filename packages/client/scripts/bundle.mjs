@@ -8,7 +8,7 @@ const OUT = 'dist/statetemplate.min.js';
 
 /**
  * Properties of the client's own objects (spans, locate targets, markers,
- * hook instances, timers, uploads, the internal classes' methods), renamed
+ * hook instances, timers, uploads, the methods of connect()'s helpers), renamed
  * short in the bundle. esbuild renames every use of a listed name, object
  * keys included, so none may be a name that a DOM or JavaScript API, a
  * message (its fields, or its type: the validation table's keys), an update
@@ -17,7 +17,7 @@ const OUT = 'dist/statetemplate.min.js';
 const INTERNAL = [
   'parent', 'after', 'before', 'span', 'region', 'marker', 'kind', 'scope',
   'restore', 'field', 'server', 'hook', 'context', 'handlers',
-  'timer', 'fire', 'run', 'blurred', 'file', 'input', 'inflight', 'queue', 'classless', 'sent', 'count', 'cancel',
+  'timer', 'fire', 'run', 'blurred', 'file', 'input', 'inflight', 'queue', 'classless', 'sent', 'count',
   'around', 'dispatch', 'settle', 'dropped', 'moveTo', 'failed', 'closed',
 ];
 
