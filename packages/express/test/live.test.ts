@@ -1,11 +1,9 @@
-import { once } from 'node:events';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { StateTemplate } from '@statetemplate/session';
-import { chromiumAvailable, COUNTER_TEMPLATE, counterHandlers, liveCounterTests, needs, requireResource, type LiveApp } from '@statetemplate/test-utils';
+import { chromiumAvailable, COUNTER_TEMPLATE, counterHandlers, liveApp, liveCounterTests, needs, requireResource, type LiveApp } from '@statetemplate/test-utils';
 import { live, type LiveOptions } from '../src/index.js';
 
 const SIGNING_KEY = 'express adapter test signing key, 32+ bytes';
@@ -23,18 +21,7 @@ async function counterApp(before: express.RequestHandler[] = [], options: Partia
     response.type('html').send(handlers.page(await st.newSession({ count: 0 }), String(request.query.transport)));
   });
   server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    st,
-    origin,
-    async close() {
-      attached.close();
-      server.closeAllConnections();
-      server.close();
-      await st.close();
-    },
-  };
+  return { st, ...(await liveApp(server, attached, st)) };
 }
 
 let app: LiveApp | undefined;

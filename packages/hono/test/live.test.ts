@@ -1,11 +1,10 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@statetemplate/protocol';
 import { StateTemplate } from '@statetemplate/session';
-import { chromiumAvailable, COUNTER_TEMPLATE, counterHandlers, liveCounterTests, needs, requireResource, type LiveApp } from '@statetemplate/test-utils';
+import { chromiumAvailable, COUNTER_TEMPLATE, counterHandlers, liveApp, liveCounterTests, needs, requireResource, type LiveApp } from '@statetemplate/test-utils';
 import { live, type NodeHono } from '../src/index.js';
 
 const SIGNING_KEY = 'hono adapter test signing key, 32+ bytes';
@@ -22,17 +21,7 @@ async function counterApp(before: Middleware[] = []): Promise<LiveApp & { st: St
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   const attached = live(app, server, { stateTemplate: st, onEvent: handlers.onEvent });
   app.get('/', async (c) => c.html(handlers.page(await st.newSession({ count: 0 }), c.req.query('transport'))));
-  if (!server.listening) await once(server, 'listening');
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    st,
-    origin,
-    async close() {
-      attached.close();
-      await new Promise((resolve) => server.close(resolve));
-      await st.close();
-    },
-  };
+  return { st, ...(await liveApp(server as Server, attached, st)) };
 }
 
 let app: (LiveApp & { st: StateTemplate }) | undefined;

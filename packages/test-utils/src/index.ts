@@ -6,4 +6,4 @@ export { deepFreeze } from './deep-freeze.js';
 export { chromiumAvailable, chromiumPath, launchChromium } from './chromium.js';
 export { HANG_GUARD_MS, HEAVY_TEST_MS } from './timeouts.js';
 export { domText } from './dom-text.js';
-export { COUNTER_TEMPLATE, counterHandlers, liveCounterTests, type LiveApp } from './live-counter.js';
+export { COUNTER_TEMPLATE, counterHandlers, liveApp, liveCounterTests, type LiveApp } from './live-counter.js';

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
 import { launchChromium } from './chromium.js';
 
@@ -47,6 +50,24 @@ export function counterHandlers() {
 export interface LiveApp {
   readonly origin: string;
   close(): Promise<void>;
+}
+
+/**
+ * The app `server` runs (listening, or told to listen on 127.0.0.1): its
+ * origin, and a close that ends the live transport, then the server and its
+ * open connections, then the StateTemplate.
+ */
+export async function liveApp(server: Server, transport: { close(): void }, st: { close(): Promise<void> }): Promise<LiveApp> {
+  if (!server.listening) await once(server, 'listening');
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      transport.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await st.close();
+    },
+  };
 }
 
 /**
