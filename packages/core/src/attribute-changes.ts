@@ -139,6 +139,8 @@ function scan(html: string): Scanned | null {
         at = close < 0 ? html.length : close;
       }
     } else if (next === '/') {
+      // Without a letter after it, `</` opens a bogus comment (or is nothing, as `</>`): not markup this reads.
+      if (!/[A-Za-z]/.test(html[lt + 2] ?? '')) return null;
       const gt = html.indexOf('>', lt);
       if (gt < 0) return null;
       skeleton += html.slice(lt, gt + 1).toLowerCase();

@@ -63,6 +63,13 @@ describe('updates between snapshots', () => {
     ]);
   });
 
+  it("replaces what raw '</' turned into a bogus comment instead of numbering the elements it swallowed", () => {
+    const t = compile('<ul>{{#list}}<li>{{{raw}}} <b title="{{t}}">x</b></li>{{/list}}</ul>');
+    const { state } = t.render({ list: [{ id: 1, raw: '</', t: 'a' }] });
+    // The raw output keeps the item from being patched alone: the page it is on is replaced, not patched as attrs.
+    expect(actions(t.update(state, { list: [{ id: 1, raw: '</', t: 'b' }] }))).toEqual([['replace', '0', null]]);
+  });
+
   it('places inserts, prepends, appends, removes and moves by key', () => {
     const t = compile(LIST);
     const data = { items: items(1, 2, 3, 4), count: 0 };
