@@ -38,9 +38,10 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => boolean;
  * `server` that is not a Node server (an Express app instead of the server it
  * listens on, say), and RangeError or TypeError for bad options.
  */
-export function attach(server: HttpServer, options: AttachOptions): Attached {
+export function attach<View = unknown>(server: HttpServer, options: AttachOptions<View>): Attached {
   if (!(server instanceof Server)) throw new TypeError(notAServer(server));
-  const config = settle(options);
+  // View only types the application's hooks: inside, a session's data is whatever it renders.
+  const config = settle(options as unknown as AttachOptions);
   const live = new Set<Connection>();
   const headers = headerTimeout(server, config.authTimeoutMs);
   const stops = [websocketTransport(server, config, live, headers.done)];

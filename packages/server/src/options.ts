@@ -16,9 +16,10 @@ export interface ConnectionContext {
   readonly request: IncomingMessage;
 }
 
-export interface AttachOptions {
+/** `View`: the data the sessions render (see StateTemplate<View>); it types the session the hooks get. */
+export interface AttachOptions<View = unknown> {
   /** Serves the sessions this StateTemplate holds. */
-  stateTemplate: StateTemplate;
+  stateTemplate: StateTemplate<View>;
   /** WebSocket endpoint; default '/statetemplate/ws'. Upgrades for other paths are left to other listeners. */
   path?: string;
   /** Server-Sent Events endpoint (POST only); default '/statetemplate/sse'; false turns the fallback off. */
@@ -73,14 +74,14 @@ export interface AttachOptions {
   /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
   clientOf?: (request: IncomingMessage) => string | undefined;
   /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
-  onEvent?: (session: Session, name: string, payload: JsonValue, ctx: ConnectionContext) => void | Promise<void>;
+  onEvent?: (session: Session<View>, name: string, payload: JsonValue, ctx: ConnectionContext) => void | Promise<void>;
   /**
    * The page's URL changed without a reload (a `data-st-patch` link, back or
    * forward): render the state for `url`, of the page's origin. Runs in
    * order with the connection's events; a throw is reported as
    * `event_failed`. Without it, the page loads the URL instead.
    */
-  onNavigate?: (session: Session, url: URL, ctx: ConnectionContext) => void | Promise<void>;
+  onNavigate?: (session: Session<View>, url: URL, ctx: ConnectionContext) => void | Promise<void>;
   /** The uploads pages may send, by their `data-st-upload` name, with their limits; others are refused (`upload_unknown`). */
   uploads?: Readonly<Record<string, UploadLimits>>;
   /**
@@ -88,11 +89,11 @@ export interface AttachOptions {
    * belongs. The page hears `uploaded` once every byte came and the returned
    * promise resolved; a throw is `upload_failed`. Required with `uploads`.
    */
-  onUpload?: (session: Session, file: IncomingFile, ctx: ConnectionContext) => void | Promise<void>;
+  onUpload?: (session: Session<View>, file: IncomingFile, ctx: ConnectionContext) => void | Promise<void>;
   /** A connection authenticated (its update stream is already subscribed). */
-  onConnect?: (session: Session, ctx: ConnectionContext) => void | Promise<void>;
+  onConnect?: (session: Session<View>, ctx: ConnectionContext) => void | Promise<void>;
   /** An authenticated connection ended, for whatever reason. */
-  onDisconnect?: (session: Session, ctx: ConnectionContext) => void;
+  onDisconnect?: (session: Session<View>, ctx: ConnectionContext) => void;
   /** An application hook or the session store failed; default: a process warning. */
   onError?: (error: unknown, ctx: ConnectionContext) => void;
 }

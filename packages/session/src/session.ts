@@ -25,8 +25,8 @@ export interface NavigateOptions {
   replace?: boolean;
 }
 
-/** A handle on one live session, from StateTemplate.getSession. */
-export class Session {
+/** A handle on one live session, from StateTemplate.getSession; `View` is the type of the data it renders. */
+export class Session<View = unknown> {
   /** Sequence number of the newest update this handle knows of (a topic session's own updates). */
   #seq: number;
   /** A topic session's: the topic sequence number its last render brought it to. */
@@ -62,7 +62,7 @@ export class Session {
    * Renders `data` and resolves to the updates that bring the page to it ([] when
    * nothing changed). Renders of one session apply in call order, across handles.
    */
-  render(data: unknown, options: RenderOptions = {}): Promise<SessionUpdate[]> {
+  render(data: View, options: RenderOptions = {}): Promise<SessionUpdate[]> {
     return this.#run(async () => {
       options.signal?.throwIfAborted();
       const result = await this.engine.render(this.id, data, options.signal);

@@ -110,8 +110,12 @@ export interface NewSession {
 
 const HOUR = 3_600_000;
 
-/** A compiled template serving many isolated live sessions. */
-export class StateTemplate {
+/**
+ * A compiled template serving many isolated live sessions. `View` is the
+ * type of the data its sessions render (`new StateTemplate<TodoPage>(…)`):
+ * newSession and Session.render then take only that.
+ */
+export class StateTemplate<View = unknown> {
   readonly #engine: SessionEngine;
   readonly #tokens: TokenManager;
   readonly #now: () => number;
@@ -153,7 +157,7 @@ export class StateTemplate {
   }
 
   /** Renders `data` into a new session. Rejects with SessionLimitError when maxSessions is reached. */
-  async newSession(data: unknown, options: NewSessionOptions = {}): Promise<NewSession> {
+  async newSession(data: View, options: NewSessionOptions = {}): Promise<NewSession> {
     const { signal, client, topic, presence } = options;
     signal?.throwIfAborted();
     this.#engine.assertOpen();
@@ -176,7 +180,7 @@ export class StateTemplate {
    * InvalidTokenError (bad, tampered or foreign token, other client),
    * SessionExpiredError (token past its lifetime) or SessionNotFoundError.
    */
-  async getSession(sessionId: string, token: string, options: GetSessionOptions = {}): Promise<Session> {
+  async getSession(sessionId: string, token: string, options: GetSessionOptions = {}): Promise<Session<View>> {
     this.#engine.assertOpen();
     await this.#validate(sessionId, token, options.client);
     const { store } = this.#engine;
@@ -190,7 +194,7 @@ export class StateTemplate {
     if (expiresAt <= now || !(await store.touch(sessionId, expiresAt))) throw new SessionExpiredError(`session ${sessionId} has expired`);
     const { seq, topic } = sessionData(record);
     if (topic !== undefined) await this.#engine.loadTopic(topic.name, topic.at);
-    return new Session(this.#engine, sessionId, seq, expiresAt, topic);
+    return new Session<View>(this.#engine, sessionId, seq, expiresAt, topic);
   }
 
   /**
