@@ -83,7 +83,12 @@ function written(name: string, raw: string): string {
   return /^[^\s"'=<>`]+$/.test(value) ? `${name}=${value}` : `${name}=${raw.startsWith("'") ? raw : `"${value}"`}`;
 }
 
-const WHITESPACE = /[\t\n\f\r ]/;
+/** The HTML tokenizer's whitespace (tab, LF, FF, CR, space), by char code: a scan reads every character. */
+const isSpace = (code: number): boolean => code === 32 || code === 10 || code === 9 || code === 12 || code === 13;
+const isLetter = (code: number): boolean => (code | 32) >= 97 && (code | 32) <= 122;
+const SLASH = 47;
+const GT = 62;
+const EQ = 61;
 
 /** Reads html's tags as the HTML tokenizer does for the markup templates write; null for anything else (a doctype, a bogus comment, an unfinished tag). */
 function scan(html: string): Scanned | null {
@@ -93,28 +98,28 @@ function scan(html: string): Scanned | null {
   let copied = 0;
   let at = 0;
   for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
-    const next = html[lt + 1] ?? '';
-    if (/[A-Za-z]/.test(next)) {
+    const next = html.charCodeAt(lt + 1);
+    if (isLetter(next)) {
       let i = lt + 1;
-      while (i < html.length && !WHITESPACE.test(html[i]!) && html[i] !== '/' && html[i] !== '>') i++;
+      for (let c = html.charCodeAt(i); i < html.length && !isSpace(c) && c !== SLASH && c !== GT; c = html.charCodeAt(++i));
       const name = html.slice(lt + 1, i).toLowerCase();
       if (PLACED.has(name)) return null;
       const attrsFrom = i;
       const attrs = new Map<string, string>();
       for (;;) {
-        while (i < html.length && (WHITESPACE.test(html[i]!) || html[i] === '/')) i++;
+        for (let c = html.charCodeAt(i); i < html.length && (isSpace(c) || c === SLASH); c = html.charCodeAt(++i));
         if (i >= html.length) return null;
-        if (html[i] === '>') break;
+        if (html.charCodeAt(i) === GT) break;
         let end = i;
-        while (end < html.length && !WHITESPACE.test(html[end]!) && !'/>='.includes(html[end]!)) end++;
+        for (let c = html.charCodeAt(end); end < html.length && !isSpace(c) && c !== SLASH && c !== GT && c !== EQ; c = html.charCodeAt(++end));
         const attr = html.slice(i, end).toLowerCase();
         if (attr === '' || /["'<]/.test(attr)) return null;
         i = end;
-        while (i < html.length && WHITESPACE.test(html[i]!)) i++;
+        while (i < html.length && isSpace(html.charCodeAt(i))) i++;
         let raw = '';
-        if (html[i] === '=') {
+        if (html.charCodeAt(i) === EQ) {
           i++;
-          while (i < html.length && WHITESPACE.test(html[i]!)) i++;
+          while (i < html.length && isSpace(html.charCodeAt(i))) i++;
           const quote = html[i];
           if (quote === '"' || quote === "'") {
             const close = html.indexOf(quote, i + 1);
@@ -123,7 +128,7 @@ function scan(html: string): Scanned | null {
             i = close + 1;
           } else {
             const start = i;
-            while (i < html.length && !WHITESPACE.test(html[i]!) && html[i] !== '>') i++;
+            for (let c = html.charCodeAt(i); i < html.length && !isSpace(c) && c !== GT; c = html.charCodeAt(++i));
             raw = html.slice(start, i);
           }
         }
@@ -138,9 +143,9 @@ function scan(html: string): Scanned | null {
         const close = html.toLowerCase().indexOf(`</${name}`, at);
         at = close < 0 ? html.length : close;
       }
-    } else if (next === '/') {
+    } else if (next === SLASH) {
       // Without a letter after it, `</` opens a bogus comment (or is nothing, as `</>`): not markup this reads.
-      if (!/[A-Za-z]/.test(html[lt + 2] ?? '')) return null;
+      if (!isLetter(html.charCodeAt(lt + 2))) return null;
       const gt = html.indexOf('>', lt);
       if (gt < 0) return null;
       skeleton += html.slice(lt, gt + 1).toLowerCase();
@@ -149,7 +154,8 @@ function scan(html: string): Scanned | null {
       const close = html.indexOf('-->', lt + 4);
       if (close < 0) return null;
       at = close + 3;
-    } else if (next === '!' || next === '?') {
+    } else if (next === 33 || next === 63) {
+      // `<!` (a doctype, CDATA, a bogus comment) or `<?`.
       return null;
     } else {
       at = lt + 1;
