@@ -24,7 +24,7 @@ type Field = HTMLElement & HTMLInputElement & HTMLFormElement;
  * Returns the function that removes the listeners and pending sends.
  */
 export function bind(root: Element, send: (name: string, payload: Payload, element: Element) => void): () => void {
-  const timing = new Timing();
+  const timers = timing();
   const listener = (event: Event) => {
     const attribute = 'data-st-' + event.type;
     const target = (event.target as Element).closest?.(`[${attribute}]`);
@@ -38,16 +38,16 @@ export function bind(root: Element, send: (name: string, payload: Payload, eleme
       send(name, payloadOf(element, event.type), element);
       if (event.type === 'submit' && element.hasAttribute('data-st-reset')) element.reset();
     };
-    timing.run(element, event.type, fire);
+    timers.run(element, event.type, fire);
   };
   for (const type of EVENTS) root.addEventListener(type, listener, true);
   // A field debounced until blur sends when it loses focus.
-  const blurred = (event: Event) => timing.blurred(event.target as Element);
+  const blurred = (event: Event) => timers.blurred(event.target as Element);
   root.addEventListener('blur', blurred, true);
   return () => {
     for (const type of EVENTS) root.removeEventListener(type, listener, true);
     root.removeEventListener('blur', blurred, true);
-    timing.clear();
+    timers.clear();
   };
 }
 
@@ -72,50 +72,44 @@ export function payloadOf(target: Element, type: string): Payload {
 }
 
 /** Debounce and throttle per element and event type. */
-class Timing {
-  #timers = new Map<string, { element: Element; timer?: ReturnType<typeof setTimeout>; fire?: () => void; blur?: true }>();
-  #ids = new WeakMap<Element, number>();
-  #next = 0;
-
-  run(element: Element, type: string, fire: () => void): void {
-    const debounce = element.getAttribute('data-st-debounce');
-    const throttle = Number(element.getAttribute('data-st-throttle'));
-    // Submits and clicks are intents, not streams of keystrokes: they go at once.
-    if ((debounce === null && !throttle) || type === 'submit' || type === 'click') return fire();
-    const key = this.#key(element, type);
-    const entry = this.#timers.get(key) ?? { element };
-    this.#timers.set(key, entry);
-    if (debounce === 'blur') {
-      entry.fire = fire;
-      entry.blur = true;
-    } else if (debounce !== null) {
-      clearTimeout(entry.timer);
-      entry.timer = setTimeout(() => this.#fire(key), Number(debounce));
-      entry.fire = fire;
-    } else if (entry.timer === undefined) {
-      fire();
-      entry.timer = setTimeout(() => this.#fire(key), throttle);
-    } else entry.fire = fire;
-  }
-
-  blurred(element: Element): void {
-    for (const [key, entry] of this.#timers) if (entry.blur && entry.element === element) this.#fire(key);
-  }
-
-  clear(): void {
-    for (const entry of this.#timers.values()) clearTimeout(entry.timer);
-    this.#timers.clear();
-  }
-
-  #fire(key: string): void {
-    const entry = this.#timers.get(key);
-    this.#timers.delete(key);
+function timing() {
+  const timers = new Map<string, { element: Element; timer?: ReturnType<typeof setTimeout>; fire?: () => void; blur?: true }>();
+  const ids = new WeakMap<Element, number>();
+  let next = 0;
+  const fire = (key: string) => {
+    const entry = timers.get(key);
+    timers.delete(key);
     entry?.fire?.();
-  }
-
-  #key(element: Element, type: string): string {
-    let id = this.#ids.get(element);
-    if (id === undefined) this.#ids.set(element, (id = this.#next++));
-    return `${id} ${type}`;
-  }
+  };
+  return {
+    run(element: Element, type: string, send: () => void): void {
+      const debounce = element.getAttribute('data-st-debounce');
+      const throttle = Number(element.getAttribute('data-st-throttle'));
+      // Submits and clicks are intents, not streams of keystrokes: they go at once.
+      if ((debounce === null && !throttle) || type === 'submit' || type === 'click') return send();
+      let id = ids.get(element);
+      if (id === undefined) ids.set(element, (id = next++));
+      const key = `${id} ${type}`;
+      const entry = timers.get(key) ?? { element };
+      timers.set(key, entry);
+      if (debounce === 'blur') {
+        entry.fire = send;
+        entry.blur = true;
+      } else if (debounce !== null) {
+        clearTimeout(entry.timer);
+        entry.timer = setTimeout(() => fire(key), Number(debounce));
+        entry.fire = send;
+      } else if (entry.timer === undefined) {
+        send();
+        entry.timer = setTimeout(() => fire(key), throttle);
+      } else entry.fire = send;
+    },
+    blurred(element: Element): void {
+      for (const [key, entry] of timers) if (entry.blur && entry.element === element) fire(key);
+    },
+    clear(): void {
+      for (const entry of timers.values()) clearTimeout(entry.timer);
+      timers.clear();
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { liveHooks, type Hook } from './hooks.js';
 import { liveNavigation } from './navigation.js';
 import { changed } from './typed.js';
 import { liveUploads } from './uploads.js';
-import { LOST, PendingEvents, showEventError, type EventError } from './pending-events.js';
+import { LOST, pendingEvents, showEventError, type EventError } from './pending-events.js';
 import { applyUpdate, applyUpdates } from './patch.js';
 import { websocket, type WebSocketClass } from './socket.js';
 import { sse } from './sse.js';
@@ -84,7 +84,7 @@ export function connect(options: ConnectOptions): LiveConnection {
   let failures = 0;
   const held: ClientMessage[] = [];
   const onEventError = options.onEventError ?? showEventError;
-  const pending = new PendingEvents(onEventError);
+  const pending = pendingEvents(onEventError);
   let last = options.seq ?? 0;
   let attempt = 0;
   /** The parts of a resync sent in parts, until its last. */

@@ -16,79 +16,76 @@ interface Pending {
   sent: boolean;
 }
 
+/** What connect() asks of the events in flight. */
+export interface PendingEvents {
+  /** A new event's id; its element shows its loading state from now. */
+  add(name: string, element: Element | undefined): number;
+  /** The event went out on the current connection. */
+  sent(id: number): void;
+  /** The event was handled, or refused with `error`. */
+  settle(id: number, error?: { code: string; message: string }): void;
+  /** The connection dropped: what went out on it will never be acknowledged. */
+  dropped(): void;
+}
+
 /**
  * Events sent and not yet acknowledged. Until its `ack`, the element that
  * sent one (and its form) has the `st-loading` class, and one with
  * `data-st-disable-with` shows that text and is disabled.
  */
-export class PendingEvents {
-  #next = 1;
-  readonly #pending = new Map<number, Pending>();
-  readonly #loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean; classless: boolean }>();
-
-  readonly #onEventError: (error: EventError, element: Element | undefined) => void;
-
-  constructor(onEventError: (error: EventError, element: Element | undefined) => void) {
-    this.#onEventError = onEventError;
-  }
-
-  /** A new event's id; its element shows its loading state from now. */
-  add(name: string, element: Element | undefined): number {
-    const id = this.#next++;
-    this.#pending.set(id, { name, element, sent: false });
-    if (element) {
-      element.classList.remove('st-error');
-      for (const target of targets(element)) this.#enter(target, target === element);
-    }
-    return id;
-  }
-
-  /** The event went out on the current connection. */
-  sent(id: number): void {
-    const pending = this.#pending.get(id);
-    if (pending) pending.sent = true;
-  }
-
-  /** The event was handled, or refused with `error`. */
-  settle(id: number, error?: { code: string; message: string }): void {
-    const pending = this.#pending.get(id);
-    if (!pending) return;
-    this.#pending.delete(id);
-    if (pending.element) for (const target of targets(pending.element)) this.#leave(target);
-    if (error) this.#onEventError({ code: error.code, message: error.message, name: pending.name }, pending.element);
-  }
-
-  /** The connection dropped: what went out on it will never be acknowledged. */
-  dropped(): void {
-    for (const [id, pending] of this.#pending) {
-      if (pending.sent) this.settle(id, LOST);
-    }
-  }
-
-  #enter(target: Element, own: boolean): void {
-    const state = this.#loading.get(target);
+export function pendingEvents(onEventError: (error: EventError, element: Element | undefined) => void): PendingEvents {
+  let next = 1;
+  const pending = new Map<number, Pending>();
+  const loading = new WeakMap<Element, { count: number; text: string | null; disabled: boolean; classless: boolean }>();
+  const enter = (target: Element, own: boolean) => {
+    const state = loading.get(target);
     if (state) return void state.count++;
     const classless = !target.hasAttribute('class');
     target.classList.add('st-loading');
     const element = target as HTMLButtonElement;
     const label = own ? target.getAttribute('data-st-disable-with') : null;
-    this.#loading.set(target, { count: 1, text: label === null ? null : target.textContent, disabled: element.disabled, classless });
+    loading.set(target, { count: 1, text: label === null ? null : target.textContent, disabled: element.disabled, classless });
     if (label !== null) {
       target.textContent = label;
       element.disabled = true;
     }
-  }
-
-  #leave(target: Element): void {
-    const state = this.#loading.get(target);
+  };
+  const leave = (target: Element) => {
+    const state = loading.get(target);
     if (!state || --state.count > 0) return;
-    this.#loading.delete(target);
+    loading.delete(target);
     unmark(target, 'st-loading', state.classless);
     if (state.text !== null) {
       target.textContent = state.text;
       (target as HTMLButtonElement).disabled = state.disabled;
     }
-  }
+  };
+  const settle = (id: number, error?: { code: string; message: string }) => {
+    const event = pending.get(id);
+    if (!event) return;
+    pending.delete(id);
+    if (event.element) for (const target of targets(event.element)) leave(target);
+    if (error) onEventError({ code: error.code, message: error.message, name: event.name }, event.element);
+  };
+  return {
+    add(name, element) {
+      const id = next++;
+      pending.set(id, { name, element, sent: false });
+      if (element) {
+        element.classList.remove('st-error');
+        for (const target of targets(element)) enter(target, target === element);
+      }
+      return id;
+    },
+    sent(id) {
+      const event = pending.get(id);
+      if (event) event.sent = true;
+    },
+    settle,
+    dropped() {
+      for (const [id, event] of pending) if (event.sent) settle(id, LOST);
+    },
+  };
 }
 
 /** The element and the form it belongs to. */

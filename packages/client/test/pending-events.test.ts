@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { PendingEvents, type EventError } from '../src/pending-events.js';
+import { pendingEvents, type EventError } from '../src/pending-events.js';
 import { page } from './dom.js';
 
 describe('pending events', () => {
   it('keeps the loading state per element until every event of it settles, and restores a disabled label', () => {
     const { doc } = page('<form><button data-st-disable-with="Saving…">Save</button></form>');
     const button = doc.querySelector('button')!;
-    const pending = new PendingEvents(() => undefined);
+    const pending = pendingEvents(() => undefined);
     const first = pending.add('save', button);
     const second = pending.add('save', button);
     expect([button.className, button.textContent, button.disabled, doc.querySelector('form')!.className]).toEqual(['st-loading', 'Saving…', true, 'st-loading']);
@@ -20,7 +20,7 @@ describe('pending events', () => {
 
   it('leaves the classes an element had, the empty attribute included', () => {
     const { doc } = page('<button class="big">a</button><a class="">b</a>');
-    const pending = new PendingEvents(() => undefined);
+    const pending = pendingEvents(() => undefined);
     pending.settle(pending.add('a', doc.querySelector('button')!));
     pending.settle(pending.add('b', doc.querySelector('a')!));
     expect(doc.getElementById('root')!.innerHTML).toBe('<button class="big">a</button><a class="">b</a>');
@@ -30,7 +30,7 @@ describe('pending events', () => {
     const { doc } = page('<button>a</button>');
     const button = doc.querySelector('button')!;
     const errors: EventError[] = [];
-    const pending = new PendingEvents((error) => void errors.push(error));
+    const pending = pendingEvents((error) => void errors.push(error));
     const sent = pending.add('a', button);
     pending.add('held', undefined);
     pending.sent(sent);
