@@ -321,12 +321,9 @@ function parse<M>(
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return new MessageError('malformed', 'not a JSON object');
   const fields = message as Record<string, unknown>;
   const type = fields.type;
+  if (typeof type !== 'string') return new MessageError('malformed', 'no type');
   // Own properties only, so "toString" or "__proto__" are unknown types, not shapes.
-  if (typeof type !== 'string' || !Object.hasOwn(shapes, type)) {
-    return typeof type === 'string'
-      ? new MessageError('unknown_type', `unknown type ${JSON.stringify(type)}`)
-      : new MessageError('malformed', 'no type');
-  }
+  if (!Object.hasOwn(shapes, type)) return new MessageError('unknown_type', `unknown type ${JSON.stringify(type)}`);
   const shape = shapes[type]!;
   for (const field in shape) {
     if (!shape[field]!(fields[field])) return new MessageError('malformed', `${type}: bad ${field}`);
