@@ -60,7 +60,7 @@ export function liveHooks(root: Element, definitions: Record<string, Hook>, push
       const name = el.getAttribute('data-st-hook')!;
       const hook = definitions[name];
       if (!hook) {
-        console.warn(`[statetemplate] no hook ${JSON.stringify(name)}`);
+        console.warn('[statetemplate] no hook ' + JSON.stringify(name));
         continue;
       }
       const handlers = new Map<string, ((payload: JsonValue) => void)[]>();

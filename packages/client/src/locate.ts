@@ -41,7 +41,7 @@ export function locate(index: MarkerIndex, root: Node, id: string): Target | nul
   }
   const path = regionOf(id);
   // An end is indexed only with its start, its sibling.
-  const end = index.get(`${path}]`);
+  const end = index.get(path + ']');
   if (!end) return null;
   const region: Span = { parent: end.parentNode!, after: index.get(path)!, before: end };
   if (path === id) return { span: region, region };

@@ -82,7 +82,7 @@ export function track(index: MarkerIndex, span: Span, scope: string, add: boolea
       // Item and end markers count at their region's level only, as next() walks siblings.
     } else if (top?.parent !== comment.parentNode) continue;
     else if (marker.kind === 'item') id = top.scope = `${top.id}:${marker.key}`;
-    else id = `${open.shift()!.id}]`;
+    else id = open.shift()!.id + ']';
     if (!add) {
       if (index.get(id) === comment) index.delete(id);
     } else if (!index.has(id)) index.set(id, comment);

@@ -68,7 +68,7 @@ export function batchFault(value: readonly unknown[]): string | null {
   if (!Number.isSafeInteger(value[0])) return 'bad timestamp';
   for (let i = 1; i < value.length; i++) {
     const entry = value[i];
-    if (!(Number.isSafeInteger(entry) || decode(entry, 0))) return `bad update at ${i}`;
+    if (!(Number.isSafeInteger(entry) || decode(entry, 0))) return 'bad update at ' + i;
   }
   return null;
 }

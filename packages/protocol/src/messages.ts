@@ -323,7 +323,7 @@ function parse<M>(
   const type = fields.type;
   if (typeof type !== 'string') return new MessageError('malformed', 'no type');
   // Own properties only, so "toString" or "__proto__" are unknown types, not shapes.
-  if (!Object.hasOwn(shapes, type)) return new MessageError('unknown_type', `unknown type ${JSON.stringify(type)}`);
+  if (!Object.hasOwn(shapes, type)) return new MessageError('unknown_type', 'unknown type ' + JSON.stringify(type));
   const shape = shapes[type]!;
   for (const field in shape) {
     if (!shape[field]!(fields[field])) return new MessageError('malformed', `${type}: bad ${field}`);
@@ -343,7 +343,7 @@ export function parseServerMessage(frame: string): ServerMessage | MessageError 
 
 function updatesMessage([first, ...batch]: unknown[]): UpdatesMessage | MessageError {
   const fault = seq(first) ? batchFault(batch) : 'bad seq';
-  return fault === null ? { type: 'updates', seq: first as number, batch: batch as CompactBatch } : new MessageError('malformed', `updates: ${fault}`);
+  return fault === null ? { type: 'updates', seq: first as number, batch: batch as CompactBatch } : new MessageError('malformed', 'updates: ' + fault);
 }
 
 /** The frame that carries `message`: JSON, an `updates` message in its compact form. */
