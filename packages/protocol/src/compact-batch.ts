@@ -15,6 +15,7 @@
  * - a number `n`: the updates after it were made at `at + n` (one render's
  *   updates share a timestamp, so only a batch spanning renders has these).
  */
+import { optional, seq, string, text } from './checks.js';
 import { ACTIONS, type AttributeChange, type Update } from './update.js';
 
 export type CompactUpdate =
@@ -73,14 +74,14 @@ export function batchFault(value: readonly unknown[]): string | null {
   return null;
 }
 
-const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+const optionalString = /* @__PURE__ */ optional(string);
 const isLimit = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
 
 /** Whether each change is an element's number, then strings: its attributes, and names (not empty) to remove. */
 const isChanges = (changes: unknown): changes is CompactChange[] =>
   Array.isArray(changes) &&
   changes.length > 0 &&
-  changes.every((c) => Array.isArray(c) && c[0] >= 0 && Number.isSafeInteger(c[0]) && typeof c[1] === 'string' && c.slice(2).every((name) => name && typeof name === 'string'));
+  changes.every((c) => Array.isArray(c) && seq(c[0]) && string(c[1]) && c.slice(2).every(text));
 
 /** The update a batch entry stands for, or null when it is not a well-formed one: decoding and validation are one walk. */
 function decode(entry: unknown, timestamp: number): Update | null {
@@ -95,7 +96,7 @@ function decode(entry: unknown, timestamp: number): Update | null {
   // Codes past ACTIONS are stream updates, never an `attrs`. A limit comes last, after a ref or in its place.
   const code = second as number;
   const tail = entry.length < 5 ? optionalString(ref) || isLimit(ref) : typeof ref === 'string' && isLimit(limit);
-  if (entry.length > 5 || !Number.isSafeInteger(code) || code < 0 || code >= 3 * MODE || code % MODE >= ATTRS || !optionalString(html) || !tail) return null;
+  if (entry.length > 5 || !seq(code) || code >= 3 * MODE || code % MODE >= ATTRS || !optionalString(html) || !tail) return null;
   const update: Update = { fragment_id, action: ACTIONS[code % MODE]!, html: (html as string | undefined) ?? '', timestamp };
   if (typeof ref === 'string') update.ref = ref;
   else if (ref) update.limit = ref as number;

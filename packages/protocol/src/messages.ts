@@ -5,6 +5,7 @@
  * Every message is an object with a `type`, except `updates`, the one sent
  * most: it goes as the array `[seq, …batch]` (see compact-batch.ts).
  */
+import { optional, seq, string, text, type Check } from './checks.js';
 import { batchFault, type CompactBatch } from './compact-batch.js';
 
 /** Any value JSON can carry. */
@@ -265,11 +266,6 @@ export class MessageError extends Error {
   }
 }
 
-type Check = (value: unknown) => boolean;
-
-const text: Check = (v) => typeof v === 'string' && v !== '';
-const string: Check = (v) => typeof v === 'string';
-const seq: Check = (v) => Number.isSafeInteger(v) && (v as number) >= 0;
 const yes: Check = (v) => v === true;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const uploadFile: Check = (v) => {
@@ -277,10 +273,6 @@ const uploadFile: Check = (v) => {
   return typeof file === 'object' && file !== null && seq(file.ref) && string(file.name) && seq(file.size) && string(file.type);
 };
 const path: Check = isSitePath;
-const optional =
-  (check: Check): Check =>
-  (v) =>
-    v === undefined || check(v);
 
 const CLIENT: Record<ClientMessage['type'], Record<string, Check>> = {
   hello: { sid: text, token: text, last: (v) => v === -1 || seq(v), v: /* @__PURE__ */ optional(seq) },
