@@ -23,6 +23,7 @@ describe('a stream on a live page in Chromium', needs(chromium), () => {
   let browser: Browser;
   let url: string;
   const posted = new Map<string, number>();
+  const events = new Map<string, number>();
 
   beforeAll(async () => {
     st = new StateTemplate(TEMPLATE, { signingKey: 'chromium streams test: a key of at least 32 bytes', streams: { messages: {} } });
@@ -45,8 +46,11 @@ describe('a stream on a live page in Chromium', needs(chromium), () => {
           await stream.insert({ id: count + 1, text: `message ${count + 1}` }, { limit: 3 });
         } else if (name === 'edit') await stream.insert({ id: count, text: `message ${count}, edited` });
         else if (name === 'drop') await stream.delete(count - 1);
+        // Each event gets its own heading, so a test can wait for the render that follows it.
+        const seen = (events.get(session.id) ?? 0) + 1;
+        events.set(session.id, seen);
         // The rest of the page renders as usual; the stream's data in it is not read.
-        await session.render({ room: `Lobby (${count})`, messages: [] });
+        await session.render({ room: `Lobby (${count}) #${seen}`, messages: [] });
       },
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -62,7 +66,7 @@ describe('a stream on a live page in Chromium', needs(chromium), () => {
   });
 
   const feed = (page: Page) => page.$$eval('#feed li', (items) => items.map((li) => `${li.id}:${li.textContent}`));
-  /** Clicks and waits until the page shows `heading`, the render that follows the stream's update. */
+  /** Clicks and waits until the page shows `heading`, which only the render after this event shows. */
   async function click(page: Page, button: string, heading: string): Promise<void> {
     await page.click(button);
     await page.locator('h1', { hasText: heading }).waitFor({ timeout: WAIT_MS });
@@ -75,16 +79,16 @@ describe('a stream on a live page in Chromium', needs(chromium), () => {
     await page.goto(url);
     await page.locator('body[data-state="live"]').waitFor({ timeout: WAIT_MS });
     expect(await feed(page)).toEqual(['m0:welcome']);
-    await click(page, '#post', 'Lobby (0)');
-    await click(page, '#post', 'Lobby (1)');
+    await click(page, '#post', 'Lobby (0) #1');
+    await click(page, '#post', 'Lobby (1) #2');
     expect(await feed(page)).toEqual(['m0:welcome', 'm1:message 1', 'm2:message 2']);
-    await click(page, '#post', 'Lobby (2)');
-    await click(page, '#post', 'Lobby (3)');
+    await click(page, '#post', 'Lobby (2) #3');
+    await click(page, '#post', 'Lobby (3) #4');
     // The limit trimmed the oldest.
     expect(await feed(page)).toEqual(['m2:message 2', 'm3:message 3', 'm4:message 4']);
-    await click(page, '#edit', 'Lobby (4)');
+    await click(page, '#edit', 'Lobby (4) #5');
     expect(await feed(page)).toEqual(['m2:message 2', 'm3:message 3', 'm4:message 4, edited']);
-    await click(page, '#drop', 'Lobby (4)');
+    await click(page, '#drop', 'Lobby (4) #6');
     expect(await feed(page)).toEqual(['m2:message 2', 'm4:message 4, edited']);
     expect(errors).toEqual([]);
     await page.close();
