@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { attach, type AttachOptions, type Attached, type HttpServer, type RequestBody } from '@statetemplate/server';
+import { attach, type AttachOptions, type Attached, type EventMap, type HttpServer, type RequestBody } from '@statetemplate/server';
 import type { Application, NextFunction, Request, Response } from 'express';
 
 /** attach()'s options; the adapter routes the SSE and script paths itself. */
-export type LiveOptions = Omit<AttachOptions, 'intercept'>;
+export type LiveOptions<View = unknown, Events extends EventMap = EventMap> = Omit<AttachOptions<View, Events>, 'intercept'>;
 
 /**
  * Makes `app` live on `server`, the http.Server it runs on: WebSocket
@@ -12,7 +12,7 @@ export type LiveOptions = Omit<AttachOptions, 'intercept'>;
  * them: logging, auth, rate limits). Call it before the app's routes, with
  * `createServer(app)` or what `app.listen()` returned.
  */
-export function live(app: Application, server: HttpServer, options: LiveOptions): Attached {
+export function live<View = unknown, Events extends EventMap = EventMap>(app: Application, server: HttpServer, options: LiveOptions<View, Events>): Attached {
   const attached = attach(server, { ...options, intercept: false });
   app.use((request: Request, response: Response, next: NextFunction) => {
     if (!attached.handle(request, response, bodyOf(request))) next();

@@ -1,4 +1,4 @@
-import { attach, type AttachOptions, type Attached } from '@statetemplate/server';
+import { attach, type AttachOptions, type Attached, type EventMap } from '@statetemplate/server';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import plugin from 'fastify-plugin';
 
@@ -10,7 +10,7 @@ declare module 'fastify' {
 }
 
 /** attach()'s options; the plugin routes the SSE and script paths itself. `onError` defaults to Fastify's logger. */
-export type LiveOptions = Omit<AttachOptions, 'intercept'>;
+export type LiveOptions<View = unknown, Events extends EventMap = EventMap> = Omit<AttachOptions<View, Events>, 'intercept'>;
 
 /**
  * Attaches the live transport to `fastify.server`, routes the SSE fallback
@@ -42,5 +42,12 @@ function logTo(log: FastifyBaseLogger): NonNullable<AttachOptions['onError']> {
   return (error, ctx) => log.error({ err: error, connection: ctx.id, transport: ctx.transport }, 'statetemplate: a hook or the session store failed');
 }
 
-/** The Fastify plugin: `fastify.register(live, { stateTemplate, onEvent, … })`. */
-export const live = plugin(register, { fastify: '5.x', name: '@statetemplate/fastify' });
+/**
+ * The Fastify plugin: `fastify.register(live, { stateTemplate, onEvent, … })`,
+ * or `live<View, Events>` to type the hooks' sessions and event payloads.
+ */
+export const live = plugin(register, { fastify: '5.x', name: '@statetemplate/fastify' }) as <View = unknown, Events extends EventMap = EventMap>(
+  fastify: FastifyInstance,
+  // The options' types are the application's: inside, the plugin takes any data and payloads.
+  options: LiveOptions<View, Events>,
+) => Promise<void>;

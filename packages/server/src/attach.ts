@@ -4,7 +4,7 @@ import { CLOSE } from '@statetemplate/protocol';
 import { serveClientScript } from './client-script.js';
 import type { Connection } from './connection.js';
 import { headerTimeout } from './header-timeout.js';
-import { settings as settle, type AttachOptions, type HttpServer } from './options.js';
+import { settings as settle, type AttachOptions, type EventMap, type HttpServer } from './options.js';
 import { pathname } from './pathname.js';
 import { SseTransport, type RequestBody } from './sse-transport.js';
 import { websocketTransport } from './websocket-transport.js';
@@ -38,9 +38,9 @@ type Handler = (request: IncomingMessage, response: ServerResponse) => boolean;
  * `server` that is not a Node server (an Express app instead of the server it
  * listens on, say), and RangeError or TypeError for bad options.
  */
-export function attach<View = unknown>(server: HttpServer, options: AttachOptions<View>): Attached {
+export function attach<View = unknown, Events extends EventMap = EventMap>(server: HttpServer, options: AttachOptions<View, Events>): Attached {
   if (!(server instanceof Server)) throw new TypeError(notAServer(server));
-  // View only types the application's hooks: inside, a session's data is whatever it renders.
+  // View and Events only type the application's hooks: inside, data and payloads are whatever they are.
   const config = settle(options as unknown as AttachOptions);
   const live = new Set<Connection>();
   const headers = headerTimeout(server, config.authTimeoutMs);

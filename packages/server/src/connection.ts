@@ -1,4 +1,4 @@
-import { CLOSE, encodeUpdates, MessageError, PROTOCOL_VERSION, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
+import { CLOSE, encodeUpdates, MessageError, PROTOCOL_VERSION, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type JsonValue, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
 import { SessionError, type Session, type SessionCommand, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
@@ -159,7 +159,7 @@ export class Connection {
   async #event(message: EventMessage | NavigateMessage): Promise<void> {
     const { id } = message;
     try {
-      if (message.type === 'event') await this.settings.onEvent?.(this.#session!, message.name, message.payload ?? null, this.ctx);
+      if (message.type === 'event') await this.#dispatch(message.name, message.payload ?? null);
       else await this.#navigate(message.url);
     } catch (error) {
       this.settings.onError(error, this.ctx);
@@ -171,6 +171,14 @@ export class Connection {
     // shows their result when its loading state ends.
     await this.#sent(Math.max(this.#session!.seq, this.#stream!.seq));
     this.#send({ type: 'ack', id });
+  }
+
+  /** To the event's own handler, else to onEvent. Own properties only: a page must not reach `constructor` or `__proto__`. */
+  async #dispatch(name: string, payload: JsonValue): Promise<void> {
+    const { events, onEvent } = this.settings;
+    const handler = events !== undefined && Object.hasOwn(events, name) ? events[name] : undefined;
+    if (handler !== undefined) await handler(this.#session!, payload, this.ctx);
+    else await onEvent?.(this.#session!, name, payload, this.ctx);
   }
 
   /** Without onNavigate the server cannot render the new URL live: the page loads it. */

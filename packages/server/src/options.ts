@@ -16,8 +16,25 @@ export interface ConnectionContext {
   readonly request: IncomingMessage;
 }
 
-/** `View`: the data the sessions render (see StateTemplate<View>); it types the session the hooks get. */
-export interface AttachOptions<View = unknown> {
+/** The events a page sends, by name, with the payload each carries (what its `data-st-*` bindings or `pushEvent` send). */
+export type EventMap = Record<string, JsonValue>;
+
+/**
+ * One handler per event name. The names are checked at run time (an event
+ * without a handler here goes to `onEvent`); the payload types are the
+ * application's word for what its page sends: a client can send anything,
+ * so check what a handler trusts.
+ */
+export type EventHandlers<View = unknown, Events extends EventMap = EventMap> = {
+  readonly [Name in keyof Events & string]?: (session: Session<View>, payload: Events[Name], ctx: ConnectionContext) => void | Promise<void>;
+};
+
+/**
+ * `View`: the data the sessions render (see StateTemplate<View>); it types
+ * the session the hooks get. `Events`: the page's events and their payloads,
+ * which type the `events` handlers.
+ */
+export interface AttachOptions<View = unknown, Events extends EventMap = EventMap> {
   /** Serves the sessions this StateTemplate holds. */
   stateTemplate: StateTemplate<View>;
   /** WebSocket endpoint; default '/statetemplate/ws'. Upgrades for other paths are left to other listeners. */
@@ -73,7 +90,13 @@ export interface AttachOptions<View = unknown> {
   compression?: false | CompressionOptions;
   /** The token binding of a request (see StateTemplate's NewSessionOptions.client), e.g. a hash of its user agent. */
   clientOf?: (request: IncomingMessage) => string | undefined;
-  /** A user event. Events of one connection run one at a time, in order. A throw is reported as `event_failed`. */
+  /**
+   * Handlers of user events by name, e.g. `{ add(session, { text }) {…} }`.
+   * Events of one connection run one at a time, in order, whichever hook
+   * takes them. A throw is reported as `event_failed`.
+   */
+  events?: EventHandlers<View, Events>;
+  /** A user event that `events` has no handler for (any name a page sends). A throw is reported as `event_failed`. */
   onEvent?: (session: Session<View>, name: string, payload: JsonValue, ctx: ConnectionContext) => void | Promise<void>;
   /**
    * The page's URL changed without a reload (a `data-st-patch` link, back or
@@ -110,7 +133,7 @@ export interface CompressionOptions {
   contextTakeover?: boolean;
 }
 
-type Hooks = 'allowedOrigins' | 'clientOf' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
+type Hooks = 'allowedOrigins' | 'clientOf' | 'events' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
 export type Settings = Required<Omit<AttachOptions, Hooks | 'uploads' | 'compression'>> &
   Pick<AttachOptions, Hooks> & { uploads: Readonly<Record<string, Required<UploadLimits>>>; compression: false | Required<CompressionOptions> };
 

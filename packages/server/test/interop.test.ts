@@ -5,7 +5,7 @@ import type { HookContext } from '@statetemplate/client';
 import type { JsonValue } from '@statetemplate/protocol';
 import type { AttachOptions } from '../src/index.js';
 import { page, start, type Harness } from './harness.js';
-import { openPage } from './jsdom-page.js';
+import { openPage, Signal } from './jsdom-page.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -73,6 +73,29 @@ describe('server-to-client events (jsdom against a real server)', () => {
     const b = await openPage(h, {}, { hooks: { Ping: { mounted(this: HookContext) { this.pushEvent('hello', { from: 'hook' }); } } } });
     await b.signal.until(() => events.length === 1, 'the hook\'s event');
     expect(events).toEqual([['hello', { from: 'hook' }]]);
+  });
+
+  it('go to their own handler in `events`, and any other name to onEvent', async () => {
+    const heard: string[] = [];
+    const signal = new Signal();
+    const hear = (what: string) => {
+      heard.push(what);
+      signal.notify();
+    };
+    h = await start(
+      {
+        events: { hello: (_, payload) => hear(`hello ${JSON.stringify(payload)}`) },
+        onEvent: (_, name) => hear(`onEvent ${name}`),
+      },
+      {},
+      '<p></p>',
+    );
+    const b = await openPage(h, {});
+    await b.signal.until(() => b.statuses.includes(true), 'online');
+    // Inherited names are not handlers: a page must not call Object.prototype's members.
+    for (const name of ['hello', 'constructor', '__proto__', 'toString', 'bye']) b.connection.send(name, { n: 1 });
+    await signal.until(() => heard.length === 5, 'the five events');
+    expect(heard).toEqual(['hello {"n":1}', 'onEvent constructor', 'onEvent __proto__', 'onEvent toString', 'onEvent bye']);
   });
 
   it('tell hooks when the connection drops and comes back', async () => {

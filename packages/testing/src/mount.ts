@@ -1,13 +1,13 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { attach, type AttachOptions } from '@statetemplate/server';
+import { attach, type AttachOptions, type EventMap } from '@statetemplate/server';
 import { openPage, type OpenOptions } from './open-page.js';
 import type { LivePage } from './live-page.js';
 
-export interface MountOptions extends AttachOptions {
+export interface MountOptions<View = unknown, Events extends EventMap = EventMap> extends AttachOptions<View, Events> {
   /** The data each page opened starts from: a value, or a function called per page. */
-  data: unknown;
+  data: View | (() => View);
 }
 
 /** A StateTemplate served on 127.0.0.1 for tests: `open()` a page, as many as you like. */
@@ -25,11 +25,11 @@ export interface Mounted {
  * connects back over WebSocket to a transport attached with the rest of the
  * options (`onEvent` and the other hooks).
  */
-export async function mount({ data, ...options }: MountOptions): Promise<Mounted> {
+export async function mount<View = unknown, Events extends EventMap = EventMap>({ data, ...options }: MountOptions<View, Events>): Promise<Mounted> {
   const { stateTemplate } = options;
   const server: Server = createServer((request, response) => {
     if (request.method !== 'GET' || request.url !== '/') return void response.writeHead(404).end();
-    const start = typeof data === 'function' ? (data as () => unknown)() : data;
+    const start = typeof data === 'function' ? (data as () => View)() : data;
     stateTemplate.newSession(start).then(
       (created) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(pageDocument(created)),
       (error: unknown) => response.writeHead(500).end(String(error)),
