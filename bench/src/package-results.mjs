@@ -25,7 +25,7 @@ export function packageResults(since) {
 }
 
 const CLIENT_BUNDLE = 'packages/client/dist/statetemplate.min.js';
-const CLIENT_LIMIT = 8 * 1024;
+const CLIENT_LIMIT = 8.5 * 1024;
 
 /** The browser bundle as a plain <script> tag loads it: minified size, and gzip -9 of it. */
 export function clientBundle() {

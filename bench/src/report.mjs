@@ -94,7 +94,7 @@ function statetemplate({ create, heap, client, e2e }) {
     [`sessions that fit under the V8 heap limit (${number(heap.heapLimitBytes / 2 ** 20)} MiB), todo-25`, millions(heap.todo25.capacity), 'estimate'],
     [`sessions that fit under the V8 heap limit, counter`, millions(heap.counter.capacity), 'estimate'],
     client.status === 'ok'
-      ? [`client bundle \`${client.file.split('/').pop()}\`, min / min+gzip`, `${bytes(client.minBytes)} / ${bytes(client.gzipBytes)}`, `≤ 8 KB: ${verdict(client.met)}`]
+      ? [`client bundle \`${client.file.split('/').pop()}\`, min / min+gzip`, `${bytes(client.minBytes)} / ${bytes(client.gzipBytes)}`, `≤ 8.5 KB: ${verdict(client.met)}`]
       : ['client bundle', `not built (${client.file} missing)`, ''],
     ...(e2e.status === 'ok'
       ? e2e.p50s.map(({ label, p50Us }) => [`end-to-end latency in Chromium, p50: ${label}${e2e.stale ? ' (an earlier run)' : ''}`, micros(p50Us), `≤ 5 ms: ${verdict(p50Us <= 5000)}`])

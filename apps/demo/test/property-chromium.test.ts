@@ -35,12 +35,14 @@ describe(`property in Chromium: the bundle's applyUpdates turns each page into a
     it(`holds for ${suite.cases} generated cases: ${suite.name}`, { timeout: HEAVY_TEST_MS }, async () => {
       const failures: CaseFailure[] = [];
       let updates = 0;
+      let attrs = 0;
       for (let from = start; from < start + suite.cases; from += BATCH) {
         const cases: BrowserCase[] = [];
         for (let index = from; index < Math.min(from + BATCH, start + suite.cases); index++) {
           cases.push(browserCase(seed, index, suite.style ?? STYLES[index % STYLES.length]!, suite.whole, STEPS));
         }
         updates += cases.reduce((sum, c) => sum + c.steps.reduce((n, s) => n + s.updates.length, 0), 0);
+        attrs += cases.reduce((sum, c) => sum + c.steps.reduce((n, s) => n + s.updates.filter((u) => u.action === 'attrs').length, 0), 0);
         failures.push(...(await chromiumPage.page().evaluate((batch) => window.__st.runCases(batch), cases)));
       }
       if (failures.length > 0) {
@@ -49,6 +51,8 @@ describe(`property in Chromium: the bundle's applyUpdates turns each page into a
       }
       // Not vacuous: the cases really changed the pages.
       expect(updates).toBeGreaterThan(suite.cases);
+      // And the bundle applied attribute-only changes as `attrs`.
+      expect(attrs).toBeGreaterThan(suite.cases / 10);
     });
   }
 });

@@ -1,5 +1,5 @@
 // Sizes (minified + gzipped) of the patcher alone (its budget is ~2 KB) and of the
-// whole client as shipped in dist/statetemplate.min.js (the budget is 8 KB), and
+// whole client as shipped in dist/statetemplate.min.js (the budget is 8.5 KB), and
 // latency of updates on a 1000-item list in jsdom: p50/p99 over ITERATIONS.
 // Run after a build (`pnpm build`); writes bench/results.json beside this file.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { applyUpdate } from '../dist/index.js';
 const WARMUP = 50;
 const ITERATIONS = 300;
 const ITEMS = 1000;
-const BUDGET = 8 * 1024;
+const BUDGET = 8.5 * 1024;
 
 const sizeOf = (code) => ({ minBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length });
 

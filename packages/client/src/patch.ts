@@ -4,7 +4,7 @@ import { carryFocus, refocus, saveFocus } from './focus.js';
 import { locate, next, type Target } from './locate.js';
 import { markerIndex, patched, regionOf, track, type MarkerIndex } from './marker-index.js';
 import { parseHtml } from './parse-html.js';
-import { docOf, matching, nodesOf, type Span } from './span.js';
+import { docOf, matching, nodesOf, walk, type Span } from './span.js';
 import { carryTyped } from './typed.js';
 
 /** Where fragment ids are resolved: the element, document or fragment holding the rendered template. */
@@ -92,7 +92,44 @@ function patch(root: Root, index: MarkerIndex, update: Update): void {
     return;
   }
 
+  if (action === 'attrs') {
+    // The fragment's elements in document order, as the server numbers them.
+    const elements = [...walk(find(id, 'not_found').span)].filter((n) => n.nodeType === 1) as Element[];
+    const work = (Array.isArray(update.attrs) ? update.attrs : fail('bad_attrs')).map(
+      (change) => [elements[change.element] ?? fail('not_found'), attributesOf(doc, change.set) ?? fail('bad_attrs'), change] as const,
+    );
+    for (const [element, set, change] of work) setAttributes(element, set, change.remove ?? []);
+    return;
+  }
+
   fail('unknown_action');
+}
+
+/** The attributes a start tag's attribute text gives, parsed inert (in a <template>, so nothing loads or upgrades); null when it is not one tag's. */
+function attributesOf(doc: Document, set: unknown): Attr[] | null {
+  const template = doc.createElement('template');
+  // The leading comment keeps Chromium's innerHTML fast path out: it misreads some references in attributes (see parseHtml).
+  template.innerHTML = `<!----><i ${set}>`;
+  const { childNodes } = template.content;
+  const tag = childNodes[1] as Element;
+  return typeof set === 'string' && childNodes.length === 2 && tag.nodeName === 'I' && !tag.firstChild ? [...tag.attributes] : null;
+}
+
+/**
+ * Sets and removes attributes, and for those it changes the properties a
+ * fresh page takes from them: an input's checkedness, and its value unless
+ * it is being edited.
+ */
+function setAttributes(element: Element, set: readonly Attr[], remove: readonly string[]): void {
+  const checked = element.hasAttribute('checked');
+  const value = element.getAttribute('value');
+  // Removed first: the server removes and sets again what must follow a new attribute.
+  for (const name of remove) element.removeAttribute(name);
+  for (const attr of set) element.setAttributeNode(attr.cloneNode() as Attr);
+  if (element.localName !== 'input') return;
+  const input = element as HTMLInputElement;
+  if (input.hasAttribute('checked') !== checked) input.checked = !checked;
+  if (input.getAttribute('value') !== value && docOf(input).activeElement !== input) input.value = input.getAttribute('value') ?? '';
 }
 
 function replace(doc: Document, index: MarkerIndex, id: string, span: Span, html: string): void {

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 /** The budget for everything the browser loads: events, hooks, navigation, uploads, recovery and the patcher. */
-const BUDGET = 8 * 1024;
+const BUDGET = 8.5 * 1024;
 
 describe('the script bundle', () => {
   it(`stays within ${BUDGET} bytes minified and gzipped`, () => {

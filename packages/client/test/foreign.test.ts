@@ -65,7 +65,7 @@ const contexts: Context[] = [
     name: 'in plain HTML',
     wrap: (c) => `<div>${c}</div>`,
     container: 'div',
-    // Its text changes with its class.
+    // Its text changes with its class: a change of the class alone sends attributes (see attrs.test.ts).
     region: '<span class="{{w}}">x {{w}}</span>',
     item: '<p title="{{v}}"><b>{{v}}</b></p>',
     namespace: 'http://www.w3.org/1999/xhtml',

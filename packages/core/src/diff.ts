@@ -1,4 +1,5 @@
-import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
+import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type AttributeChange, type Update } from '@statetemplate/protocol';
+import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
 import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
 import { fastItemsOf, keepRecorded, keepUnpacked, pack, takeRecorded, takeUnpacked } from './digest.js';
@@ -60,7 +61,7 @@ export class Differ {
   /** The root's new state; a root whose own lookups changed is replaced whole. */
   root(nodes: readonly Node[], dynamic: readonly Node[], context: Context, old: ScopeState): ScopeState {
     const same = old.u ? (this.sameUnmarked(dynamic, context, old) ? old : null) : this.scope(dynamic, nodes, context, old, '');
-    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replayed(() => this.replay().scope(nodes, old)));
+    return same ?? this.replace(ROOT_ID, this.renderer.root(nodes, context), old, this.replayed(() => this.replay().scope(nodes, old)), [], this.renderer.streamed);
   }
 
   /**
@@ -218,7 +219,7 @@ export class Differ {
 
   private replaceRegion(node: RegionNode, context: Context, old: RegionState, parentPath: string, path: string): RegionState | null {
     const next = this.renderer.regionContent(node, context, parentPath);
-    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replayed(() => this.replay().region(node, old)));
+    return isUnmarked(next.state) ? null : this.replace(path, next, old, this.replayed(() => this.replay().region(node, old)), node.open, node.holdsStream === true);
   }
 
   /** A list past the threshold, as its full state `next` says, turned into a digested one. */
@@ -573,7 +574,7 @@ export class Differ {
     if (next) return next;
     const id = path || itemFragmentId(listPath, encodeKey(key));
     const rendered = this.renderer.item(region, item, context, id);
-    return rendered && this.replace(id, rendered, old, this.replayed(() => this.replay().scope(section.body, old)));
+    return rendered && this.replace(id, rendered, old, this.replayed(() => this.replay().scope(section.body, old)), region.open);
   }
 
   /**
@@ -582,9 +583,10 @@ export class Differ {
    * the text it renders, an empty list for false in a list region, a list
    * for an object that renders alike). The same annotated html adopts the
    * new state; the same plain html keeps the old one, which describes the
-   * markers the page keeps.
+   * markers the page keeps. Around a stream (`opaque`) the page holds items
+   * the old html lacks, so elements cannot be numbered: no `attrs` there.
    */
-  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string | null): S {
+  private replace<S extends RegionState>(id: string, next: Rendered<S>, old: S, oldHtml: string | null, open: readonly string[], opaque = false): S {
     if (oldHtml === null) {
       // The old content held a digested list: not known, so sent whole.
       this.emit(id, next.html, 'replace', null);
@@ -594,7 +596,10 @@ export class Differ {
     const plain = stripAnnotations(next.html);
     const oldPlain = stripAnnotations(oldHtml);
     if (plain === oldPlain) return old;
-    this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
+    // Where only attributes changed (a toggled class, a checkbox), they travel instead of the fragment.
+    const attrs = !opaque && attributeChanges(oldHtml, next.html, open);
+    if (attrs) this.emit(id, '', 'attrs', plain.length - oldPlain.length, undefined, attrs);
+    else this.emit(id, next.html, 'replace', plain.length - oldPlain.length);
     return next.state;
   }
 
@@ -613,9 +618,10 @@ export class Differ {
   }
 
   /** `growth`: how much longer the update makes the plain page, or the item it removes, null when unknown. */
-  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed | null, ref?: string): void {
+  private emit(fragment_id: string, html: string, action: Action, growth: number | Removed | null, ref?: string, attrs?: AttributeChange[]): void {
     const update: Update = { fragment_id, html, action, timestamp: this.now };
     if (ref !== undefined) update.ref = ref;
+    if (attrs !== undefined) update.attrs = attrs;
     this.updates.push(update);
     this.growth.push(growth);
   }

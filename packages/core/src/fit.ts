@@ -73,7 +73,7 @@ function endsInTag(text: string, end: number): boolean {
 }
 
 /** A fragment's surroundings: the elements open where it starts, outermost first (lowercased). */
-interface Surroundings {
+export interface Surroundings {
   prefix: string;
   /** The element the client parses the fragment in. */
   parent: Element;
@@ -161,7 +161,8 @@ function markersKept(html: string, nodes: readonly ChildNode[]): boolean {
   return markersBalanced(nodes, counted) && counted.markers === written;
 }
 
-function surroundingsOf(open: readonly string[]): Surroundings {
+/** Where a fragment inside the elements `open` parses, as a page would read it. */
+export function surroundingsOf(open: readonly string[]): Surroundings {
   // Body content unless the template writes its own <html>.
   const prefix = `<!DOCTYPE html>${open[0] === 'html' ? '' : '<body>'}${open.map((name) => `<${name}>`).join('')}`;
   let where = surroundings.get(prefix);

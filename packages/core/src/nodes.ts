@@ -81,6 +81,8 @@ export interface RegionNode {
   trail: string;
   /** Set on a stream's list region (the `streams` compile option): its name and its fragment id, fixed by the template. */
   stream?: { readonly name: string; readonly id: string };
+  /** Set on the regions around a stream: the server does not know their content, so a change replaces them whole. */
+  holdsStream?: true;
 }
 
 export function dynamicNodes(nodes: readonly Node[]): Node[] {

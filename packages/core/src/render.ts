@@ -274,6 +274,8 @@ export class Renderer {
   }
 
   depth = 0;
+  /** Set by the template when it has streams: the root's old content is then not known exactly (see Differ.replace). */
+  streamed = false;
   /** Set by the template for an immutable render or diff: where lists' memos go. */
   memos: ListMemos | null = null;
   /** Set when raw output holding markup was rendered since the innermost fragment began. */

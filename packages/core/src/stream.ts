@@ -5,29 +5,31 @@ import type { Node, RegionNode } from './nodes.js';
 import type { Renderer } from './render.js';
 
 /**
- * Marks the list regions the `streams` option names and returns them by name. Only regions reached through regions have
+ * Marks the list regions the `streams` option names (and the regions around
+ * them) and returns them by name. Only regions reached through regions have
  * a fragment id the template fixes: a section that is no region renders the
  * regions inside it without markers, and a recursive partial compiles late.
  */
 export function placeStreams(nodes: readonly Node[], names: readonly string[]): Map<string, RegionNode> {
   const wanted = new Set(names);
   const places = new Map<string, RegionNode>();
-  const visit = (list: readonly Node[], parent: string): void => {
+  const visit = (list: readonly Node[], parent: string, around: readonly RegionNode[]): void => {
     for (const node of list) {
       // A region's own section holds the regions of its body; any other section is flat or holds none.
-      if (node.kind === 'section' && !node.flat) visit(node.body, parent);
+      if (node.kind === 'section' && !node.flat) visit(node.body, parent, around);
       if (node.kind !== 'region') continue;
       const id = regionFragmentId(parent, node.id);
       const name = node.list?.name;
       if (name !== undefined && wanted.has(name)) {
         if (places.has(name)) throw new StreamError('not_a_stream', `stream "${name}": the template has more than one {{#${name}}} list`);
         node.stream = { name, id };
+        for (const outer of around) outer.holdsStream = true;
         places.set(name, node);
       }
-      visit(node.body, id);
+      visit(node.body, id, [...around, node]);
     }
   };
-  visit(nodes, '');
+  visit(nodes, '', []);
   for (const name of wanted) {
     if (!places.has(name)) {
       throw new StreamError('not_a_stream', `stream "${name}": no {{#${name}}}…{{/${name}}} section is a fragment of its own (balanced HTML, outside other sections' repeated bodies and <template>)`);

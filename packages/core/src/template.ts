@@ -32,7 +32,7 @@ export interface CompileOptions {
    * A list of more items than this (default 20,000) keeps, instead of each
    * item's recorded values, its keys and one 48-bit digest per item: about
    * 8 bytes of state per item instead of all it shows. A changed item is
-   * then replaced whole, a change is missed with probability
+   * then replaced whole (no `attrs`), a change is missed with probability
    * 2^-48, and the page cannot be rebuilt from the state (see replayable).
    */
   digestListsAbove?: number;
@@ -91,6 +91,7 @@ export class Template {
       (node) => this.compiler.recursivePartial(node),
       digestAbove,
     );
+    this.renderer.streamed = this.streams.size > 0;
   }
 
   /** Stream `name` of the `streams` option: how its items render and where they go. StreamError `unknown_stream` for another name. */

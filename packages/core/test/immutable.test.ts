@@ -27,7 +27,7 @@ describe('the immutable option', () => {
     list[7] = { ...list[7]!, done: true };
     data = { todos: list };
     const updates = template.update(first.state, data, { now: 0 });
-    expect(updates).toEqual([{ fragment_id: '1:8', action: 'replace', html: '<li class="done">t8</li>', timestamp: 0 }]);
+    expect(updates).toEqual([{ fragment_id: '1:8', action: 'attrs', html: '', attrs: [{ element: 0, set: 'class=done' }], timestamp: 0 }]);
     applyUpdates(page, updates);
     // Appended, removed and moved around the kept objects.
     data = { todos: [{ id: 99, text: 'new', done: false }, ...list.slice(10, 30).reverse(), ...list.slice(0, 10)] };

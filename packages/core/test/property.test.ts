@@ -45,7 +45,7 @@ const suites: Suite[] = [
 ];
 
 function runSuite(suite: Suite, offset: number): CaseStats {
-  const totals: CaseStats = { steps: 0, noChangeChecks: 0, sameOutputChecks: 0, itemEditChecks: 0, digestedSteps: 0 };
+  const totals: CaseStats = { steps: 0, noChangeChecks: 0, sameOutputChecks: 0, itemEditChecks: 0, digestedSteps: 0, attrsUpdates: 0 };
   const failures: PropertyFailure[] = [];
   for (let index = offset; index < offset + suite.cases; index++) {
     try {
@@ -56,6 +56,7 @@ function runSuite(suite: Suite, offset: number): CaseStats {
       totals.sameOutputChecks += stats.sameOutputChecks;
       totals.itemEditChecks += stats.itemEditChecks;
       totals.digestedSteps += stats.digestedSteps;
+      totals.attrsUpdates += stats.attrsUpdates;
     } catch (error) {
       if (!(error instanceof PropertyFailure)) throw error;
       failures.push(error);
@@ -79,6 +80,8 @@ describe(`property: patching the previous page gives a fresh render (seed ${seed
       // changes that leave the page as it was and one-item edits are common enough to be checked many times.
       expect(totals.steps).toBe(suite.cases * STEPS);
       expect(totals.noChangeChecks).toBeGreaterThan(suite.cases);
+      // Attribute-only changes took the `attrs` path (seeds give 45 to 240 per suite).
+      expect(totals.attrsUpdates).toBeGreaterThan(suite.cases / 10);
       // Digested suites must really diff digested lists, where those two checks do not apply.
       // (Seeds give 80 to 300 such steps per 200 cases: the bound is well below.)
       if (suite.digestListsAbove !== undefined) expect(totals.digestedSteps).toBeGreaterThan(suite.cases / 5);

@@ -39,6 +39,8 @@ export interface CaseStats {
   itemEditChecks: number;
   /** Steps that diffed a state holding a digested list. */
   digestedSteps: number;
+  /** `attrs` updates applied: attribute-only changes really took that path. */
+  attrsUpdates: number;
 }
 
 const STYLES: readonly Style[] = ['fresh', 'shared', 'in-place'];
@@ -64,7 +66,7 @@ export function runCase(spec: CaseSpec): CaseStats {
     partials: generated.partials,
     step: 0,
   };
-  const stats: CaseStats = { steps: 0, noChangeChecks: 0, sameOutputChecks: 0, itemEditChecks: 0, digestedSteps: 0 };
+  const stats: CaseStats = { steps: 0, noChangeChecks: 0, sameOutputChecks: 0, itemEditChecks: 0, digestedSteps: 0, attrsUpdates: 0 };
   const check = new Checker(generated.template, generated.partials, spec.wholeDocument);
   let data = generateObject(generated.shape, rng, ids);
   const tpl = check.guarded(context, () => compile(generated.template, { partials: generated.partials, granularity: spec.granularity, immutable: spec.immutable, digestListsAbove: spec.digestListsAbove }));
@@ -98,6 +100,7 @@ export function runCase(spec: CaseSpec): CaseStats {
       // same items) may need moves to place an edited item: the check needs fresh markers.
       if (shown.freshMarkers && !unmarkedBefore && check.itemEditStaysInItem(tpl, changes, updates, page)) stats.itemEditChecks += 1;
       applyUpdates(page, updates);
+      for (const update of updates) if (update.action === 'attrs') stats.attrsUpdates += 1;
       shown = check.matchesFreshRender(tpl, page, changes.data, state);
     });
     data = changes.data;
