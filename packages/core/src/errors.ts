@@ -39,8 +39,12 @@ export type RenderErrorCode = 'depth_exceeded' | 'data_error' | 'unknown_fragmen
 
 /** Data that cannot be rendered: a throwing getter or lambda, or unbounded recursion. */
 export class RenderError extends StateTemplateError {
-  constructor(code: RenderErrorCode, message: string, options?: { cause?: unknown }) {
+  /** For `data_error`: where in the data the render failed, as the template reaches it (`items[3].price`), when known. */
+  readonly path?: string;
+
+  constructor(code: RenderErrorCode, message: string, options?: { cause?: unknown; path?: string | undefined }) {
     super(code, message, options);
+    if (options?.path !== undefined) this.path = options.path;
   }
 }
 

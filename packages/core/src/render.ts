@@ -52,7 +52,9 @@ export class Renderer {
           out += node.text;
           break;
         case 'var': {
+          this.trace?.push(node.name);
           const text = varText(node, context);
+          this.trace?.pop();
           scope?.v.push(text);
           if (scope && !node.escape) this.distrust(text, node.wholePage);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
@@ -230,18 +232,28 @@ export class Renderer {
 
   private section(node: SectionNode, context: Context, scope: ScopeState | null, outerPath: string | null): string {
     const path = node.flat ? null : outerPath;
+    const { trace } = this;
+    trace?.push(node.name);
     const value = resolve(node.path, context);
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
+      trace?.pop();
       scope?.v.push(`λ${output}`);
       if (!scope) return output;
       this.distrust(output, node.wholePage);
       return escapeMarkers(output);
     }
+    trace?.pop();
     const summary = summarize(node, value);
     scope?.v.push(summary);
     let out = '';
-    for (let i = 0, n = frameCount(summary); i < n; i++) out += this.nodes(node.body, frame(node, value, context, i), scope, path);
+    for (let i = 0, n = frameCount(summary); i < n; i++) {
+      const inner = frame(node, value, context, i);
+      // Traced: the frames that give the body a context of their own, an array's by index.
+      const entered = trace !== null && inner !== context && trace.push(Array.isArray(value) ? `${node.name}[${i}]` : node.name) > 0;
+      out += this.nodes(node.body, inner, scope, path);
+      if (entered) trace.pop();
+    }
     return out;
   }
 
@@ -274,6 +286,12 @@ export class Renderer {
   }
 
   depth = 0;
+  /**
+   * Set while the template looks for where data failed: the names being
+   * looked up and the sections entered (`items[3]`), outermost first. A throw
+   * leaves it as it was at the throw. Null (not traced) otherwise.
+   */
+  trace: string[] | null = null;
   /** Set by the template when it has streams: the root's old content is then not known exactly (see Differ.replace). */
   streamed = false;
   /** Set by the template for an immutable render or diff: where lists' memos go. */

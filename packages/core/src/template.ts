@@ -103,15 +103,19 @@ export class Template {
 
   /** Annotated HTML for `data`, and the state to diff the next snapshot against. */
   render(data: unknown): { html: string; state: RenderState } {
-    return this.guard(this.immutable, () => {
-      const { html, state } = this.renderer.root(this.nodes, new Context(data));
-      return { html, state: { t: this.fingerprint, r: state } };
-    });
+    return this.guard(
+      this.immutable,
+      () => {
+        const { html, state } = this.renderer.root(this.nodes, new Context(data));
+        return { html, state: { t: this.fingerprint, r: state } };
+      },
+      { data },
+    );
   }
 
   /** Exactly what plain Mustache renders (the annotated render with its markers stripped). */
   renderPlain(data: unknown): string {
-    return this.guard(false, () => this.renderer.nodes(this.nodes, new Context(data), null, ''));
+    return this.guard(false, () => this.renderer.nodes(this.nodes, new Context(data), null, ''), { data });
   }
 
   /**
@@ -132,7 +136,7 @@ export class Template {
       state.t = this.fingerprint;
       state.r = root;
       return [{ fragment_id: ROOT_ID, html, action: 'replace', timestamp: now }];
-    });
+    }, { data });
   }
 
   /**
@@ -228,7 +232,7 @@ export class Template {
     const now = options.now ?? Date.now();
     const diffed: RenderState = { t: state.t, r: state.r };
     const updates = this.update(diffed, data, { ...options, now });
-    const fresh = this.guard(options.immutable ?? this.immutable, () => this.renderer.root(this.nodes, new Context(data)));
+    const fresh = this.guard(options.immutable ?? this.immutable, () => this.renderer.root(this.nodes, new Context(data)), { data });
     state.t = this.fingerprint;
     if (sameState(diffed.r, fresh.state)) {
       state.r = diffed.r;
@@ -247,8 +251,11 @@ export class Template {
     return nodes;
   }
 
-  /** Runs a render or diff, immutable or not, with errors made typed. */
-  private guard<T>(immutable: boolean, run: () => T): T {
+  /**
+   * Runs a render or diff, immutable or not, with errors made typed. Given
+   * the `source` data it renders, a data error names where in it the render failed.
+   */
+  private guard<T>(immutable: boolean, run: () => T, source?: { readonly data: unknown }): T {
     this.renderer.reset();
     // For immutable renders: what each list state came from (memory only; a state read back from a store has none).
     this.renderer.memos = immutable ? listMemos : null;
@@ -257,7 +264,27 @@ export class Template {
     } catch (error) {
       if (error instanceof StateTemplateError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw new RenderError('data_error', `rendering failed: ${message}`, { cause: error });
+      const path = source && this.failurePath(source.data);
+      throw new RenderError('data_error', `rendering failed${path ? ` at ${path}` : ''}: ${message}`, { cause: error, path });
+    }
+  }
+
+  /**
+   * Where rendering `data` throws (`items[3].price`), found by rendering it
+   * once more, plain and traced: a render that succeeds pays nothing for it,
+   * and a failing one runs the getters and lambdas before the failure twice.
+   */
+  private failurePath(data: unknown): string | undefined {
+    const trace: string[] = [];
+    this.renderer.reset();
+    this.renderer.trace = trace;
+    try {
+      this.renderer.nodes(this.nodes, new Context(data), null, '');
+      return undefined;
+    } catch {
+      return trace.length > 0 ? trace.join('.') : undefined;
+    } finally {
+      this.renderer.trace = null;
     }
   }
 }

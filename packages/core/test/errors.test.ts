@@ -98,4 +98,30 @@ describe('odd data', () => {
     expect(state).toEqual(before);
     expect(t.update(state, { a: 2 }).map((u) => u.html)).toEqual(['2']);
   });
+
+  it("names the bad value's path: the sections entered, an array's item by index, and the name looked up", () => {
+    const page = compile('<h1>{{title}}</h1><ul>{{#items}}<li>{{name}} {{#detail}}{{price}}{{/detail}}</li>{{/items}}</ul>{{#lazy}}x{{/lazy}}');
+    const bad = (items: unknown[], lazy: unknown = false) => ({ title: 't', items, lazy });
+    const priced = (price: unknown) => ({ id: 9, name: 'n', detail: { price } });
+    const throwing = { toString: (): never => { throw new TypeError('no text'); } };
+    const fine = [priced(1), priced(2), priced(3)];
+    const { state } = page.render(bad(fine));
+    for (const [data, path] of [
+      [bad([...fine, priced(throwing)]), 'items[3].detail.price'],
+      [bad([priced(1), { id: 2, get name(): never { throw new Error('gone'); } }]), 'items[1].name'],
+      [bad(fine, () => { throw new Error('lambda'); }), 'lazy'],
+    ] as const) {
+      for (const run of [() => page.render(data), () => page.renderPlain(data), () => page.update(structuredClone(state), data)]) {
+        let error: unknown;
+        try {
+          run();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(RenderError);
+        expect([(error as RenderError).code, (error as RenderError).path]).toEqual(['data_error', path]);
+        expect((error as RenderError).message).toContain(`at ${path}:`);
+      }
+    }
+  });
 });
