@@ -1,0 +1,12 @@
+/**
+ * Where StateTemplate's packages say what happened: pino's shape, so a pino
+ * logger (Fastify's `fastify.log` included) is one as it is. Each method
+ * takes the fields first and a constant message second, as pino does.
+ * `debug` is optional: what it would hear is not said without it.
+ */
+export interface Logger {
+  debug?(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
