@@ -1,6 +1,6 @@
 import { compile, type Granularity } from '@statetemplate/core';
 import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
-import type { JsonValue, Logger, SessionStore } from '@statetemplate/store';
+import { checkLogger, type JsonValue, type Logger, type SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
@@ -157,7 +157,7 @@ export class StateTemplate<View = unknown> {
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
     const performanceNow = clock('performanceNow', options.performanceNow ?? (() => performance.now()));
-    const logger = options.logger === undefined ? undefined : checkedLogger(options.logger);
+    const logger = options.logger === undefined ? undefined : checkLogger(options.logger);
     this.logger = logger;
     this.#report = reporter(logger, 'StateTemplateCleanupError', 'statetemplate: cleanup failed');
     const metrics = new SessionMetrics(performanceNow, logger);
@@ -336,13 +336,6 @@ function loader(value: unknown): (sessionId: string) => unknown {
 function clock(name: string, value: unknown): () => number {
   if (typeof value !== 'function') throw new TypeError(`${name} must be a function returning milliseconds since the epoch`);
   return value as () => number;
-}
-
-function checkedLogger(value: Logger): Logger {
-  for (const level of ['info', 'warn', 'error'] as const) {
-    if (typeof value?.[level] !== 'function') throw new TypeError(`logger.${level} must be a function (a pino logger, or an object with info, warn and error)`);
-  }
-  return value;
 }
 
 function whole(name: string, value: number): number {

@@ -10,3 +10,11 @@ export interface Logger {
   warn(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
 }
+
+/** `value` if it is a Logger; TypeError otherwise, naming the missing method. */
+export function checkLogger(value: Logger): Logger {
+  for (const level of ['info', 'warn', 'error'] as const) {
+    if (typeof value?.[level] !== 'function') throw new TypeError(`logger.${level} must be a function (a pino logger, or an object with info, warn and error)`);
+  }
+  return value;
+}
