@@ -19,8 +19,7 @@ afterEach(async () => {
 async function refusedUpgrade(url: string, origin: string): Promise<number> {
   const ws = new WebSocket(url, { origin });
   ws.on('error', () => undefined);
-  const [code] = (await within(new Promise((resolve) => ws.once('close', (...args) => resolve(args))), 'the refusal')) as [number];
-  return code;
+  return within(new Promise<number>((resolve) => ws.once('close', (code) => resolve(code))), 'the refusal');
 }
 
 describe('the logger option of attach', () => {
