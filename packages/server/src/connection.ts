@@ -146,7 +146,8 @@ export class Connection {
   }
 
   async #authenticate({ sid, token, last, v = 1 }: HelloMessage): Promise<void> {
-    this.#sid = sid;
+    // Any text a peer sent: a real id is 22 characters, a log line need not carry 64 KiB.
+    this.#sid = sid.length <= 64 ? sid : `${sid.slice(0, 64)}…`;
     // An older client cannot apply what this server sends: told so, it stops, and its page reloads.
     if (v < PROTOCOL_VERSION) {
       this.#send({ type: 'gone', reason: 'outdated' });
