@@ -148,7 +148,7 @@ export class StateTemplate<View = unknown> {
   /**
    * Throws core's TemplateError for a malformed template, KeyError for a bad key,
    * RangeError for bad numbers, TypeError for a `now` or `performanceNow`
-   * that is not a function or a `logger` without info, warn and error.
+   * that is not a function, a `logger` without info, warn and error, or a `name` that is not a string.
    */
   constructor(template: string, options: StateTemplateOptions = {}) {
     const expiration = positive('expiration', options.expiration ?? 24 * HOUR);
@@ -160,14 +160,15 @@ export class StateTemplate<View = unknown> {
     const logger = options.logger === undefined ? undefined : checkLogger(options.logger);
     this.logger = logger;
     this.#report = reporter(logger, 'StateTemplateCleanupError', 'statetemplate: cleanup failed');
+    if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError('name must be a string');
     const metrics = new SessionMetrics(performanceNow, logger);
-    const store = options.store ?? new MemorySessionStore({ now });
     const streams = options.streams ?? {};
     for (const [name, { refill }] of Object.entries(streams)) {
       if (refill !== undefined && typeof refill !== 'function') throw new TypeError(`streams.${name}.refill must be a function`);
     }
     const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove, streams: Object.keys(streams) });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
+    const store = options.store ?? new MemorySessionStore({ now });
     this.#engine = new SessionEngine({
       template: compiled,
       store: new MeasuredStore(store, metrics.store, performanceNow),
