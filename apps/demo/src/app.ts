@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compile, type Template } from '@statetemplate/core';
-import { attach, type Attached } from '@statetemplate/server';
-import { StateTemplate, type Session } from '@statetemplate/session';
+import { attach, type Attached, type ServerMetrics } from '@statetemplate/server';
+import { StateTemplate, type Logger, type Session } from '@statetemplate/session';
 import type { SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { RedisSessionStore } from '@statetemplate/store-redis';
@@ -34,6 +34,8 @@ export interface DemoOptions {
   graceMs?: number;
   /** Where uploaded pictures are saved; default a folder in the system's temporary one. */
   uploadFolder?: string;
+  /** Where StateTemplate (sessions, transport, Redis stores) logs; default nowhere. */
+  logger?: Logger;
 }
 
 /** The demo application: an http.Server serving pages, the live transport, and the shared todo list. */
@@ -84,7 +86,8 @@ export class Demo {
 
   static async start(options: DemoOptions = {}): Promise<Demo> {
     const templates = loadTemplates();
-    const stores = options.redisUrl === undefined ? [new MemorySessionStore(), new MemorySessionStore()] : redisStores(options.redisUrl);
+    const { logger } = options;
+    const stores = options.redisUrl === undefined ? [new MemorySessionStore(), new MemorySessionStore()] : redisStores(options.redisUrl, logger);
     const [sessions, shared] = stores as [SessionStore, SessionStore];
     // A random key is fine for one process; instances sharing sessions, and restarts, need SIGNING_KEY.
     const signingKey = options.signingKey ?? randomBytes(32);
@@ -95,6 +98,9 @@ export class Demo {
       expiration: EXPIRATION_MS,
       // Every page load is a session: bound them, so a flood of loads gets 503s instead of eating memory.
       maxSessions: 10_000,
+      // The transport logs there too.
+      logger,
+      name: 'todos',
     });
     // Every page is a session of the viewers topic: published before the first page.
     await Viewers.open(stateTemplate);
@@ -129,6 +135,11 @@ export class Demo {
     const visitor = await this.visitors.load(sessionId);
     if (visitor === null) throw new DemoError('not_found', 'that visitor is gone');
     return this.app.renderPlain({ ...this.visitors.view(visitor), ...(await this.stateTemplate.topicData(VIEWERS_TOPIC)) });
+  }
+
+  /** What the live part is doing (the `/metrics` page): sessions, renders, store, connections, bytes. */
+  metrics(): ServerMetrics {
+    return this.#transport.metrics();
   }
 
   /** Moves every visitor's clock on and pushes it. */
@@ -181,8 +192,8 @@ function personal(visitor: Visitor, action: DemoAction): Visitor {
 }
 
 /** Sessions, and the shared list with the visitors, in one Redis under prefixes of their own. */
-function redisStores(url: string): SessionStore[] {
-  return [new RedisSessionStore({ url }), new RedisSessionStore({ url, prefix: 'statetemplate-demo:' })];
+function redisStores(url: string, logger: Logger | undefined): SessionStore[] {
+  return [new RedisSessionStore({ url, logger }), new RedisSessionStore({ url, prefix: 'statetemplate-demo:', logger })];
 }
 
 /** A failed sweep leaves the records for the next one. */

@@ -25,6 +25,7 @@ const HTML_HEADERS = {
 
 /**
  * GET /          a new session's page (?filter=all|active|done)
+ * GET /metrics   what the live part is doing, as JSON (Demo.metrics)
  * GET /demo.js, /demo.css, /favicon.svg, /statetemplate.min.js
  * POST /do/NAME  the no-JavaScript fallback of every form, then back to the page
  */
@@ -32,6 +33,7 @@ export async function handleRequest(demo: Demo, request: IncomingMessage, respon
   const url = new URL(request.url ?? '/', 'http://demo.invalid');
   try {
     if (request.method === 'GET' && url.pathname === '/') return await page(demo, request, response, url);
+    if (request.method === 'GET' && url.pathname === '/metrics') return sendJson(response, demo.metrics());
     if (request.method === 'POST' && url.pathname.startsWith('/do/')) return await post(demo, request, response, url.pathname.slice(4));
     const file = request.method === 'GET' ? await staticFile(url.pathname) : null;
     if (file === null) return send(response, 404, 'Not found.');
@@ -113,6 +115,10 @@ function nameFromCookie(request: IncomingMessage): string | null {
     }
   }
   return null;
+}
+
+function sendJson(response: ServerResponse, value: unknown): void {
+  response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(JSON.stringify(value, null, 2));
 }
 
 function send(response: ServerResponse, status: number, message: string): void {

@@ -1,5 +1,5 @@
 import { attach, type AttachOptions, type Attached, type EventMap } from '@statetemplate/server';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import plugin from 'fastify-plugin';
 
 declare module 'fastify' {
@@ -9,17 +9,18 @@ declare module 'fastify' {
   }
 }
 
-/** attach()'s options; the plugin routes the SSE and script paths itself. `onError` defaults to Fastify's logger. */
+/** attach()'s options; the plugin routes the SSE and script paths itself. `logger` defaults to the StateTemplate's, else Fastify's. */
 export type LiveOptions<View = unknown, Events extends EventMap = EventMap> = Omit<AttachOptions<View, Events>, 'intercept'>;
 
 /**
  * Attaches the live transport to `fastify.server`, routes the SSE fallback
  * and the client script through Fastify (so its hooks and plugins apply to
  * them: auth, rate limits, logging), closes the transport with Fastify, and
- * reports errors to Fastify's logger unless `onError` says otherwise.
+ * logs to Fastify's logger (pino) unless given another or the StateTemplate has one.
  */
 async function register(fastify: FastifyInstance, options: LiveOptions): Promise<void> {
-  const attached = attach(fastify.server, { onError: logTo(fastify.log), ...options, intercept: false });
+  const logger = options.logger ?? options.stateTemplate.logger ?? fastify.log;
+  const attached = attach(fastify.server, { ...options, logger, intercept: false });
   fastify.decorate('statetemplate', attached);
   // preClose, not onClose: Fastify waits for open requests before onClose, and an event stream never ends by itself.
   fastify.addHook('preClose', async () => attached.close());
@@ -36,10 +37,6 @@ async function register(fastify: FastifyInstance, options: LiveOptions): Promise
     if (sse !== false) routes.post(sse, handOver);
     if (script !== false) routes.get(script, handOver);
   });
-}
-
-function logTo(log: FastifyBaseLogger): NonNullable<AttachOptions['onError']> {
-  return (error, ctx) => log.error({ err: error, connection: ctx.id, transport: ctx.transport }, 'statetemplate: a hook or the session store failed');
 }
 
 /**

@@ -19,12 +19,12 @@ interface CounterApp extends LiveApp {
 }
 
 /** A Fastify app with the plugin and the counter on `/`, listening on 127.0.0.1. */
-async function counterApp(options: Partial<LiveOptions> = {}, setup: (fastify: FastifyInstance) => void = () => undefined): Promise<CounterApp> {
+async function counterApp(options: Partial<LiveOptions> = {}, setup: (fastify: FastifyInstance) => void = () => undefined, level = 'error'): Promise<CounterApp> {
   const st = new StateTemplate(COUNTER_TEMPLATE, { signingKey: SIGNING_KEY });
   const handlers = counterHandlers();
   const logs: Record<string, unknown>[] = [];
   const stream = new Writable({ write: (line: Buffer, _, done) => (logs.push(JSON.parse(line.toString()) as Record<string, unknown>), done()) });
-  const fastify = Fastify({ logger: { stream, level: 'error' } });
+  const fastify = Fastify({ logger: { stream, level } });
   const seen: string[] = [];
   fastify.addHook('onRequest', async (request) => void seen.push(request.url));
   setup(fastify);
@@ -112,6 +112,16 @@ describe('the live plugin on Fastify', () => {
     await expect.poll(() => app!.logs.length).toBe(1);
     expect(app.logs[0]).toMatchObject({ level: 50, err: { message: 'boom' }, transport: 'sse', msg: 'statetemplate: a hook or the session store failed' });
     await reader.cancel();
+  });
+
+  it("logs what the transport has to say to Fastify's logger: a refused origin as a warning", async () => {
+    app = await counterApp({}, () => undefined, 'warn');
+    const response = await fetch(`${app.origin}/statetemplate/sse`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'http://evil.example' }, body: await hello(app) });
+    expect(response.status).toBe(403);
+    await response.body?.cancel();
+    expect(app.logs.filter((line) => String(line.msg).startsWith('statetemplate:'))).toMatchObject([
+      { level: 40, msg: 'statetemplate: origin refused', origin: 'http://evil.example', transport: 'sse' },
+    ]);
   });
 });
 

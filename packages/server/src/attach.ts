@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'node:net';
 import { CLOSE } from '@statetemplate/protocol';
 import { serveClientScript } from './client-script.js';
-import type { Connection } from './connection.js';
+import type { StateTemplateMetrics } from '@statetemplate/session';
+import { Connections, type TransportMetrics } from './connections.js';
 import { headerTimeout } from './header-timeout.js';
 import { settings as settle, type AttachOptions, type EventMap, type HttpServer } from './options.js';
 import { pathname } from './pathname.js';
@@ -13,6 +14,12 @@ import { websocketTransport } from './websocket-transport.js';
 export interface Attached {
   /** Connections open now, authenticated or not. */
   readonly connections: number;
+  /**
+   * A plain snapshot: the StateTemplate's metrics (`st.metrics()`) and the
+   * transport's own: connections, bytes and messages sent, whole pages sent,
+   * and the bytes and connections backed up now.
+   */
+  metrics(): ServerMetrics;
   /** The paths `handle` answers, for a framework's routes: false where turned off. */
   readonly routes: { readonly sse: string | false; readonly script: string | false };
   /**
@@ -25,6 +32,9 @@ export interface Attached {
   /** Stops serving: removes the listeners and closes every connection with 1001, so clients reconnect elsewhere. */
   close(): void;
 }
+
+/** `attached.metrics()`: the StateTemplate's metrics with the transport's. */
+export type ServerMetrics = StateTemplateMetrics & TransportMetrics;
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 type Handler = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -42,7 +52,7 @@ export function attach<View = unknown, Events extends EventMap = EventMap>(serve
   if (!(server instanceof Server)) throw new TypeError(notAServer(server));
   // View and Events only type the application's hooks: inside, data and payloads are whatever they are.
   const config = settle(options as unknown as AttachOptions);
-  const live = new Set<Connection>();
+  const live = new Connections();
   const headers = headerTimeout(server, config.authTimeoutMs);
   const stops = [websocketTransport(server, config, live, headers.done)];
   const { ssePath, scriptPath } = config;
@@ -67,6 +77,7 @@ export function attach<View = unknown, Events extends EventMap = EventMap>(serve
     get connections() {
       return live.size;
     },
+    metrics: () => ({ ...config.stateTemplate.metrics(), ...live.metrics() }),
     routes: { sse: ssePath, script: scriptPath },
     handle,
     close() {

@@ -1,8 +1,10 @@
 import { CLOSE, encodeUpdates, MessageError, PROTOCOL_VERSION, ROOT_ID, stringifyServerMessage, type ClientMessage, type CloseCode, type JsonValue, type ErrorMessage, type EventMessage, type GoneReason, type HelloMessage, type NavigateMessage, type ServerMessage, type Update } from '@statetemplate/protocol';
 import { SessionError, type Session, type SessionCommand, type SessionErrorCode, type SessionUpdate, type UpdateStream } from '@statetemplate/session';
+import type { Connections } from './connections.js';
 import type { Link } from './link.js';
 import type { ConnectionContext, Settings } from './options.js';
 import { pageOrigin } from './origin.js';
+import { about } from './report.js';
 import { TokenBucket } from './token-bucket.js';
 import { Uploads } from './uploads.js';
 
@@ -38,19 +40,21 @@ export class Connection {
   readonly #refusals: TokenBucket;
   readonly #authTimer: NodeJS.Timeout;
   #uploads: Uploads | null = null;
+  /** The session id the hello named, for log lines. */
+  #sid: string | undefined;
 
   constructor(
     private readonly link: Link,
     readonly ctx: ConnectionContext,
     private readonly settings: Settings,
-    private readonly live: Set<Connection>,
+    private readonly connections: Connections,
     /** Names this connection to the SSE transport's event POSTs. */
     private readonly cid?: string,
   ) {
     this.#bucket = new TokenBucket(settings.eventsPerSecond, settings.eventBurst);
     this.#refusals = new TokenBucket(1, settings.eventBurst);
     this.#authTimer = setTimeout(() => this.close(CLOSE.AUTH_TIMEOUT, 'no hello in time'), settings.authTimeoutMs);
-    live.add(this);
+    connections.add(this);
   }
 
   /** Takes one frame from the peer: a message, or why it is not one. */
@@ -69,6 +73,20 @@ export class Connection {
       .finally(() => {
         this.#queued--;
       });
+  }
+
+  /** Whether the peer is authenticated and streaming its session. */
+  get live(): boolean {
+    return this.#state === 'live';
+  }
+
+  /** Bytes waiting to reach the peer. */
+  get buffered(): number {
+    return this.link.backlog;
+  }
+
+  get congested(): boolean {
+    return this.link.congested;
   }
 
   /** Closes the link and lets go of the session. */
@@ -92,17 +110,22 @@ export class Connection {
     if (this.#state === 'closed') return;
     const session = this.#state === 'live' ? this.#session : null;
     this.#state = 'closed';
-    this.live.delete(this);
+    this.connections.delete(this);
     for (const waiting of this.#waiting.splice(0)) waiting.resolve();
     clearTimeout(this.#authTimer);
     this.#uploads?.closed();
     void this.#stream?.return();
-    if (session !== null) void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
+    if (session === null) return;
+    this.settings.logger?.debug?.({ ...about(this.ctx), sessionId: session.id }, 'statetemplate: connection closed');
+    void this.#hook(() => this.settings.onDisconnect?.(session, this.ctx));
   }
 
   /** Answers a refused frame, or closes a peer that keeps sending them: a flood gets a bounded number of answers. */
   #refuseFrame(code: CloseCode, error: ErrorMessage): void {
-    if (!this.#refusals.take()) return this.close(code, 'too many refused frames');
+    if (!this.#refusals.take()) {
+      this.settings.logger?.warn({ ...about(this.ctx), sessionId: this.#sid, code: error.code }, 'statetemplate: connection closed: too many refused frames');
+      return this.close(code, 'too many refused frames');
+    }
     this.#send(error);
   }
 
@@ -123,6 +146,8 @@ export class Connection {
   }
 
   async #authenticate({ sid, token, last, v = 1 }: HelloMessage): Promise<void> {
+    // Any text a peer sent: a real id is 22 characters, a log line need not carry 64 KiB.
+    this.#sid = sid.length <= 64 ? sid : `${sid.slice(0, 64)}…`;
     // An older client cannot apply what this server sends: told so, it stops, and its page reloads.
     if (v < PROTOCOL_VERSION) {
       this.#send({ type: 'gone', reason: 'outdated' });
@@ -151,6 +176,7 @@ export class Connection {
     const report = (error: unknown) => this.settings.onError(error, this.ctx);
     this.#uploads = new Uploads(uploads, (file) => onUpload?.(session, file, this.ctx), (message) => this.#send(message), report, this.settings.maxMessageBytes);
     this.#send(this.cid === undefined ? { type: 'ready' } : { type: 'ready', cid: this.cid });
+    this.settings.logger?.debug?.({ ...about(this.ctx), sessionId: sid }, 'statetemplate: connection live');
     void this.#pump(stream);
     await this.#hook(() => this.settings.onConnect?.(session, this.ctx));
   }
@@ -247,7 +273,7 @@ export class Connection {
     if (Buffer.byteLength(frame) > this.settings.maxFrameBytes) {
       return this.settings.onError(new RangeError(`a ${command.command} command of ${frame.length} characters does not fit in maxFrameBytes`), this.ctx);
     }
-    if (this.#state !== 'closed') this.link.send(frame);
+    if (this.#state !== 'closed') this.#write(frame);
   }
 
   /** One frame for the run, or halves of it while it is too big. */
@@ -265,6 +291,7 @@ export class Connection {
 
   /** The whole page, in parts when one frame cannot hold it: at most 6 bytes per UTF-16 unit once JSON-escaped. */
   #sendResync(seq: number, html: string): void {
+    this.connections.resynced();
     const whole = stringifyServerMessage({ type: 'resync', seq, html });
     if (Buffer.byteLength(whole) <= this.settings.maxFrameBytes) return this.#sendFrame(whole, seq);
     const part = Math.floor((this.settings.maxFrameBytes - 64) / 6);
@@ -280,13 +307,14 @@ export class Connection {
 
   /** A resync of the page as it is now, for a backlog holding an update too big for a frame. */
   async #resync(): Promise<void> {
+    this.settings.logger?.info({ ...about(this.ctx), sessionId: this.#sid, reason: 'frame_too_big' }, 'statetemplate: page resynced');
     const now = await this.#session!.updatesSince(-1);
     if (!Array.isArray(now)) this.#sendResync(now.seq, now.resync);
   }
 
   #sendFrame(frame: string | Buffer, seq: number): void {
     if (this.#state === 'closed') return;
-    this.link.send(frame);
+    this.#write(frame);
     this.#seq = seq;
     if (this.#waiting.length > 0) this.#waiting = this.#waiting.filter((w) => w.seq > seq || void w.resolve());
   }
@@ -304,6 +332,10 @@ export class Connection {
   #refuse(error: unknown): void {
     const reason = error instanceof SessionError ? GONE[error.code] : undefined;
     if (reason === undefined) return this.#fail(error);
+    const fields = { ...about(this.ctx), sessionId: this.#sid, reason };
+    // A token that does not open its session is worth a look (forged, from another key or client); the rest is a session's end.
+    if (reason === 'invalid_token') this.settings.logger?.warn({ ...fields, err: error }, 'statetemplate: token refused');
+    else this.settings.logger?.info(fields, 'statetemplate: session gone');
     this.#send({ type: 'gone', reason });
     this.close(reason === 'invalid_token' ? CLOSE.INVALID_TOKEN : CLOSE.SESSION_GONE, reason);
   }
@@ -323,7 +355,11 @@ export class Connection {
   }
 
   #send(message: ServerMessage): void {
-    if (this.#state !== 'closed') this.link.send(stringifyServerMessage(message));
+    if (this.#state !== 'closed') this.#write(stringifyServerMessage(message));
+  }
+
+  #write(frame: string | Buffer): void {
+    if (this.link.send(frame)) this.connections.sent(typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length);
   }
 }
 

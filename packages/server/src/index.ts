@@ -1,4 +1,6 @@
-export { attach, type Attached } from './attach.js';
+export { attach, type Attached, type ServerMetrics } from './attach.js';
+export type { TransportMetrics } from './connections.js';
+export type { Logger, StateTemplateMetrics } from '@statetemplate/session';
 export { clientScriptPath, serveClientScript } from './client-script.js';
 export { OriginRefusedError } from './origin-refused-error.js';
 export type { RequestBody } from './sse-transport.js';

@@ -30,9 +30,16 @@ export abstract class Link {
     return this.buffered > this.highWater;
   }
 
-  /** Queues one server message frame. */
-  send(frame: string | Buffer): void {
-    if (this.open) this.write(frame, this.#written);
+  /** Bytes waiting to reach the peer. */
+  get backlog(): number {
+    return this.buffered;
+  }
+
+  /** Queues one server message frame; false when the link is closed and it went nowhere. */
+  send(frame: string | Buffer): boolean {
+    if (!this.open) return false;
+    this.write(frame, this.#written);
+    return true;
   }
 
   /** Resolves once the backlog is under the high-water mark, or the link closed. */

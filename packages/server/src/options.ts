@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server as HttpServerBase } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { JsonValue } from '@statetemplate/protocol';
-import type { Session, StateTemplate } from '@statetemplate/session';
+import type { Logger, Session, StateTemplate } from '@statetemplate/session';
+import { checkLogger } from '@statetemplate/store';
+import { errorReporter } from './report.js';
 import type { IncomingFile, UploadLimits } from './uploads.js';
 
 /** What attach() serves on: Node's http or https server (Express and Fastify run on these). */
@@ -117,8 +119,21 @@ export interface AttachOptions<View = unknown, Events extends EventMap = EventMa
   onConnect?: (session: Session<View>, ctx: ConnectionContext) => void | Promise<void>;
   /** An authenticated connection ended, for whatever reason. */
   onDisconnect?: (session: Session<View>, ctx: ConnectionContext) => void;
-  /** An application hook or the session store failed; default: a process warning. */
+  /**
+   * An application hook or the session store failed, or a page's Origin was
+   * refused (OriginRefusedError). Called after the logger logged it; default:
+   * nothing more, or a process warning when there is no logger.
+   */
   onError?: (error: unknown, ctx: ConnectionContext) => void;
+  /**
+   * Where the transport says what happened (pino's shape: a pino logger is
+   * one): refused origins (warn), refused tokens (warn) and sessions gone
+   * (info), hook and store failures (error), pages resynced for an update
+   * too big for a frame (info), connections closed for refused frames
+   * (warn), and with `debug`, connections opening and closing. Default: the
+   * StateTemplate's logger; with neither, nothing is logged.
+   */
+  logger?: Logger;
 }
 
 /** AttachOptions with every default filled in and checked. */
@@ -133,13 +148,15 @@ export interface CompressionOptions {
   contextTakeover?: boolean;
 }
 
-type Hooks = 'allowedOrigins' | 'clientOf' | 'events' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect';
+type Hooks = 'allowedOrigins' | 'clientOf' | 'events' | 'onEvent' | 'onNavigate' | 'onUpload' | 'onConnect' | 'onDisconnect' | 'logger';
 export type Settings = Required<Omit<AttachOptions, Hooks | 'uploads' | 'compression'>> &
   Pick<AttachOptions, Hooks> & { uploads: Readonly<Record<string, Required<UploadLimits>>>; compression: false | Required<CompressionOptions> };
 
-/** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute. */
+/** Throws RangeError for a number that is not a whole number > 0, TypeError for a path that is not absolute or a logger that is not one. */
 export function settings(options: AttachOptions): Settings {
   const eventsPerSecond = positive('eventsPerSecond', options.eventsPerSecond ?? 20);
+  const given = options.logger ?? options.stateTemplate.logger;
+  const logger = given === undefined ? undefined : checkLogger(given);
   return {
     ...options,
     path: absolute('path', options.path ?? '/statetemplate/ws'),
@@ -155,7 +172,8 @@ export function settings(options: AttachOptions): Settings {
     maxFrameBytes: atLeast('maxFrameBytes', options.maxFrameBytes ?? 256 * 1024, 1024),
     uploads: uploadLimits(options),
     compression: compression(options.compression ?? {}),
-    onError: options.onError ?? warn,
+    logger,
+    onError: errorReporter(options.onError, logger),
   };
 }
 
@@ -185,10 +203,6 @@ function uploadLimits({ uploads = {}, onUpload }: AttachOptions): Record<string,
       return [name, { maxFileBytes: atLeast(`uploads.${name}.maxFileBytes`, maxFileBytes, 0), maxFiles: positive(`uploads.${name}.maxFiles`, maxFiles), accept }];
     }),
   );
-}
-
-function warn(error: unknown): void {
-  process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateServerError');
 }
 
 function positive(name: string, value: number): number {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MessageError, parseClientMessage, stringifyServerMessage, type HelloMessage, type JsonValue } from '@statetemplate/protocol';
 import { Connection } from './connection.js';
+import type { Connections } from './connections.js';
 import { nextConnectionId } from './connection-id.js';
 import { HttpError, refuse } from './http-error.js';
 import type { Settings } from './options.js';
@@ -37,7 +38,7 @@ export class SseTransport {
 
   constructor(
     private readonly settings: Settings & { ssePath: string },
-    private readonly live: Set<Connection>,
+    private readonly live: Connections,
   ) {}
 
   /** Serves `request` if it is for the SSE path; false leaves it to the application. `body`: see Attached.handle. */

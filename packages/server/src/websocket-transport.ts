@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { CLOSE, parseClientMessage, stringifyServerMessage } from '@statetemplate/protocol';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Connection } from './connection.js';
+import type { Connections } from './connections.js';
 import { nextConnectionId } from './connection-id.js';
 import type { ConnectionContext, HttpServer, Settings } from './options.js';
 import { originRefusal } from './origin.js';
@@ -14,7 +15,7 @@ import { SocketLink } from './socket-link.js';
 export function websocketTransport(
   server: HttpServer,
   settings: Settings,
-  live: Set<Connection>,
+  live: Connections,
   /** Called with every upgrade request: its headers are complete. */
   headersDone: (request: IncomingMessage) => void,
 ): () => void {

@@ -9,6 +9,10 @@ export type { PageCommand, SessionCommand } from './session-command.js';
 export type { LiveUpdates as UpdateStream } from './update-stream.js';
 export type { SessionUpdate, Resync } from './session-update.js';
 export type { Presence, PresenceEntry, PresenceEvent } from './presence.js';
+export type { StateTemplateMetrics } from './session-metrics.js';
+export type { StoreMetrics } from './store-health.js';
+export type { RateSnapshot } from './rate.js';
+export type { LatencySnapshot } from './latency.js';
 export { Renderer } from './renderer.js';
 export type { SessionErrorCode } from './errors.js';
 export {
@@ -23,5 +27,5 @@ export {
   StreamRefusedError,
 } from './errors.js';
 // The store contract, for applications that pass or implement a store.
-export type { SessionStore, SessionRecord, JsonValue } from '@statetemplate/store';
+export type { SessionStore, SessionRecord, JsonValue, Logger } from '@statetemplate/store';
 export { StoreError } from '@statetemplate/store';

@@ -64,6 +64,9 @@ class View implements Presence {
   readonly #holders = new Map<string, { count: number; meta: JsonValue | null }>();
   readonly #listeners = new Set<(event: PresenceEvent) => void>();
 
+  /** `onListenerError`: a listener threw. */
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
   list(): PresenceEntry[] {
     return [...this.#holders].map(([sessionId, { meta }]) => ({ sessionId, meta }));
   }
@@ -122,7 +125,7 @@ class View implements Presence {
       try {
         listener(event);
       } catch (error) {
-        process.emitWarning(error instanceof Error ? error : String(error), 'PresenceListenerError');
+        this.onListenerError(error);
       }
     }
   }
@@ -152,6 +155,7 @@ export class PresenceRegistry {
     private readonly now: () => number,
     private readonly timeout: number,
     private readonly onError: (error: unknown) => void,
+    private readonly onListenerError: (error: unknown) => void,
   ) {
     this.#timer = setInterval(() => void this.refresh(), Math.max(1, Math.floor(timeout / 3)));
     this.#timer.unref();
@@ -302,7 +306,7 @@ export class PresenceRegistry {
   }
 
   async #follow(topic: string): Promise<View> {
-    const view = new View();
+    const view = new View(this.onListenerError);
     const unsubscribe = this.store.subscribe(directoryId(topic), (message) => {
       const announcement = parseAnnouncement(message);
       if (announcement !== null) view.change(announcement, this.now());

@@ -24,6 +24,8 @@ export class SessionChannel {
     private readonly onEnd: (reason: EndReason) => void,
     /** An updates message arrived: the session is at least at this sequence number. */
     private readonly onSeq: (seq: number) => void,
+    /** Unsubscribing failed. */
+    private readonly report: (error: unknown) => void,
   ) {
     this.#subscribed = store.subscribe(id, (text) => this.#receive(text));
     // Rejections reach each stream through open(); this keeps the promise from counting as unhandled.
@@ -39,6 +41,11 @@ export class SessionChannel {
       (error: unknown) => stream.fail(error),
     );
     return stream;
+  }
+
+  /** The open streams, for metrics. */
+  get streams(): ReadonlySet<AnyStream> {
+    return this.#streams;
   }
 
   /** Has every stream ask the store whether it missed anything. */
@@ -76,9 +83,7 @@ export class SessionChannel {
       this.#closed = this.#subscribed.then(
         (unsubscribe) => unsubscribe(),
         () => undefined,
-      ).catch((error: unknown) => {
-        process.emitWarning(error instanceof Error ? error : String(error), 'SessionChannelUnsubscribeError');
-      });
+      ).catch(this.report);
     }
     return this.#closed;
   }

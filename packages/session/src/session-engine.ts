@@ -1,6 +1,6 @@
 import { ROOT_ID, type Update } from '@statetemplate/protocol';
 import type { RenderState, Template } from '@statetemplate/core';
-import { StoreError, type JsonValue, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { StoreError, type JsonValue, type Logger, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { encodeMessage, type EndReason } from './channel-message.js';
 import { ResyncUnavailableError, SessionClosedError, SessionConflictError, SessionLimitError, StreamRefusedError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -15,8 +15,9 @@ import { MAX_ATTEMPTS } from './side-records.js';
 import { PresenceRegistry, type Presence } from './presence.js';
 import type { SessionCommand, StreamItem } from './session-command.js';
 import { numbered, type Resync, type SessionUpdate } from './session-update.js';
-import type { LiveUpdates } from './update-stream.js';
-
+import type { CatchUp, LiveUpdates, ResyncReason } from './update-stream.js';
+import { reporter } from './report.js';
+import type { SessionMetrics, StateTemplateMetrics } from './session-metrics.js';
 
 export interface EngineSettings {
   template: Template;
@@ -38,6 +39,16 @@ export interface EngineSettings {
   load: ((sessionId: string) => unknown) | undefined;
   /** Per stream, what a page rebuilt from the state shows in it (StateTemplate's `streams`). */
   streams: Readonly<Record<string, StreamOptions>>;
+  /** Where slow renders, resyncs and background failures are told; without one, failures are process warnings as before. */
+  logger: Logger | undefined;
+  /** The template's name in log lines (StateTemplate's `name`). */
+  name: string | undefined;
+  /** The counters behind metrics(), the store's health among them. */
+  metrics: SessionMetrics;
+  /** Monotonic milliseconds that durations are measured on (StateTemplate's `performanceNow`). */
+  performanceNow: () => number;
+  /** Renders taking this many ms or more are logged. */
+  slowRenderMs: number;
 }
 
 /** A stream's settings: `refill` gives the items a page rebuilt from the session's state (a resync) shows in it. */
@@ -92,8 +103,12 @@ export class SessionEngine {
   constructor(private readonly settings: EngineSettings) {
     this.#recent = new RecentRecords(settings.recordCache);
     this.#topics = new TopicRegistry(settings.store, settings.template, settings.now);
-    this.#presence = new PresenceRegistry(settings.store, settings.now, settings.presenceTimeout, (error) =>
-      process.emitWarning(error instanceof Error ? error : String(error), 'PresenceError'),
+    this.#presence = new PresenceRegistry(
+      settings.store,
+      settings.now,
+      settings.presenceTimeout,
+      reporter(settings.logger, 'PresenceError', 'statetemplate: presence failed'),
+      reporter(settings.logger, 'PresenceListenerError', 'statetemplate: a presence listener threw'),
     );
     // Messages published while the store's subscriptions were down are lost: catch up from the store.
     this.#stopReconciling = settings.store.onResubscribe?.(() => void this.reconcile()) ?? (() => undefined);
@@ -175,6 +190,7 @@ export class SessionEngine {
 
   async #commit(id: string, data: unknown, stream: ((now: number) => Update[]) | null, signal: AbortSignal | undefined, fresh: boolean): Promise<RenderResult | null> {
     const { store, replayLog } = this.settings;
+    const start = this.settings.performanceNow();
     let own: JsonValue | undefined;
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted();
@@ -198,7 +214,7 @@ export class SessionEngine {
       signal?.throwIfAborted();
       // A topic session's own data is stored even when its page needs nothing: a whole page is rendered from it.
       if (updates.length === 0 && topic === undefined) {
-        return (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt, ...(html !== undefined && { html }) } : null;
+        return this.#rendered(id, start, (await store.touch(id, expiresAt)) ? { updates: [], seq: current.seq, expiresAt, ...(html !== undefined && { html }) } : null);
       }
       const sequenced = updates.map((u, i) => numbered(u, current.seq + i + 1));
       const seq = current.seq + sequenced.length;
@@ -224,11 +240,50 @@ export class SessionEngine {
       if (message !== undefined && external === undefined) await store.publish(id, message);
       // The logged updates now belong to the stored record: the caller gets its own.
       const page = html === undefined ? {} : { html };
-      if (link === undefined || topic === undefined) return { updates: sequenced.map(copy), seq, expiresAt, ...page };
+      if (link === undefined || topic === undefined) return this.#rendered(id, start, { updates: sequenced.map(copy), seq, expiresAt, ...page });
       // A topic session's caller gets positions, as its pages do.
       const at = position(0, topic.seq - link.base);
-      return { updates: sequenced.map((u) => numbered(u, at + position(u.seq, 0))), seq, expiresAt, at: topic.seq, ...page };
+      return this.#rendered(id, start, { updates: sequenced.map((u) => numbered(u, at + position(u.seq, 0))), seq, expiresAt, at: topic.seq, ...page });
     }
+  }
+
+  /** Counts a committed render (a session gone is none) and logs it when it was slow. */
+  #rendered(id: string, start: number, result: RenderResult | null): RenderResult | null {
+    if (result === null) return null;
+    const { metrics, logger, slowRenderMs } = this.settings;
+    const ms = this.settings.performanceNow() - start;
+    metrics.renders.add();
+    metrics.updates.add(result.updates.length);
+    metrics.renderMs.record(ms);
+    if (ms >= slowRenderMs) logger?.warn({ ...this.#about(id), ms, updates: result.updates.length }, 'statetemplate: slow render');
+    return result;
+  }
+
+  /** A page of session `id` gets the whole page. */
+  #resynced(id: string, reason: ResyncReason): void {
+    this.settings.metrics.resyncs++;
+    this.settings.logger?.info({ ...this.#about(id), reason }, 'statetemplate: page resynced');
+  }
+
+  /** Who a log line is about: the session, and the template when it has a name. */
+  #about(id: string): { sessionId: string; template?: string } {
+    const { name } = this.settings;
+    return name === undefined ? { sessionId: id } : { template: name, sessionId: id };
+  }
+
+  /** What metrics() reports: the counters, and what this instance's streams hold now. */
+  metrics(): StateTemplateMetrics {
+    let streams = 0;
+    let queued = 0;
+    let queuedBytes = 0;
+    for (const channel of this.#channels.values()) {
+      for (const stream of channel.streams) {
+        streams++;
+        queued += stream.queued;
+        queuedBytes += stream.queuedBytes;
+      }
+    }
+    return this.settings.metrics.snapshot({ sessions: this.#channels.size, streams, queued, queuedBytes });
   }
 
   /** `fresh`: the whole page is wanted too (a resync its state cannot rebuild), and the state becomes that page's (core's refresh). */
@@ -274,6 +329,7 @@ export class SessionEngine {
     this.assertOpen();
     if (!isPlainObject(data)) throw new TypeError(`the data of topic ${JSON.stringify(name)} must be a plain object: its fields join each session's data`);
     await this.#topics.publish(name, jsonCopy(data, `the data of topic ${JSON.stringify(name)}`) as TopicData);
+    this.settings.metrics.publishes++;
   }
 
   /** Who is connected to topic `name`, on every instance. */
@@ -365,16 +421,23 @@ export class SessionEngine {
         },
         (reason) => this.#ended(id, reason),
         (seq) => this.#recent.behind(id, seq),
+        reporter(this.settings.logger, 'SessionChannelUnsubscribeError', 'statetemplate: unsubscribing from a session failed'),
       );
       this.#channels.set(id, channel);
     }
     // Unchecked reads: streams must still drain while a shutdown waits for queued work.
-    const catchUp = { since: (after: number) => this.#since(id, after), snapshot: () => this.#snapshot(id), now: this.settings.now };
+    const catchUp: CatchUp = {
+      since: (after) => this.#since(id, after),
+      snapshot: () => this.#snapshot(id),
+      now: this.settings.now,
+      coalesced: (count) => void (this.settings.metrics.coalesced += count),
+      resynced: (reason) => this.#resynced(id, reason),
+    };
     const { streamBuffer } = this.settings;
     if (link === undefined) return channel.open<T>(seq, streamBuffer, catchUp, commands);
     const own = channel.open<T>(ownPart(seq), streamBuffer, catchUp, commands);
     const release = this.#presence.open(link.name, id, link.presence ?? null);
-    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp.snapshot, this.settings.now, release);
+    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp, release);
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {

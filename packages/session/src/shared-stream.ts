@@ -1,9 +1,9 @@
 import type { Update } from '@statetemplate/protocol';
 import { isCommand, type StreamItem } from './session-command.js';
 import { ownPart, position, sharedPart } from './position.js';
-import { numbered, rootReplace, type Resync, type SessionUpdate } from './session-update.js';
+import { numbered, rootReplace, type SessionUpdate } from './session-update.js';
 import type { Topic, TopicWaiter } from './topic.js';
-import type { LiveUpdates, UpdateStream } from './update-stream.js';
+import type { CatchUp, LiveUpdates, UpdateStream } from './update-stream.js';
 
 type Item = StreamItem<SessionUpdate>;
 
@@ -53,9 +53,8 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
     /** The topic sequence number the session began at. */
     private readonly base: number,
     since: number,
-    /** The whole page now, with where it stands. */
-    private readonly snapshot: () => Promise<Resync | null>,
-    private readonly now: () => number,
+    /** The whole page now, with where it stands; its clock; and what to tell of a whole page sent. */
+    private readonly catchUp: Pick<CatchUp, 'snapshot' | 'now' | 'resynced'>,
     /** Called once when the stream ends, however it does: its session's presence on the topic goes. */
     private readonly release: () => void = () => undefined,
   ) {
@@ -189,13 +188,14 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
   /** The whole page, as one root replace at its position. */
   async #whole(): Promise<IteratorResult<T>> {
     this.#stale = false;
-    const snapshot = await this.snapshot();
+    const snapshot = await this.catchUp.snapshot();
     if (snapshot === null) {
       this.end();
       return { value: undefined, done: true };
     }
+    this.catchUp.resynced('topic_log');
     this.#ownSeq = Math.max(this.#ownSeq, snapshot.seq);
     this.#restart(snapshot.at!);
-    return { value: rootReplace({ ...snapshot, seq: position(this.#ownSeq, this.#at - this.base) }, this.now()) as T, done: false };
+    return { value: rootReplace({ ...snapshot, seq: position(this.#ownSeq, this.#at - this.base) }, this.catchUp.now()) as T, done: false };
   }
 }

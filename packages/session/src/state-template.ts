@@ -1,12 +1,15 @@
 import { compile, type Granularity } from '@statetemplate/core';
 import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
-import type { JsonValue, SessionStore } from '@statetemplate/store';
+import { checkLogger, type JsonValue, type Logger, type SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
 import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
 import { jsonCopy, sessionData, toJson, type SessionData } from './session-data.js';
 import { SessionEngine, type StreamOptions } from './session-engine.js';
 import type { Presence } from './presence.js';
+import { MeasuredStore } from './measured-store.js';
+import { reporter } from './report.js';
+import { SessionMetrics, type StateTemplateMetrics } from './session-metrics.js';
 
 export interface StateTemplateOptions {
   /** Mustache partials by name. */
@@ -80,6 +83,24 @@ export interface StateTemplateOptions {
    * `refill(sessionId)` gives.
    */
   streams?: Readonly<Record<string, StreamOptions>>;
+  /**
+   * Where this StateTemplate says what happened (pino's shape: a pino logger
+   * is one): slow renders, resyncs, the store failing and coming back, and
+   * failures nobody awaits (cleanup, presence). The server logs to it too
+   * unless given its own. Without one nothing is logged, and background
+   * failures are process warnings.
+   */
+  logger?: Logger;
+  /** This template's name in log lines (`template`), to tell several apart; default none. */
+  name?: string;
+  /** Renders that take this many milliseconds or more (turn start to commit) are logged as slow; default 50. */
+  slowRenderMs?: number;
+  /**
+   * Monotonic milliseconds that render and store durations and the metrics'
+   * rates are measured on; default `performance.now`. Tests drive it to make
+   * a render slow without being slow.
+   */
+  performanceNow?: () => number;
 }
 
 export interface NewSessionOptions {
@@ -120,10 +141,14 @@ export class StateTemplate<View = unknown> {
   readonly #tokens: TokenManager;
   readonly #now: () => number;
   readonly #timer: NodeJS.Timeout;
+  readonly #report: (error: unknown) => void;
+  /** Where this StateTemplate logs (the `logger` option); the server's default. */
+  readonly logger: Logger | undefined;
 
   /**
    * Throws core's TemplateError for a malformed template, KeyError for a bad key,
-   * RangeError for bad numbers, TypeError for a `now` that is not a function.
+   * RangeError for bad numbers, TypeError for a `now` or `performanceNow`
+   * that is not a function, a `logger` without info, warn and error, or a `name` that is not a string.
    */
   constructor(template: string, options: StateTemplateOptions = {}) {
     const expiration = positive('expiration', options.expiration ?? 24 * HOUR);
@@ -131,15 +156,22 @@ export class StateTemplate<View = unknown> {
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
     const now = clock('now', options.now ?? Date.now);
     this.#now = now;
+    const performanceNow = clock('performanceNow', options.performanceNow ?? (() => performance.now()));
+    const logger = options.logger === undefined ? undefined : checkLogger(options.logger);
+    this.logger = logger;
+    this.#report = reporter(logger, 'StateTemplateCleanupError', 'statetemplate: cleanup failed');
+    if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError('name must be a string');
+    const metrics = new SessionMetrics(performanceNow, logger);
     const streams = options.streams ?? {};
     for (const [name, { refill }] of Object.entries(streams)) {
       if (refill !== undefined && typeof refill !== 'function') throw new TypeError(`streams.${name}.refill must be a function`);
     }
     const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove, streams: Object.keys(streams) });
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
+    const store = options.store ?? new MemorySessionStore({ now });
     this.#engine = new SessionEngine({
       template: compiled,
-      store: options.store ?? new MemorySessionStore({ now }),
+      store: new MeasuredStore(store, metrics.store, performanceNow),
       ownsStore: options.store === undefined,
       now,
       expiration,
@@ -151,6 +183,11 @@ export class StateTemplate<View = unknown> {
       presenceTimeout: positive('presenceTimeout', options.presenceTimeout ?? 30_000),
       load: options.load === undefined ? undefined : loader(options.load),
       streams,
+      logger,
+      name: options.name,
+      metrics,
+      performanceNow,
+      slowRenderMs: whole('slowRenderMs', options.slowRenderMs ?? 50),
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
@@ -250,6 +287,17 @@ export class StateTemplate<View = unknown> {
     return this.#engine.enqueue(sessionId, () => this.#engine.remove(sessionId));
   }
 
+  /**
+   * What this instance is doing, as a plain snapshot: live sessions and
+   * streams here, renders and updates (totals and per second), coalesced
+   * updates, resyncs, render and store durations. Reading it costs a walk
+   * over the open streams; counting costs the renders nothing but increments.
+   * The server's `attached.metrics()` adds its connections and bytes.
+   */
+  metrics(): StateTemplateMetrics {
+    return this.#engine.metrics();
+  }
+
   /** Deletes expired sessions now (the timer does it every cleanupInterval); resolves to how many. */
   cleanup(): Promise<number> {
     return this.#engine.sweep();
@@ -276,7 +324,7 @@ export class StateTemplate<View = unknown> {
     try {
       await this.#engine.sweep();
     } catch (error) {
-      process.emitWarning(error instanceof Error ? error : String(error), 'StateTemplateCleanupError');
+      this.#report(error);
     }
   }
 }

@@ -10,7 +10,14 @@ export interface CatchUp {
   snapshot(): Promise<Resync | null>;
   /** The clock that stamps a resync's root replace. */
   now(): number;
+  /** `count` updates were dropped from the buffer: coalesced away, or collapsed into a whole page to come. */
+  coalesced(count: number): void;
+  /** The stream delivers a whole page instead of updates, and why. */
+  resynced(reason: ResyncReason): void;
 }
+
+/** Why a stream sent a whole page: its backlog collapsed, the replay log no longer reached back, or a topic's log did not. */
+export type ResyncReason = 'backlog' | 'replay_log' | 'topic_log';
 
 type Item = StreamItem<SessionUpdate>;
 
@@ -122,6 +129,16 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
     return this.#ended;
   }
 
+  /** Items buffered for the consumer. */
+  get queued(): number {
+    return this.#buffer.length;
+  }
+
+  /** About the bytes of html buffered. */
+  get queuedBytes(): number {
+    return this.#weight;
+  }
+
   /** No more updates will come; what is buffered is still delivered, with what a store read in flight and the messages held for it bring. */
   end(): void {
     this.#ended = true;
@@ -149,7 +166,7 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
       const item = this.take();
       if (item !== undefined) return { value: item, done: false };
       if (this.#stale && this.#reading === null) {
-        this.#read(async () => this.#resync(await this.catchUp.snapshot()));
+        this.#read(async () => this.#resync(await this.catchUp.snapshot(), 'backlog'));
       }
       if (this.#reading !== null) {
         await this.#reading;
@@ -190,14 +207,17 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
    * snapshot. The hysteresis keeps a flood from re-coalescing on every update.
    */
   #shrink(): void {
+    const updates = countUpdates(this.#buffer);
     const kept = new Set<Item>(coalesce(this.#buffer.filter((item) => !isCommand(item)) as SessionUpdate[]));
     this.#keep((item) => isCommand(item) || kept.has(item));
-    if (this.#weight <= this.limit / 2) return;
-    if (!this.#buffer.every(isCommand)) {
-      this.#keep(isCommand);
-      this.#stale = true;
+    if (this.#weight > this.limit / 2) {
+      if (!this.#buffer.every(isCommand)) {
+        this.#keep(isCommand);
+        this.#stale = true;
+      }
+      while (this.#weight > this.limit / 2) this.#weight -= weightOf(this.#buffer.shift()!);
     }
-    while (this.#weight > this.limit / 2) this.#weight -= weightOf(this.#buffer.shift()!);
+    this.catchUp.coalesced(updates - countUpdates(this.#buffer));
   }
 
   #keep(test: (item: Item) => boolean): void {
@@ -212,17 +232,18 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
     else if (Array.isArray(missed)) {
       const fresh = missed.filter((u) => u.seq > this.#seq);
       if (fresh.length > 0) this.#accept(fresh);
-    } else this.#resync(missed);
+    } else this.#resync(missed, 'replay_log');
   }
 
   /** A root replace supersedes everything before it; newer buffered updates stay. */
-  #resync(snapshot: Resync | null): void {
+  #resync(snapshot: Resync | null, reason: ResyncReason): void {
     this.#stale = false;
     if (this.#dropped) return;
     if (snapshot === null) {
       this.end();
       return;
     }
+    this.catchUp.resynced(reason);
     this.#keep((item) => isCommand(item) || item.seq > snapshot.seq);
     const replace = rootReplace(snapshot, this.catchUp.now());
     this.#buffer.unshift(replace);
@@ -264,4 +285,10 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
 /** Rough memory an item holds. */
 function weightOf(item: Item): number {
   return isCommand(item) ? 64 + (item.command === 'event' ? JSON.stringify(item.payload).length : item.url.length) : weight(item);
+}
+
+function countUpdates(items: readonly Item[]): number {
+  let n = 0;
+  for (const item of items) if (!isCommand(item)) n++;
+  return n;
 }

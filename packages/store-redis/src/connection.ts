@@ -1,5 +1,5 @@
 import type { Cluster, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import { StoreError } from '@statetemplate/store';
+import { StoreError, type Logger } from '@statetemplate/store';
 import { toStoreError } from './store-errors.js';
 
 /**
@@ -34,6 +34,14 @@ export function isCluster(client: Redis | Cluster): client is Cluster {
   return (client as Cluster).isCluster === true;
 }
 
+/** How a connection tells of its failures: every error to `onError`, and to `logger` once when it goes down and once when it is back. */
+export interface ConnectionReports {
+  onError?: (error: Error) => void;
+  logger?: Logger;
+  /** Which of the store's connections, in log lines. */
+  role: 'commands' | 'subscriber';
+}
+
 /** Statuses in which ioredis is (re)establishing a connection that may be ready shortly. */
 const connecting = new Set(['wait', 'connecting', 'connect']);
 
@@ -45,21 +53,29 @@ export class Connection {
   /** Why the connection is down: the latest error, or the close itself when Redis hung up cleanly. */
   private lastError: Error | undefined;
   private connecting: Promise<void> | null = null;
+  /** Whether the logger was told the connection is down; ioredis retries (and errs) many times before it is back. */
+  private down = false;
   private readonly onClientError = (error: Error): void => {
     this.lastError = error;
-    this.onError?.(error);
+    this.reports.onError?.(error);
+    if (this.down || this.reports.logger === undefined) return;
+    this.down = true;
+    this.reports.logger.warn({ role: this.reports.role, err: error }, 'statetemplate: redis connection failing');
   };
   private readonly onClientClose = (): void => {
     this.lastError ??= new Error('the connection to Redis closed');
   };
   private readonly onClientReady = (): void => {
     this.lastError = undefined;
+    if (!this.down) return;
+    this.down = false;
+    this.reports.logger?.info({ role: this.reports.role }, 'statetemplate: redis connection back');
   };
 
   constructor(
     readonly client: Redis | Cluster,
     private readonly owned: boolean,
-    private readonly onError?: (error: Error) => void,
+    private readonly reports: ConnectionReports,
   ) {
     client.on('error', this.onClientError).on('close', this.onClientClose).on('ready', this.onClientReady);
   }

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
-import { StoreError, type LogAppend, type SessionRecord, type SessionStore } from '@statetemplate/store';
+import { checkLogger, StoreError, type LogAppend, type Logger, type SessionRecord, type SessionStore } from '@statetemplate/store';
 import { clusterFailFastOptions, Connection, failFastOptions, isCluster } from './connection.js';
 import { defaultPrefix, defaultShards, keyLayout, type KeyLayout } from './key-layout.js';
 import { ChunkCodec } from './chunks.js';
@@ -44,9 +44,19 @@ export interface RedisSessionStoreOptions {
   /**
    * Background failures: connection errors (operations report them as well)
    * and exceptions thrown by subscribe listeners. By default connection errors
-   * are dropped and listener exceptions logged with console.error.
+   * are dropped and listener exceptions logged with console.error (or to
+   * the logger, when there is one).
    */
   onError?: (error: unknown) => void;
+  /**
+   * Where the store says what happened (pino's shape): a connection to
+   * Redis failing (warn, once however often ioredis retries) and back
+   * (info), and a subscription that failed: a listener that threw, an
+   * unsubscribe or a resubscription (error). Operations reject
+   * with StoreError as ever; a StateTemplate logs their failures to its own
+   * logger. Default: none.
+   */
+  logger?: Logger;
 }
 
 /** A SessionStore in Redis: shared by every instance that uses the same server and prefix. */
@@ -66,16 +76,17 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(options: RedisSessionStoreOptions = {}) {
     const { onError } = options;
+    const logger = options.logger === undefined ? undefined : checkLogger(options.logger);
     const client = options.client ?? open(options);
-    this.connection = new Connection(client, options.client === undefined, onError);
+    this.connection = new Connection(client, options.client === undefined, { onError, logger, role: 'commands' });
     // A Cluster takes the same commands as a Redis, routed by key.
     this.client = withScripts(client as Redis);
     this.durability = durabilityOf(options.durability);
     this.keys = keyLayout(options.prefix ?? defaultPrefix, options.shards ?? defaultShards);
     // A connection in subscriber mode can run nothing else, hence a second one.
     this.subscriptions = new Subscriptions(
-      () => new Connection(isCluster(client) ? client.duplicate(undefined, { shardedSubscribers: true }) : client.duplicate(), true, onError),
-      onError ?? ((error) => console.error('[statetemplate] store-redis listener failed:', error)),
+      () => new Connection(isCluster(client) ? client.duplicate(undefined, { shardedSubscribers: true }) : client.duplicate(), true, { onError, logger, role: 'subscriber' }),
+      onError ?? listenerReport(logger),
     );
   }
 
@@ -282,4 +293,10 @@ function durabilityOf(durability: RedisSessionStoreOptions['durability']): { rep
   if (!Number.isSafeInteger(replicas) || replicas < 1) throw new RangeError('durability.replicas must be a whole number >= 1');
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new RangeError('durability.timeoutMs must be a whole number >= 1');
   return { replicas, timeoutMs };
+}
+
+/** Where a listener's exception goes without onError: the logger, else the console (as before loggers). */
+function listenerReport(logger: Logger | undefined): (error: unknown) => void {
+  if (logger !== undefined) return (error) => logger.error({ err: error }, 'statetemplate: a store-redis subscription failed');
+  return (error) => console.error('[statetemplate] store-redis listener failed:', error);
 }

@@ -7,3 +7,4 @@ export { chromiumAvailable, chromiumPath, launchChromium } from './chromium.js';
 export { HANG_GUARD_MS, HEAVY_TEST_MS } from './timeouts.js';
 export { domText } from './dom-text.js';
 export { COUNTER_TEMPLATE, counterHandlers, liveApp, liveCounterTests, type LiveApp } from './live-counter.js';
+export { recordingLogger, type LogLevel, type LogLine, type RecordingLogger } from './recording-logger.js';
