@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { compile, type Template } from '@statetemplate/core';
-import { attach, type Attached, type ServerMetrics } from '@statetemplate/server';
+import { live } from '@statetemplate/express';
+import type { Attached, ServerMetrics } from '@statetemplate/server';
+import express from 'express';
 import { StateTemplate, type Logger, type Session } from '@statetemplate/session';
 import type { SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
@@ -10,12 +12,13 @@ import { RedisSessionStore } from '@statetemplate/store-redis';
 import { parseAction, type DemoAction } from './actions.js';
 import { AVATAR_LIMITS, Avatars } from './avatars.js';
 import { DemoError } from './errors.js';
-import { handleRequest } from './routes.js';
+import { routes } from './routes.js';
 import { loadTemplates, type Templates } from './templates.js';
 import { TodoStore } from './todo-store.js';
 import type { Visitor } from './visitor.js';
 import { VisitorStore } from './visitor-store.js';
 import { Visitors } from './visitors.js';
+import type { AppView } from './view.js';
 import { Viewers, VIEWERS_TOPIC } from './viewers.js';
 
 /** Idle time before a session (and its visitor) expires. */
@@ -51,7 +54,7 @@ export class Demo {
   readonly #sweeper: NodeJS.Timeout;
 
   private constructor(
-    readonly stateTemplate: StateTemplate,
+    readonly stateTemplate: StateTemplate<AppView>,
     readonly todos: TodoStore,
     readonly avatars: Avatars,
     visitorStore: VisitorStore,
@@ -63,8 +66,10 @@ export class Demo {
     this.app = compile(templates.app, { partials: templates.partials });
     this.visitors = new Visitors(todos, visitorStore, options.graceMs ?? 60_000);
     todos.onChange(() => void this.visitors.renderAll());
-    this.server = createServer((request, response) => void handleRequest(this, request, response));
-    this.#transport = attach(this.server, {
+    const app = express();
+    // The demo's own routes go after the live middleware: the SSE fallback and the client's script come first.
+    this.server = createServer(app);
+    this.#transport = live(app, this.server, {
       stateTemplate,
       onConnect: (session) => this.#connected(session),
       onDisconnect: (session) => this.visitors.disconnected(session.id),
@@ -78,6 +83,7 @@ export class Demo {
         await this.visitors.render(session.id);
       },
     });
+    app.use(routes(this));
     const tickMs = options.tickMs ?? 1000;
     if (tickMs > 0) this.#timer = setInterval(() => void this.tick(), tickMs);
     this.#sweeper = setInterval(() => void visitorStore.sweep().catch(reportSweep), SWEEP_MS);
@@ -91,7 +97,7 @@ export class Demo {
     const [sessions, shared] = stores as [SessionStore, SessionStore];
     // A random key is fine for one process; instances sharing sessions, and restarts, need SIGNING_KEY.
     const signingKey = options.signingKey ?? randomBytes(32);
-    const stateTemplate = new StateTemplate(templates.app, {
+    const stateTemplate = new StateTemplate<AppView>(templates.app, {
       partials: templates.partials,
       store: sessions,
       signingKey,
@@ -159,14 +165,14 @@ export class Demo {
   }
 
   /** A page went live here: take its visitor over and render, so renders it missed before connecting reach it. */
-  async #connected(session: Session): Promise<void> {
+  async #connected(session: Session<AppView>): Promise<void> {
     // A page whose visitor is gone (let go, expired) must reload.
     if (!(await this.visitors.connected(session))) return session.invalidate();
     await this.visitors.render(session.id);
   }
 
   /** A live event; a refusal becomes the visitor's notice instead of an error on the socket. */
-  async #event(session: Session, name: string, payload: unknown): Promise<void> {
+  async #event(session: Session<AppView>, name: string, payload: unknown): Promise<void> {
     // A connection whose page moved to another instance meanwhile: that one serves it now.
     if (!this.visitors.holds(session.id)) return;
     try {

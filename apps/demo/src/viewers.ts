@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Presence, StateTemplate } from '@statetemplate/session';
+import type { AppView } from './view.js';
 
 /** The topic every page is a session of: its one field, `viewers`, is who is viewing the list. */
 export const VIEWERS_TOPIC = 'viewers';
@@ -19,11 +20,11 @@ export class Viewers {
   #publishing: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly stateTemplate: StateTemplate,
+    private readonly stateTemplate: StateTemplate<AppView>,
     private readonly presence: Presence,
   ) {}
 
-  static async open(stateTemplate: StateTemplate): Promise<Viewers> {
+  static async open(stateTemplate: StateTemplate<AppView>): Promise<Viewers> {
     const presence = await stateTemplate.presence(VIEWERS_TOPIC);
     const viewers = new Viewers(stateTemplate, presence);
     presence.subscribe(() => void viewers.#publish());

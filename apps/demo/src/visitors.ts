@@ -7,7 +7,7 @@ import type { Visitor } from './visitor.js';
 import type { VisitorStore } from './visitor-store.js';
 
 interface Live {
-  session: Session;
+  session: Session<AppView>;
   /** What this instance sent the page. */
   traffic: Traffic;
   /** The totals the panel showed when this instance took the page over, carried on from there. */
@@ -46,7 +46,7 @@ export class Visitors {
   ) {}
 
   /** A page this instance served: its visitor is stored, held by this instance until a connection lands elsewhere. */
-  async add(session: Session, visitor: Visitor): Promise<void> {
+  async add(session: Session<AppView>, visitor: Visitor): Promise<void> {
     await this.store.create(session.id, { ...visitor, holder: this.id });
     this.#live.set(session.id, this.#hold(session, visitor));
   }
@@ -74,7 +74,7 @@ export class Visitors {
    * A connection of the page arrived: this instance takes the visitor over,
    * from wherever they were. False when the visitor is gone (the page must reload).
    */
-  async connected(session: Session): Promise<boolean> {
+  async connected(session: Session<AppView>): Promise<boolean> {
     this.#connections.set(session.id, this.#connectionsOf(session.id) + 1);
     let heldHere = false;
     const visitor = await this.store.change(session.id, (v) => {
@@ -115,7 +115,7 @@ export class Visitors {
     await Promise.all([...this.#live].map(([id, live]) => this.#tick(id, live, now).catch(report)));
   }
 
-  #hold(session: Session, visitor: Visitor): Live {
+  #hold(session: Session<AppView>, visitor: Visitor): Live {
     const { updates, bytes } = visitor.stats;
     return { session, traffic: new Traffic(), carried: { updates, bytes }, idleSince: Date.now() };
   }
