@@ -1,6 +1,6 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
 import { endReach, startReach, type Context } from './context.js';
-import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, sectionValue, summarize, varText } from './evaluate.js';
 import { fastItemsOf, keepRecorded, keepUnpacked, pack, takeRecorded, takeUnpacked } from './digest.js';
 import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
@@ -133,7 +133,7 @@ export class Differ {
         case 'text': // bodies walked here are dynamic-only; kept for exhaustiveness
           break;
         case 'var':
-          if (varText(node, context) !== this.old.v[this.vi++]) return false;
+          if (varText(node, context, this.renderer.subRender) !== this.old.v[this.vi++]) return false;
           break;
         case 'section':
           if (!this.section(node, context, path)) return false;
@@ -151,9 +151,12 @@ export class Differ {
 
   // The cases of walk live in methods of their own to keep walk small enough for V8 to inline its hot callees.
 
+  /** A partial compiled late; a dynamic one that chose another partial has changed. */
   private partial(node: PartialNode, context: Context, path: string | null): boolean {
+    const name = partialName(node, context);
+    if (node.dynamic && name !== this.old.v[this.vi++]) return false;
     this.renderer.enter();
-    const same = this.walk(partialDynamic(this.renderer.partialNodes(node)), context, path);
+    const same = this.walk(partialDynamic(this.renderer.partialNodes(node, name)), context, path);
     this.renderer.depth--;
     return same;
   }
@@ -176,7 +179,7 @@ export class Differ {
       return true;
     }
     // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
-    if (node.type === 'value' && !isList(old) && !isDigested(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
+    if (node.type === 'value' && !isList(old) && !isDigested(old) && old.v[0] === varText(node.body[0] as VarNode, context, this.renderer.subRender)) return true;
     if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item
     const next = this.region(node, context, old, path);
     if (next === null) return false;
@@ -186,7 +189,7 @@ export class Differ {
 
   private section(node: SectionNode, context: Context, outerPath: string | null): boolean {
     const path = node.flat ? null : outerPath;
-    const value = resolve(node.path, context);
+    const value = sectionValue(node.path, context);
     const recorded = this.old.v[this.vi++];
     if (isLambda(node, value)) return `λ${lambdaOutput(node, value, context, this.renderer.subRender)}` === recorded;
     const summary = summarize(node, value);
@@ -203,7 +206,7 @@ export class Differ {
     if (isStream(old)) return old;
     const path = regionFragmentId(parentPath, node.id);
     if (node.list) {
-      const value = resolve(node.list.path, context);
+      const value = sectionValue(node.list.path, context);
       // Below the threshold again, a digested list is rendered afresh: its kept items have no states to keep.
       if (Array.isArray(value) && isDigested(old) && value.length > this.renderer.digestAbove) return this.digested(node, value, context, old, path);
       if (Array.isArray(value) && isList(old)) {

@@ -2,7 +2,8 @@ import { encodeKey, escapeMarkers, itemFragmentId, itemMarker, REGION_END, regio
 import { Context, endReach, resetReach, startReach } from './context.js';
 import { RenderError, StreamError } from './errors.js';
 import { escapeHtml } from './escape.js';
-import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
+import { containedBody } from './compile.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, sectionValue, summarize, varText, type SubRender } from './evaluate.js';
 import { Digester } from './digest.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
@@ -35,7 +36,8 @@ export class Renderer {
   constructor(
     readonly keyField: string,
     readonly subRender: SubRender,
-    readonly partialNodes: (node: PartialNode) => Node[],
+    /** The body of a partial node compiled late, for the partial's name. */
+    readonly partialNodes: (node: PartialNode, name: string) => Node[],
     /** Lists of more items keep digests instead of their items' states (CompileOptions.digestListsAbove). */
     readonly digestAbove: number,
   ) {}
@@ -52,7 +54,7 @@ export class Renderer {
           out += node.text;
           break;
         case 'var': {
-          const text = varText(node, context);
+          const text = varText(node, context, this.subRender);
           scope?.v.push(text);
           if (scope && !node.escape) this.distrust(text, node.wholePage);
           // Annotated output writes marker-shaped comments of raw values escaped; plain output stays Mustache's.
@@ -63,9 +65,7 @@ export class Renderer {
           out += this.section(node, context, scope, path);
           break;
         case 'partial':
-          this.enter();
-          out += this.nodes(this.partialNodes(node), context, scope, path);
-          this.depth--;
+          out += this.partial(node, context, scope, path);
           break;
         case 'region':
           if (node.stream && !(scope && path !== null)) out += this.inlineStream(node, context, scope);
@@ -89,7 +89,7 @@ export class Renderer {
    */
   regionContent(node: RegionNode, context: Context, parentPath: string): Rendered<RegionState> {
     const path = regionFragmentId(parentPath, node.id);
-    const value = node.list && resolve(node.list.path, context);
+    const value = node.list && sectionValue(node.list.path, context);
     if (node.stream) return this.stream(node, value, path);
     const { untrusted, open } = this;
     this.untrusted = false;
@@ -199,7 +199,7 @@ export class Renderer {
   /** A stream where no markers can go: refused when annotated; plain output renders its items as a whole render does. */
   private inlineStream(node: RegionNode, context: Context, scope: ScopeState | null): string {
     if (scope) throw new StreamError('stream_unfit', `stream "${node.stream!.name}": raw output around it makes its fragment render without markers`);
-    const value = resolve(node.list!.path, context);
+    const value = sectionValue(node.list!.path, context);
     if (!Array.isArray(value)) return '';
     let out = '';
     for (const item of value) out += this.nodes(node.list!.body, ALONE.push(item), null, '');
@@ -230,7 +230,7 @@ export class Renderer {
 
   private section(node: SectionNode, context: Context, scope: ScopeState | null, outerPath: string | null): string {
     const path = node.flat ? null : outerPath;
-    const value = resolve(node.path, context);
+    const value = sectionValue(node.path, context);
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
@@ -243,6 +243,18 @@ export class Renderer {
     let out = '';
     for (let i = 0, n = frameCount(summary); i < n; i++) out += this.nodes(node.body, frame(node, value, context, i), scope, path);
     return out;
+  }
+
+  /** A partial compiled late; a dynamic one records the name it chose, and its output is raw output unless its body is contained. */
+  private partial(node: PartialNode, context: Context, scope: ScopeState | null, path: string | null): string {
+    this.enter();
+    const name = partialName(node, context);
+    if (node.dynamic) scope?.v.push(name);
+    const nodes = this.partialNodes(node, name);
+    const html = this.nodes(nodes, context, scope, path);
+    if (scope && node.dynamic && !containedBody(nodes)) this.distrust(html, node.wholePage);
+    this.depth--;
+    return html;
   }
 
   /** Notes raw output: markup in it is checked where it lands (fit.ts). */

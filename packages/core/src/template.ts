@@ -1,5 +1,5 @@
 import { ROOT_ID, type Update } from '@statetemplate/protocol';
-import { Compiler, type Granularity } from './compile.js';
+import { Compiler, partialBody, type Granularity } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
 import { RenderError, StateTemplateError, StreamError } from './errors.js';
@@ -9,6 +9,7 @@ import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
 import { placeStreams, TemplateStream } from './stream.js';
 import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
+import { DEFAULT_DELIMITERS, type Delimiters } from './tokenizer.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -54,6 +55,7 @@ export interface UpdateOptions {
 }
 
 const DIGEST_LISTS_ABOVE = 20_000;
+const LAMBDA_TEMPLATES = 256;
 
 /** A template compiled once into static text and tracked dynamic parts; render it many times. */
 export class Template {
@@ -64,6 +66,7 @@ export class Template {
   /** @internal The renderer, for the extractor. */
   readonly renderer: Renderer;
   private readonly compiler: Compiler;
+  /** Lambdas' output compiled as templates, by delimiters and text; the oldest go first past LAMBDA_TEMPLATES. */
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
   private readonly immutable: boolean;
@@ -87,8 +90,8 @@ export class Template {
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
       key,
-      (template, context) => this.renderer.nodes(this.lambdaTemplate(template), context, null, ''),
-      (node) => this.compiler.recursivePartial(node),
+      (template, context, delimiters) => this.renderer.nodes(this.lambdaTemplate(template, delimiters), context, null, ''),
+      partialBody,
       digestAbove,
     );
   }
@@ -207,7 +210,7 @@ export class Template {
     for (const name of Object.keys(streams)) this.stream(name);
     return this.guard(false, () => {
       const content = (node: RegionNode) => this.renderer.streamItems(node, streams[node.stream!.name] ?? []);
-      return new Replayer((node) => this.compiler.recursivePartial(node), content).scope(this.nodes, state.r);
+      return new Replayer(partialBody, content).scope(this.nodes, state.r);
     });
   }
 
@@ -237,11 +240,14 @@ export class Template {
     return { html: fresh.html, updates: [{ fragment_id: ROOT_ID, html: fresh.html, action: 'replace', timestamp: now }] };
   }
 
-  private lambdaTemplate(template: string): Node[] {
-    let nodes = this.lambdaTemplates.get(template);
+  private lambdaTemplate(template: string, delimiters: Delimiters = DEFAULT_DELIMITERS): Node[] {
+    const key = `${delimiters.join(' ')}\u0000${template}`;
+    let nodes = this.lambdaTemplates.get(key);
     if (!nodes) {
-      nodes = new Compiler(this.partials, 'item', false).compileTemplate(template);
-      this.lambdaTemplates.set(template, nodes);
+      nodes = new Compiler(this.partials, 'item', false).compileTemplate(template, delimiters);
+      // A lambda's output may hold data: keep a bounded number.
+      if (this.lambdaTemplates.size >= LAMBDA_TEMPLATES) this.lambdaTemplates.delete(this.lambdaTemplates.keys().next().value!);
+      this.lambdaTemplates.set(key, nodes);
     }
     return nodes;
   }
