@@ -2,7 +2,7 @@ import { ROOT_ID, type Update } from '@statetemplate/protocol';
 import { Compiler, partialBody, type Granularity } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
-import { RenderError, StateTemplateError, StreamError } from './errors.js';
+import { RenderError, StateTemplateError, StreamError, TemplateError } from './errors.js';
 import { dynamicNodes, type Node, type RegionNode } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
@@ -244,7 +244,13 @@ export class Template {
     const key = `${delimiters.join(' ')}\u0000${template}`;
     let nodes = this.lambdaTemplates.get(key);
     if (!nodes) {
-      nodes = new Compiler(this.partials, 'item', false).compileTemplate(template, delimiters);
+      try {
+        nodes = new Compiler(this.partials, 'item', false).compileTemplate(template, delimiters);
+      } catch (error) {
+        // A lambda's output is data: a malformed one fails the render, not the template.
+        if (error instanceof TemplateError) throw new RenderError('data_error', `a lambda returned a malformed template: ${error.message}`, { cause: error });
+        throw error;
+      }
       // A lambda's output may hold data: keep a bounded number.
       if (this.lambdaTemplates.size >= LAMBDA_TEMPLATES) this.lambdaTemplates.delete(this.lambdaTemplates.keys().next().value!);
       this.lambdaTemplates.set(key, nodes);

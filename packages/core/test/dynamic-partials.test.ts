@@ -50,6 +50,13 @@ describe('dynamic partials ({{>*name}})', () => {
     expect(t.renderPlain({ template: 'node', content: 'X', nodes: [{ content: 'Y', nodes: [] }] })).toBe('X<Y<>>');
   });
 
+  it('takes a dynamic parent, with its arguments', () => {
+    const layouts = { wide: '<div class="wide">{{$body}}{{/body}}</div>', narrow: '<div class="narrow">{{$body}}{{/body}}</div>' };
+    const source = '{{<*layout}}{{$body}}<p>{{text}}</p>{{/body}}{{/*layout}}';
+    expect(compile(source, { partials: layouts }).renderPlain({ layout: 'narrow', text: 'hi' })).toBe('<div class="narrow"><p>hi</p></div>');
+    patchThrough(source, [{ layout: 'wide', text: 'a' }, { layout: 'wide', text: 'b' }, { layout: 'narrow', text: 'b' }], { partials: layouts });
+  });
+
   it('refuses at compile time a malformed partial any dynamic name could choose', () => {
     expect(() => compile('{{>*page}}', { partials: { ...partials, broken: '<p>{{#a}}</p>' } })).toThrow(TemplateError);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile } from '../src/index.js';
+import { compile, RenderError } from '../src/index.js';
 import { patchThrough } from './patch-through.js';
 
 describe('lambdas', () => {
@@ -33,5 +33,10 @@ describe('lambdas', () => {
     const data = [{ shout, name: 'a', n: 1 }, { shout, name: 'a', n: 2 }, { shout, name: 'b', n: 2 }, { shout: (text: string) => text, name: 'b', n: 2 }];
     const { steps } = patchThrough('<p>{{#shout}}{{name}}{{/shout}}</p><i>{{n}}</i>', data);
     expect(steps.map((s) => s.map((u) => [u.fragment_id, u.html]))).toEqual([[['2', '2']], [['1', 'b!']], [['1', 'b']]]);
+  });
+
+  it('fails the render with a RenderError when a lambda returns a malformed template', () => {
+    const t = compile('{{#l}}x{{/l}}');
+    expect(() => t.renderPlain({ l: (_text: string) => '{{#open}}' })).toThrow(RenderError);
   });
 });
