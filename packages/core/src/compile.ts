@@ -231,8 +231,10 @@ export class Compiler {
   ) {}
 
   compileTemplate(source: string, delimiters: Delimiters = DEFAULT_DELIMITERS): Node[] {
-    const body = new Body(this, new HtmlModel(source), true);
-    this.emit(tokenize(source, { delimiters, reserveMarkers: this.reserveMarkers }), body, NO_OVERRIDES);
+    const tokens = tokenize(source, { delimiters, reserveMarkers: this.reserveMarkers });
+    // A whole page is read as a document; a layout's page starts with the layout's text.
+    const body = new Body(this, new HtmlModel(this.startText(tokens, NO_OVERRIDES, 0)[0]), true);
+    this.emit(tokens, body, NO_OVERRIDES);
     return body.finish();
   }
 
@@ -412,6 +414,25 @@ export class Compiler {
     dynamic.markers = false;
     body.markEnclosing();
     body.addNode(dynamic);
+  }
+
+  /** The static text the tokens render first, through the partials, parents and blocks it starts in; `done` once it holds more than whitespace or meets another tag. */
+  private startText(tokens: readonly Token[], overrides: Overrides, depth: number): [text: string, done: boolean] {
+    let text = '';
+    for (const token of tokens) {
+      let inner: [string, boolean] = ['', true];
+      if (token.kind === 'text') inner = [token.text, /\S/.test(token.text)];
+      else if (depth >= MAX_INCLUSIONS) break;
+      else if (token.kind === 'block') inner = this.startText(overrides.get(token.name)?.children ?? token.children, overrides, depth + 1);
+      else if ((token.kind === 'partial' || token.kind === 'parent') && !token.dynamic) {
+        const included = this.partialTokens(token.name, '', false);
+        if (included) inner = this.startText(included, token.kind === 'parent' ? withArguments(token.args, overrides) : overrides, depth + 1);
+        else inner = ['', false];
+      }
+      text += inner[0];
+      if (inner[1]) return [text, true];
+    }
+    return [text, depth >= MAX_INCLUSIONS];
   }
 
   /** A partial's tokens, indented for where it is included; undefined when there is no such partial. */

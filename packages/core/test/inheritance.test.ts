@@ -28,6 +28,15 @@ describe('layouts with inheritance', () => {
     expect(steps[1]![0]!.html).toBe('bo');
   });
 
+  it('compiles a whole page layout to the tree of the page written out, and patches it as a document', () => {
+    const layout = '<!DOCTYPE html><html><head><title>{{$title}}My app{{/title}}</title></head><body><main>{{$content}}{{/content}}</main><footer>{{{note}}}</footer></body></html>';
+    const page = '{{<layout}}{{$title}}Todos ({{count}}){{/title}}{{$content}}<ul>{{#items}}<li>{{name}}</li>{{/items}}</ul>{{/content}}{{/layout}}';
+    const written = '<!DOCTYPE html><html><head><title>Todos ({{count}})</title></head><body><main><ul>{{#items}}<li>{{name}}</li>{{/items}}</ul></main><footer>{{{note}}}</footer></body></html>';
+    expect(compile(page, { partials: { layout } }).nodes).toEqual(compile(written).nodes);
+    const first = { count: 1, items: items('a'), note: '<b>hi</b>' };
+    patchThrough(page, [first, { ...first, count: 2, items: items('a', 'b') }, { ...first, note: 'plain' }], { partials: { layout } }, true);
+  });
+
   it('lists the fragments of the resolved tree, as for a template written out', () => {
     const fragments = new TemplateTracker(compile(PAGE, { partials })).fragments();
     expect(fragments.map((f) => [f.type, f.reads.map((r) => r.name)])).toEqual([
