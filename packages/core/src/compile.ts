@@ -273,7 +273,7 @@ export class Compiler {
     if (!byName) this.chosen.set(node, (byName = new Map()));
     let nodes = byName.get(name);
     if (nodes) return nodes;
-    const tokens = this.partialTokens(name, node.indentation, node.lineHasNonSpace);
+    const tokens = name === '' ? undefined : this.partialTokens(name, node.indentation, node.lineHasNonSpace);
     if (tokens === undefined) nodes = [];
     else {
       const compiler = new Compiler(this.partials, this.granularity, this.reserveMarkers, this.parsed);

@@ -1,6 +1,6 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type Update } from '@statetemplate/protocol';
 import { endReach, startReach, type Context } from './context.js';
-import { frame, frameCount, isLambda, lambdaOutput, partialName, sectionValue, summarize, varText } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText } from './evaluate.js';
 import { fastItemsOf, keepRecorded, keepUnpacked, pack, takeRecorded, takeUnpacked } from './digest.js';
 import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
@@ -189,7 +189,7 @@ export class Differ {
 
   private section(node: SectionNode, context: Context, outerPath: string | null): boolean {
     const path = node.flat ? null : outerPath;
-    const value = sectionValue(node.path, context);
+    const value = resolve(node.path, context);
     const recorded = this.old.v[this.vi++];
     if (isLambda(node, value)) return `λ${lambdaOutput(node, value, context, this.renderer.subRender)}` === recorded;
     const summary = summarize(node, value);
@@ -206,7 +206,7 @@ export class Differ {
     if (isStream(old)) return old;
     const path = regionFragmentId(parentPath, node.id);
     if (node.list) {
-      const value = sectionValue(node.list.path, context);
+      const value = resolve(node.list.path, context);
       // Below the threshold again, a digested list is rendered afresh: its kept items have no states to keep.
       if (Array.isArray(value) && isDigested(old) && value.length > this.renderer.digestAbove) return this.digested(node, value, context, old, path);
       if (Array.isArray(value) && isList(old)) {

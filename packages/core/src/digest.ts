@@ -1,5 +1,5 @@
 import type { Context } from './context.js';
-import { frame, frameCount, isLambda, lambdaOutput, partialName, sectionValue, summarize, varText } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText } from './evaluate.js';
 import { itemShape, type ItemShape } from './item-check.js';
 import { listKeys, numericKeys } from './keys.js';
 import type { Node, RegionNode, SectionNode } from './nodes.js';
@@ -101,7 +101,7 @@ export class Digester {
           text(TEXT, varText(node, context, this.renderer.subRender));
           break;
         case 'section': {
-          const value = sectionValue(node.path, context);
+          const value = resolve(node.path, context);
           if (isLambda(node, value)) {
             text(LAMBDA, lambdaOutput(node, value, context, this.renderer.subRender));
             break;
@@ -120,7 +120,7 @@ export class Digester {
           break;
         }
         case 'region': {
-          const value = node.list && sectionValue(node.list.path, context);
+          const value = node.list && resolve(node.list.path, context);
           if (!Array.isArray(value)) {
             this.nodes(node.dynamic, context);
             break;

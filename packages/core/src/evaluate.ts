@@ -9,12 +9,16 @@ export type SubRender = (template: string, context: Context, delimiters?: Delimi
 /** A section lambda: called with the section's source, and (as mustache.js does) a function rendering a template. */
 export type Lambda = (text: string, render: (template: string) => string) => unknown;
 
-/** A name's value as mustache.js sees it: functions are called with the view as `this`. */
-export function resolve(path: NamePath, context: Context): unknown {
-  const value = lookup(context, path);
-  if (typeof value !== 'function') return value;
+/** Calls a function of the data with the view as `this`; its output may then change whatever the data. */
+function call(fn: unknown, context: Context): unknown {
   reachAnywhere();
-  return (value as (this: unknown) => unknown).call(context.view);
+  return (fn as (this: unknown) => unknown).call(context.view);
+}
+
+/** A name's value as interpolation reads it: a function is called. */
+function called(path: NamePath, context: Context): unknown {
+  const value = lookup(context, path);
+  return typeof value === 'function' ? call(value, context) : value;
 }
 
 /**
@@ -22,11 +26,12 @@ export function resolve(path: NamePath, context: Context): unknown {
  * lambda and stays a function (a lambda section); any other is called, as
  * mustache.js does, and its result is the value (which may be a lambda).
  */
-export function sectionValue(path: NamePath, context: Context): unknown {
+export function resolve(path: NamePath, context: Context): unknown {
   const value = lookup(context, path);
   if (typeof value !== 'function') return value;
+  if (value.length === 0) return call(value, context);
   reachAnywhere();
-  return value.length > 0 ? value : (value as (this: unknown) => unknown).call(context.view);
+  return value;
 }
 
 /**
@@ -38,8 +43,7 @@ export function sectionValue(path: NamePath, context: Context): unknown {
 export function varText(node: VarNode, context: Context, subRender: SubRender): string {
   const found = lookup(context, node.path);
   if (typeof found !== 'function') return found === null || found === undefined ? '' : String(found);
-  reachAnywhere();
-  const value: unknown = (found as (this: unknown) => unknown).call(context.view);
+  const value = call(found, context);
   const text = value === null || value === undefined ? '' : String(value);
   return text.includes(DEFAULT_DELIMITERS[0]) ? subRender(text, context) : text;
 }
@@ -47,7 +51,7 @@ export function varText(node: VarNode, context: Context, subRender: SubRender): 
 /** The name of the partial a `{{>*name}}` node shows: the name's value as interpolation reads it, '' (none) when falsy. */
 export function partialName(node: PartialNode, context: Context): string {
   if (!node.dynamic) return node.name;
-  const value = resolve(node.dynamic, context);
+  const value = called(node.dynamic, context);
   return value ? String(value) : '';
 }
 

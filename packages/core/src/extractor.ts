@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, parseFragmentId, regionFragmentId, ROOT_ID } from '@statetemplate/protocol';
 import { Context } from './context.js';
 import { RenderError } from './errors.js';
-import { frame, frameCount, partialName, sectionValue, summarize } from './evaluate.js';
+import { frame, frameCount, partialName, resolve, summarize } from './evaluate.js';
 import { indexFragments, type FragmentInfo } from './fragments.js';
 import { listKeys } from './keys.js';
 import type { Node, RegionNode } from './nodes.js';
@@ -43,7 +43,7 @@ export class FragmentExtractor {
       const path = regionFragmentId(parentPath, region);
       const last = s === segments.length - 1;
       if (key !== undefined) {
-        const items = node.list ? sectionValue(node.list.path, context) : undefined;
+        const items = node.list ? resolve(node.list.path, context) : undefined;
         if (!node.list || !Array.isArray(items)) throw missing();
         const i = listKeys(items, renderer.keyField).findIndex((k) => encodeKey(k) === key);
         if (i < 0) throw missing();
@@ -60,7 +60,7 @@ export class FragmentExtractor {
       if (last) return renderer.regionContent(node, context, parentPath).html;
       const section = node.type === 'section' ? node.body[0] : undefined;
       if (section?.kind === 'section') {
-        const value = sectionValue(section.path, context);
+        const value = resolve(section.path, context);
         if (Array.isArray(value) || frameCount(summarize(section, value)) !== 1) throw missing();
         context = frame(section, value, context, 0);
         nodes = section.body;

@@ -3,7 +3,7 @@ import { Context, endReach, resetReach, startReach } from './context.js';
 import { RenderError, StreamError } from './errors.js';
 import { escapeHtml } from './escape.js';
 import { containedBody } from './compile.js';
-import { frame, frameCount, isLambda, lambdaOutput, partialName, sectionValue, summarize, varText, type SubRender } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { Digester } from './digest.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
@@ -89,7 +89,7 @@ export class Renderer {
    */
   regionContent(node: RegionNode, context: Context, parentPath: string): Rendered<RegionState> {
     const path = regionFragmentId(parentPath, node.id);
-    const value = node.list && sectionValue(node.list.path, context);
+    const value = node.list && resolve(node.list.path, context);
     if (node.stream) return this.stream(node, value, path);
     const { untrusted, open } = this;
     this.untrusted = false;
@@ -199,7 +199,7 @@ export class Renderer {
   /** A stream where no markers can go: refused when annotated; plain output renders its items as a whole render does. */
   private inlineStream(node: RegionNode, context: Context, scope: ScopeState | null): string {
     if (scope) throw new StreamError('stream_unfit', `stream "${node.stream!.name}": raw output around it makes its fragment render without markers`);
-    const value = sectionValue(node.list!.path, context);
+    const value = resolve(node.list!.path, context);
     if (!Array.isArray(value)) return '';
     let out = '';
     for (const item of value) out += this.nodes(node.list!.body, ALONE.push(item), null, '');
@@ -230,7 +230,7 @@ export class Renderer {
 
   private section(node: SectionNode, context: Context, scope: ScopeState | null, outerPath: string | null): string {
     const path = node.flat ? null : outerPath;
-    const value = sectionValue(node.path, context);
+    const value = resolve(node.path, context);
     if (isLambda(node, value)) {
       const output = lambdaOutput(node, value, context, this.subRender);
       scope?.v.push(`λ${output}`);
