@@ -90,7 +90,7 @@ export class Template {
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
       key,
-      (template, context, delimiters) => this.renderer.nodes(this.lambdaTemplate(template, delimiters), context, null, ''),
+      (template, context, delimiters) => this.lambdaOutput(template, context, delimiters),
       partialBody,
       digestAbove,
     );
@@ -238,6 +238,14 @@ export class Template {
     }
     state.r = fresh.state;
     return { html: fresh.html, updates: [{ fragment_id: ROOT_ID, html: fresh.html, action: 'replace', timestamp: now }] };
+  }
+
+  /** A lambda's output rendered as a template; one level deeper, as a lambda may render itself again. */
+  private lambdaOutput(template: string, context: Context, delimiters?: Delimiters): string {
+    this.renderer.enter();
+    const html = this.renderer.nodes(this.lambdaTemplate(template, delimiters), context, null, '');
+    this.renderer.depth--;
+    return html;
   }
 
   private lambdaTemplate(template: string, delimiters: Delimiters = DEFAULT_DELIMITERS): Node[] {

@@ -39,4 +39,10 @@ describe('lambdas', () => {
     const t = compile('{{#l}}x{{/l}}');
     expect(() => t.renderPlain({ l: (_text: string) => '{{#open}}' })).toThrow(RenderError);
   });
+
+  it('stops a lambda whose output renders it again with a typed error', () => {
+    const t = compile('{{#again}}x{{/again}}');
+    const again = (text: string) => `{{#again}}${text}{{/again}}`;
+    expect(() => t.renderPlain({ again })).toThrow(expect.objectContaining({ code: 'depth_exceeded' }));
+  });
 });
