@@ -1,10 +1,10 @@
-import { ANNOTATION_PATTERN } from '@statetemplate/protocol';
 import type { DefaultTreeAdapterMap } from 'parse5';
 import { splitName } from './context.js';
 import { LEAD_ANY, LEAD_CR, openEnd } from './fit.js';
 import { HtmlModel, patchable, samePlace, type ModelEvents, type Place } from './html-model.js';
+import { inclusionKey, NO_OVERRIDES, reindent, withArguments, type Overrides } from './inherit.js';
 import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
-import { parseTokens, templateError, type Token } from './parse.js';
+import { DEFAULT_DELIMITERS, tokenize, type BlockToken, type Delimiters, type SectionToken, type Token } from './tokenizer.js';
 
 type Element = DefaultTreeAdapterMap['element'];
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
@@ -194,37 +194,68 @@ function leadAfter(node: Node): number {
   }
 }
 
+/** Inclusions nested deeper than this compile on first render, as recursive partials do: a bound on what one compile expands. */
+const MAX_INCLUSIONS = 64;
+
+/** The compiler of each partial node, which compiles its body on first render. */
+const owners = new WeakMap<PartialNode, Compiler>();
+/** Dynamic partials' bodies that the page's parser may not read as compiled: their output is checked as raw output is (fit.ts). */
+const uncontained = new WeakSet<readonly Node[]>();
+
+/** The body of a partial node compiled late (a recursive partial, or the partial a dynamic name chose), for partial `name`. */
+export function partialBody(node: PartialNode, name: string): Node[] {
+  return owners.get(node)!.partialBody(node, name);
+}
+
+/** Whether a partial body is known to leave the page's parser as it found it. */
+export function containedBody(nodes: readonly Node[]): boolean {
+  return !uncontained.has(nodes);
+}
+
 export class Compiler {
   private nextId = 1;
   private readonly expanding: string[] = [];
+  /** Arguments being compiled into their blocks: a block of the same name inside one shows its default. */
+  private readonly filling = new Set<BlockToken>();
   private readonly recursive = new Map<string, Node[]>();
+  private readonly chosen = new WeakMap<PartialNode, Map<string, Node[]>>();
+  private validated = false;
 
   constructor(
     private readonly partials: Record<string, string>,
     private readonly granularity: Granularity = 'item',
     /** False for a lambda's template: its output is escaped as data (escapeMarkers), so it may hold marker-shaped comments. */
     private readonly reserveMarkers = true,
+    /** Partial sources tokenized, by indentation and name. */
+    private readonly parsed = new Map<string, Token[]>(),
   ) {}
 
-  compileTemplate(source: string): Node[] {
-    const body = new Body(this, new HtmlModel(source), true);
-    this.emit(parseTokens(source), source, body, undefined);
+  compileTemplate(source: string, delimiters: Delimiters = DEFAULT_DELIMITERS): Node[] {
+    const tokens = tokenize(source, { delimiters, reserveMarkers: this.reserveMarkers });
+    // A whole page is read as a document; a layout's page starts with the layout's text.
+    const body = new Body(this, new HtmlModel(this.startText(tokens, NO_OVERRIDES, 0)[0]), true);
+    this.emit(tokens, body, NO_OVERRIDES);
     return body.finish();
   }
 
+  partialBody(node: PartialNode, name: string): Node[] {
+    return node.dynamic ? this.chosenPartial(node, name) : this.recursivePartial(node);
+  }
+
   /** Nodes of a partial that includes itself, compiled once on first render. */
-  recursivePartial(node: PartialNode): Node[] {
-    const cacheKey = `${node.open.join(' ')}${node.markers ? '' : '!'}\u0000${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${node.name}`;
+  private recursivePartial(node: PartialNode): Node[] {
+    const inclusion = inclusionKey(node.name, node.overrides);
+    const cacheKey = `${node.open.join(' ')}${node.markers ? '' : '!'}\u0000${node.indentation}${node.lineHasNonSpace ? '+' : '-'}${inclusion}`;
     let nodes = this.recursive.get(cacheKey);
     if (!nodes) {
       nodes = [];
       this.recursive.set(cacheKey, nodes);
-      const source = this.partialSource(node);
-      if (source !== undefined) {
+      const tokens = this.partialTokens(node.name, node.indentation, node.lineHasNonSpace);
+      if (tokens !== undefined) {
         // Compiled as inside the elements open where it is, and with no regions where no marker may go.
         const body = new Body(this, HtmlModel.inside(node.open, node.markers), this.granularity === 'value');
-        this.expanding.push(node.name);
-        this.emit(parseTokens(source, node.name), source, body, node.name);
+        this.expanding.push(inclusion);
+        this.emit(tokens, body, node.overrides ?? NO_OVERRIDES);
         this.expanding.pop();
         nodes.push(...body.finish());
       }
@@ -232,30 +263,56 @@ export class Compiler {
     return nodes;
   }
 
+  /**
+   * The body of partial `name` where a dynamic name chose it, compiled on
+   * first use by a compiler of its own: its region ids start afresh inside
+   * the node's region, so they do not depend on which partials rendered first.
+   */
+  private chosenPartial(node: PartialNode, name: string): Node[] {
+    let byName = this.chosen.get(node);
+    if (!byName) this.chosen.set(node, (byName = new Map()));
+    let nodes = byName.get(name);
+    if (nodes) return nodes;
+    const tokens = name === '' ? undefined : this.partialTokens(name, node.indentation, node.lineHasNonSpace);
+    if (tokens === undefined) nodes = [];
+    else {
+      const compiler = new Compiler(this.partials, this.granularity, this.reserveMarkers, this.parsed);
+      const body = new Body(compiler, HtmlModel.inside(node.open, node.markers), node.fine === true || this.granularity === 'value');
+      const before = body.place;
+      compiler.expanding.push(inclusionKey(name, node.overrides));
+      compiler.emit(tokens, body, node.overrides ?? NO_OVERRIDES);
+      nodes = body.finish();
+      // Compiled text that leaves the parser elsewhere changes how what follows it parses, as raw output can.
+      if (!node.markers || body.broken || !samePlace(before, body.place)) uncontained.add(nodes);
+    }
+    byName.set(name, nodes);
+    return nodes;
+  }
+
   region(type: RegionKind, body: Node[], list: SectionNode | null, place: Place): RegionNode {
     return { kind: 'region', id: (this.nextId++).toString(36), type, body, dynamic: dynamicNodes(body), list, open: place.open, lead: 0, trail: '' };
   }
 
-  private emit(tokens: Token[], source: string, body: Body, partial: string | undefined): void {
+  private emit(tokens: readonly Token[], body: Body, overrides: Overrides): void {
     for (const token of tokens) {
-      const [type, value] = token;
-      switch (type) {
+      switch (token.kind) {
         case 'text':
-          if (this.reserveMarkers) rejectMarkers(value, source, token[2], partial);
-          body.addText(value);
+          body.addText(token.text);
           break;
-        case 'name':
-        case '&':
-          this.emitVar(body, value, type === 'name');
+        case 'var':
+          this.emitVar(body, token.name, token.escape);
           break;
-        case '#':
-        case '^':
-          this.emitSection(body, token, source, partial);
+        case 'section':
+          this.emitSection(body, token, overrides);
           break;
-        case '>':
-          this.emitPartial(body, token);
+        case 'block':
+          this.emitBlock(body, token, overrides);
           break;
-        default: // comments and delimiter changes render nothing
+        case 'partial':
+          this.include(body, token.name, token.dynamic, token.indentation ?? '', token.lineHasNonSpace, overrides);
+          break;
+        case 'parent':
+          this.include(body, token.name, token.dynamic, token.indentation, false, withArguments(token.args, overrides));
           break;
       }
     }
@@ -272,25 +329,25 @@ export class Compiler {
     body.addNode(node);
   }
 
-  private emitSection(body: Body, token: Token, source: string, partial: string | undefined): void {
-    const [type, name] = token;
+  private emitSection(body: Body, token: SectionToken, overrides: Overrides): void {
     const before = body.place;
     const inner = new Body(this, body.model, this.granularity === 'value');
-    this.emit(token[4] as Token[], source, inner, partial);
+    this.emit(token.children, inner, overrides);
     const sectionBody = inner.finish();
     // The section may render nothing, so what follows may still open a <pre>.
     if (before.preStart) body.model.keepPreStart();
     const section: SectionNode = {
       kind: 'section',
       ...(outOfFlow(before) && { wholePage: true }),
-      name,
-      path: splitName(name),
-      inverted: type === '^',
+      name: token.name,
+      path: splitName(token.name),
+      inverted: token.inverted,
       body: sectionBody,
       dynamic: dynamicNodes(sectionBody),
       hasRegions: canHaveRegions(sectionBody),
       flat: false,
-      source: source.slice(token[3], token[5] as number),
+      source: token.source,
+      ...(token.delimiters !== DEFAULT_DELIMITERS && { delimiters: token.delimiters }),
     };
     const balanced = !inner.broken && samePlace(before, body.place);
     if (balanced && !body.broken && before.markers) {
@@ -304,31 +361,91 @@ export class Compiler {
     body.addNode(section);
   }
 
-  private emitPartial(body: Body, token: Token): void {
-    const node: PartialNode = {
-      kind: 'partial',
-      name: token[1],
-      indentation: token[5] === 0 && token[4] ? (token[4] as string) : '',
-      lineHasNonSpace: Boolean(token[6]),
-      open: body.place.open,
-      markers: body.place.markers,
-    };
-    if (this.expanding.includes(node.name)) {
+  /** `{{$name}}`: the argument the callers give for it, shifted to its indentation, else its own content. */
+  private emitBlock(body: Body, token: BlockToken, overrides: Overrides): void {
+    const arg = overrides.get(token.name);
+    if (!arg || this.filling.has(arg)) {
+      this.emit(token.children, body, overrides);
+      return;
+    }
+    this.filling.add(arg);
+    this.emit(reindent(arg.children, arg.intrinsic ?? '', token.indent ?? '', token.standalone), body, overrides);
+    this.filling.delete(arg);
+  }
+
+  /** A partial or parent: inlined, or a node compiled on first render when it includes itself or its name is dynamic. */
+  private include(body: Body, name: string, dynamic: boolean, indentation: string, lineHasNonSpace: boolean, overrides: Overrides): void {
+    const { place } = body;
+    const node: PartialNode = { kind: 'partial', name, indentation, lineHasNonSpace, open: place.open, markers: place.markers, ...(overrides.size > 0 && { overrides }) };
+    if (dynamic) {
+      this.addDynamic(body, node);
+      return;
+    }
+    const key = inclusionKey(name, overrides);
+    if (this.expanding.includes(key) || this.expanding.length >= MAX_INCLUSIONS) {
+      owners.set(node, this);
       body.markEnclosing();
       body.addNode(node);
       return;
     }
-    const source = this.partialSource(node);
-    if (source === undefined) return; // the spec renders a missing partial as nothing
-    const name = node.name;
-    this.expanding.push(name);
-    this.emit(parseTokens(source, name), source, body, name);
+    const tokens = this.partialTokens(name, indentation, lineHasNonSpace);
+    if (tokens === undefined) return; // the spec renders a missing partial as nothing
+    this.expanding.push(key);
+    this.emit(tokens, body, overrides);
     this.expanding.pop();
   }
 
-  private partialSource({ name, indentation, lineHasNonSpace }: PartialNode): string | undefined {
+  /**
+   * `{{>*name}}`: a region of its own where a marker may go (a change of
+   * name replaces it), whose body is the chosen partial; elsewhere part of
+   * the enclosing fragment, compiled without regions.
+   */
+  private addDynamic(body: Body, node: PartialNode): void {
+    // Any partial may be chosen: all of them are checked now, so that render never meets a malformed one.
+    if (!this.validated) for (const name of Object.keys(this.partials)) this.partialTokens(name, '', false);
+    this.validated = true;
+    const { place } = body;
+    const dynamic: PartialNode = { ...node, dynamic: splitName(node.name), ...(body.fine && { fine: true }), ...(outOfFlow(place) && { wholePage: true }) };
+    owners.set(dynamic, this);
+    if (!body.broken && place.markers) {
+      body.addNode(this.region('partial', [dynamic], null, place));
+      return;
+    }
+    dynamic.markers = false;
+    body.markEnclosing();
+    body.addNode(dynamic);
+  }
+
+  /** The static text the tokens render first, through the partials, parents and blocks it starts in; `done` once it holds more than whitespace or meets another tag. */
+  private startText(tokens: readonly Token[], overrides: Overrides, depth: number): [text: string, done: boolean] {
+    let text = '';
+    for (const token of tokens) {
+      let inner: [string, boolean] = ['', true];
+      if (token.kind === 'text') inner = [token.text, /\S/.test(token.text)];
+      else if (depth >= MAX_INCLUSIONS) break;
+      else if (token.kind === 'block') inner = this.startText(overrides.get(token.name)?.children ?? token.children, overrides, depth + 1);
+      else if ((token.kind === 'partial' || token.kind === 'parent') && !token.dynamic) {
+        const included = this.partialTokens(token.name, '', false);
+        if (included) inner = this.startText(included, token.kind === 'parent' ? withArguments(token.args, overrides) : overrides, depth + 1);
+        else inner = ['', false];
+      }
+      text += inner[0];
+      if (inner[1]) return [text, true];
+    }
+    return [text, depth >= MAX_INCLUSIONS];
+  }
+
+  /** A partial's tokens, indented for where it is included; undefined when there is no such partial. */
+  private partialTokens(name: string, indentation: string, lineHasNonSpace: boolean): Token[] | undefined {
     const source = Object.hasOwn(this.partials, name) ? this.partials[name] : undefined;
-    return source === undefined || !indentation ? source : indentPartial(source, indentation, lineHasNonSpace);
+    if (source === undefined) return undefined;
+    const key = `${indentation}${lineHasNonSpace ? '+' : '-'}\u0000${name}`;
+    let tokens = this.parsed.get(key);
+    if (!tokens) {
+      tokens = tokenize(indentation ? indentPartial(source, indentation, lineHasNonSpace) : source, { partial: name, reserveMarkers: this.reserveMarkers });
+      this.parsed.set(key, tokens);
+    }
+    return tokens;
   }
 }
 
@@ -358,18 +475,4 @@ function indentPartial(source: string, indentation: string, lineHasNonSpace: boo
     .split('\n')
     .map((line, i) => (line.length && (i > 0 || !lineHasNonSpace) ? filtered + line : line))
     .join('\n');
-}
-
-function rejectMarkers(text: string, source: string, start: number, partial: string | undefined): void {
-  ANNOTATION_PATTERN.lastIndex = 0;
-  const found = ANNOTATION_PATTERN.exec(text);
-  if (found) {
-    throw templateError(
-      'reserved_marker',
-      `the comment ${found[0]} looks like a StateTemplate marker; change it`,
-      source,
-      start + found.index,
-      partial,
-    );
-  }
 }

@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, regionFragmentId, ROOT_ID, stripAnnotations, type Action, type AttributeChange, type Update } from '@statetemplate/protocol';
 import { attributeChanges } from './attribute-changes.js';
 import { endReach, startReach, type Context } from './context.js';
-import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText } from './evaluate.js';
 import { fastItemsOf, keepRecorded, keepUnpacked, pack, takeRecorded, takeUnpacked } from './digest.js';
 import { RenderError } from './errors.js';
 import { itemCheckOf, type ItemCheck } from './item-check.js';
@@ -134,7 +134,7 @@ export class Differ {
         case 'text': // bodies walked here are dynamic-only; kept for exhaustiveness
           break;
         case 'var':
-          if (varText(node, context) !== this.old.v[this.vi++]) return false;
+          if (varText(node, context, this.renderer.varLambdas) !== this.old.v[this.vi++]) return false;
           break;
         case 'section':
           if (!this.section(node, context, path)) return false;
@@ -152,9 +152,12 @@ export class Differ {
 
   // The cases of walk live in methods of their own to keep walk small enough for V8 to inline its hot callees.
 
+  /** A partial compiled late; a dynamic one that chose another partial has changed. */
   private partial(node: PartialNode, context: Context, path: string | null): boolean {
+    const name = partialName(node, context);
+    if (node.dynamic && name !== this.old.v[this.vi++]) return false;
     this.renderer.enter();
-    const same = this.walk(partialDynamic(this.renderer.partialNodes(node)), context, path);
+    const same = this.walk(partialDynamic(this.renderer.partialNodes(node, name)), context, path);
     this.renderer.depth--;
     return same;
   }
@@ -177,7 +180,7 @@ export class Differ {
       return true;
     }
     // A value region whose one value is unchanged needs nothing more: the common case at 'value' granularity.
-    if (node.type === 'value' && !isList(old) && !isDigested(old) && old.v[0] === varText(node.body[0] as VarNode, context)) return true;
+    if (node.type === 'value' && !isList(old) && !isDigested(old) && old.v[0] === varText(node.body[0] as VarNode, context, this.renderer.varLambdas)) return true;
     if (path === UNPLACED) return false; // a quick check cannot diff regions: let the caller place the item
     const next = this.region(node, context, old, path);
     if (next === null) return false;

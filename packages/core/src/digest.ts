@@ -1,5 +1,5 @@
 import type { Context } from './context.js';
-import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText } from './evaluate.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText } from './evaluate.js';
 import { itemShape, type ItemShape } from './item-check.js';
 import { listKeys, numericKeys } from './keys.js';
 import type { Node, RegionNode, SectionNode } from './nodes.js';
@@ -98,7 +98,7 @@ export class Digester {
         case 'text':
           break;
         case 'var':
-          text(TEXT, varText(node, context));
+          text(TEXT, varText(node, context, this.renderer.varLambdas));
           break;
         case 'section': {
           const value = resolve(node.path, context);
@@ -111,11 +111,14 @@ export class Digester {
           for (let i = 0, n = frameCount(summary); i < n; i++) this.nodes(node.dynamic, frame(node, value, context, i));
           break;
         }
-        case 'partial':
+        case 'partial': {
+          const name = partialName(node, context);
+          if (node.dynamic) text(TEXT, name);
           this.renderer.enter();
-          this.nodes(this.renderer.partialNodes(node), context);
+          this.nodes(this.renderer.partialNodes(node, name), context);
           this.renderer.depth--;
           break;
+        }
         case 'region': {
           const value = node.list && resolve(node.list.path, context);
           if (!Array.isArray(value)) {

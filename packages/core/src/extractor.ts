@@ -1,7 +1,7 @@
 import { encodeKey, itemFragmentId, parseFragmentId, regionFragmentId, ROOT_ID } from '@statetemplate/protocol';
 import { Context } from './context.js';
 import { RenderError } from './errors.js';
-import { frame, frameCount, resolve, summarize } from './evaluate.js';
+import { frame, frameCount, partialName, resolve, summarize } from './evaluate.js';
 import { indexFragments, type FragmentInfo } from './fragments.js';
 import { listKeys } from './keys.js';
 import type { Node, RegionNode } from './nodes.js';
@@ -38,7 +38,7 @@ export class FragmentExtractor {
     let parentPath = '';
     for (let s = 0; s < segments.length; s++) {
       const { region, key } = segments[s]!;
-      const node = this.find(nodes, region);
+      const node = this.find(nodes, region, context);
       if (!node) throw missing();
       const path = regionFragmentId(parentPath, region);
       const last = s === segments.length - 1;
@@ -72,12 +72,12 @@ export class FragmentExtractor {
     throw missing();
   }
 
-  /** A region directly in `nodes`, looking through recursive partials, which add no scope. */
-  private find(nodes: readonly Node[], id: string): RegionNode | null {
+  /** A region directly in `nodes`, looking through partials compiled late, which add no scope. */
+  private find(nodes: readonly Node[], id: string, context: Context): RegionNode | null {
     for (const node of nodes) {
       if (node.kind === 'region' && node.id === id) return node;
       if (node.kind === 'partial') {
-        const found = this.find(this.template.renderer.partialNodes(node), id);
+        const found = this.find(this.template.renderer.partialNodes(node, partialName(node, context)), id, context);
         if (found) return found;
       }
     }

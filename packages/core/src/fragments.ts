@@ -32,6 +32,9 @@ export function indexFragments(nodes: readonly Node[]): Map<string, { info: Frag
           reads?.push({ name: node.name, within });
           visit(node.body, parent, [node.name, ...within], reads, inline || node.flat);
           break;
+        case 'partial':
+          if (node.dynamic) reads?.push({ name: node.name, within });
+          break;
         case 'region': {
           if (inline) {
             visit(node.body, parent, within, reads, true);

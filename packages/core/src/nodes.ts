@@ -1,4 +1,6 @@
 import type { NamePath } from './context.js';
+import type { Overrides } from './inherit.js';
+import type { Delimiters } from './tokenizer.js';
 
 /** The compiled form of a template: static text and dynamic parts (lit-html style). */
 export type Node = TextNode | VarNode | SectionNode | PartialNode | RegionNode;
@@ -43,12 +45,25 @@ export interface SectionNode {
   flat: boolean;
   /** The section's source text, handed to higher-order (lambda) sections. */
   source: string;
+  /** The delimiters in effect at the tag when not the default: a lambda's output is read with them. */
+  delimiters?: Delimiters;
 }
 
-/** A partial that includes itself; compiled on first use, because its depth depends on the data. */
+/**
+ * A partial compiled on first use: one that includes itself (its depth
+ * depends on the data), or `{{>*name}}`, whose partial the data names.
+ */
 export interface PartialNode {
   kind: 'partial';
   name: string;
+  /** For `{{>*name}}`: the name's path; the partial is the one its value names, at render time. */
+  dynamic?: NamePath;
+  /** As VarNode.wholePage, for a dynamic partial's output. */
+  wholePage?: true;
+  /** Values and elements in a dynamic partial's body get regions of their own, as where it is. */
+  fine?: true;
+  /** The argument blocks in effect where it is (inheritance): its body is compiled with them. */
+  overrides?: Overrides;
   indentation: string;
   lineHasNonSpace: boolean;
   /** The elements open where it is (as RegionNode.open): it is compiled as inside them. */
@@ -57,7 +72,7 @@ export interface PartialNode {
   markers: boolean;
 }
 
-export type RegionKind = 'value' | 'element' | 'comment' | 'section';
+export type RegionKind = 'value' | 'element' | 'comment' | 'section' | 'partial';
 
 /**
  * A fragment: a part of the output the client can find by its markers and

@@ -2,7 +2,8 @@ import { encodeKey, escapeMarkers, itemFragmentId, itemMarker, REGION_END, regio
 import { Context, endReach, resetReach, startReach } from './context.js';
 import { RenderError, StreamError } from './errors.js';
 import { escapeHtml } from './escape.js';
-import { frame, frameCount, isLambda, lambdaOutput, resolve, summarize, varText, type SubRender } from './evaluate.js';
+import { containedBody } from './compile.js';
+import { frame, frameCount, isLambda, lambdaOutput, partialName, resolve, summarize, varText, type SubRender } from './evaluate.js';
 import { Digester } from './digest.js';
 import { listKeys } from './keys.js';
 import type { Node, PartialNode, RegionNode, SectionNode } from './nodes.js';
@@ -35,7 +36,8 @@ export class Renderer {
   constructor(
     readonly keyField: string,
     readonly subRender: SubRender,
-    readonly partialNodes: (node: PartialNode) => Node[],
+    /** The body of a partial node compiled late, for the partial's name. */
+    readonly partialNodes: (node: PartialNode, name: string) => Node[],
     /** Lists of more items keep digests instead of their items' states (CompileOptions.digestListsAbove). */
     readonly digestAbove: number,
   ) {}
@@ -53,7 +55,7 @@ export class Renderer {
           break;
         case 'var': {
           this.trace?.push(node.name);
-          const text = varText(node, context);
+          const text = varText(node, context, this.varLambdas);
           this.trace?.pop();
           scope?.v.push(text);
           if (scope && !node.escape) this.distrust(text, node.wholePage);
@@ -65,9 +67,7 @@ export class Renderer {
           out += this.section(node, context, scope, path);
           break;
         case 'partial':
-          this.enter();
-          out += this.nodes(this.partialNodes(node), context, scope, path);
-          this.depth--;
+          out += this.partial(node, context, scope, path);
           break;
         case 'region':
           if (node.stream && !(scope && path !== null)) out += this.inlineStream(node, context, scope);
@@ -257,6 +257,18 @@ export class Renderer {
     return out;
   }
 
+  /** A partial compiled late; a dynamic one records the name it chose, and its output is raw output unless its body is contained. */
+  private partial(node: PartialNode, context: Context, scope: ScopeState | null, path: string | null): string {
+    this.enter();
+    const name = partialName(node, context);
+    if (node.dynamic) scope?.v.push(name);
+    const nodes = this.partialNodes(node, name);
+    const html = this.nodes(nodes, context, scope, path);
+    if (scope && node.dynamic && !containedBody(nodes)) this.distrust(html, node.wholePage);
+    this.depth--;
+    return html;
+  }
+
   /** Notes raw output: markup in it is checked where it lands (fit.ts). */
   private distrust(output: string, outOfFlow: boolean | undefined): void {
     if (!/[<&]/.test(output)) return;
@@ -286,6 +298,8 @@ export class Renderer {
   }
 
   depth = 0;
+  /** Set by the template for `interpolationLambdas: 'template'`: renders a function's result in `{{name}}` as a template; null, it is text. */
+  varLambdas: SubRender | null = null;
   /**
    * Set while the template looks for where data failed: the names being
    * looked up and the sections entered (`items[3]`), outermost first. A throw

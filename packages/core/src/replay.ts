@@ -18,7 +18,7 @@ export class Replayer {
   private ci = 0;
 
   constructor(
-    private readonly partialNodes: (node: PartialNode) => Node[],
+    private readonly partialNodes: (node: PartialNode, name: string) => Node[],
     /** A stream's content, which its state does not hold: none unless given. */
     private readonly streamContent: (node: RegionNode) => string = () => '',
   ) {}
@@ -56,9 +56,12 @@ export class Replayer {
           else for (let i = frameCount(summary); i > 0; i--) out += this.nodes(node.body, flat || node.flat);
           break;
         }
-        case 'partial':
-          out += this.nodes(this.partialNodes(node), flat);
+        case 'partial': {
+          // A dynamic partial recorded the name it chose.
+          const name = node.dynamic ? String(this.values[this.vi++]) : node.name;
+          out += this.nodes(this.partialNodes(node, name), flat);
           break;
+        }
         case 'region':
           if (flat) out += this.nodes(node.body, true);
           else {

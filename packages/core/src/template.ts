@@ -1,14 +1,15 @@
 import { ROOT_ID, type Update } from '@statetemplate/protocol';
-import { Compiler, type Granularity } from './compile.js';
+import { Compiler, partialBody, type Granularity } from './compile.js';
 import { Context } from './context.js';
 import { Differ } from './diff.js';
-import { RenderError, StateTemplateError, StreamError } from './errors.js';
+import { RenderError, StateTemplateError, StreamError, TemplateError } from './errors.js';
 import { dynamicNodes, type Node, type RegionNode } from './nodes.js';
 import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
 import { placeStreams, TemplateStream } from './stream.js';
 import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
+import { DEFAULT_DELIMITERS, type Delimiters } from './tokenizer.js';
 
 export interface CompileOptions {
   /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
@@ -44,6 +45,15 @@ export interface CompileOptions {
    * any repeated section; StreamError `not_a_stream` otherwise.
    */
   streams?: readonly string[];
+  /**
+   * What a function's result in `{{name}}` is. 'text' (default): text,
+   * escaped like any value, so what a function returns (a computed
+   * `fullName()` holding user input) is never read as a template.
+   * 'template': the spec's interpolation lambda, its result rendered as a
+   * template with the default delimiters, then escaped: for functions whose
+   * results the application writes. Section lambdas are templates either way.
+   */
+  interpolationLambdas?: 'text' | 'template';
 }
 
 export interface UpdateOptions {
@@ -54,6 +64,7 @@ export interface UpdateOptions {
 }
 
 const DIGEST_LISTS_ABOVE = 20_000;
+const LAMBDA_TEMPLATES = 256;
 
 /** A template compiled once into static text and tracked dynamic parts; render it many times. */
 export class Template {
@@ -64,6 +75,7 @@ export class Template {
   /** @internal The renderer, for the extractor. */
   readonly renderer: Renderer;
   private readonly compiler: Compiler;
+  /** Lambdas' output compiled as templates, by delimiters and text; the oldest go first past LAMBDA_TEMPLATES. */
   private readonly lambdaTemplates = new Map<string, Node[]>();
   private readonly partials: Record<string, string>;
   private readonly immutable: boolean;
@@ -76,22 +88,27 @@ export class Template {
     const partials = (this.partials = options.partials ?? {});
     const key = options.key ?? 'id';
     const granularity = options.granularity ?? 'item';
+    const lambdas = options.interpolationLambdas ?? 'text';
+    if (lambdas !== 'text' && lambdas !== 'template') throw new TypeError("interpolationLambdas must be 'text' or 'template'");
     this.immutable = options.immutable === true;
     this.compiler = new Compiler(partials, granularity);
     this.nodes = this.compiler.compileTemplate(source);
     this.dynamic = dynamicNodes(this.nodes);
     const streams = [...(options.streams ?? [])];
     this.streams = placeStreams(this.nodes, streams);
-    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity, ...(streams.length > 0 ? [streams.sort()] : [])]));
+    // Options that change what a render shows are part of it (new ones only when set, so existing states keep theirs).
+    const shown = [...(streams.length > 0 ? [streams.sort()] : []), ...(lambdas === 'template' ? ['template lambdas'] : [])];
+    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity, ...shown]));
     const digestAbove = options.digestListsAbove ?? DIGEST_LISTS_ABOVE;
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
       key,
-      (template, context) => this.renderer.nodes(this.lambdaTemplate(template), context, null, ''),
-      (node) => this.compiler.recursivePartial(node),
+      (template, context, delimiters) => this.lambdaOutput(template, context, delimiters),
+      partialBody,
       digestAbove,
     );
     this.renderer.streamed = this.streams.size > 0;
+    if (lambdas === 'template') this.renderer.varLambdas = this.renderer.subRender;
   }
 
   /** Stream `name` of the `streams` option: how its items render and where they go. StreamError `unknown_stream` for another name. */
@@ -212,7 +229,7 @@ export class Template {
     for (const name of Object.keys(streams)) this.stream(name);
     return this.guard(false, () => {
       const content = (node: RegionNode) => this.renderer.streamItems(node, streams[node.stream!.name] ?? []);
-      return new Replayer((node) => this.compiler.recursivePartial(node), content).scope(this.nodes, state.r);
+      return new Replayer(partialBody, content).scope(this.nodes, state.r);
     });
   }
 
@@ -242,11 +259,28 @@ export class Template {
     return { html: fresh.html, updates: [{ fragment_id: ROOT_ID, html: fresh.html, action: 'replace', timestamp: now }] };
   }
 
-  private lambdaTemplate(template: string): Node[] {
-    let nodes = this.lambdaTemplates.get(template);
+  /** A lambda's output rendered as a template; one level deeper, as a lambda may render itself again. */
+  private lambdaOutput(template: string, context: Context, delimiters?: Delimiters): string {
+    this.renderer.enter();
+    const html = this.renderer.nodes(this.lambdaTemplate(template, delimiters), context, null, '');
+    this.renderer.depth--;
+    return html;
+  }
+
+  private lambdaTemplate(template: string, delimiters: Delimiters = DEFAULT_DELIMITERS): Node[] {
+    const key = `${delimiters.join(' ')}\u0000${template}`;
+    let nodes = this.lambdaTemplates.get(key);
     if (!nodes) {
-      nodes = new Compiler(this.partials, 'item', false).compileTemplate(template);
-      this.lambdaTemplates.set(template, nodes);
+      try {
+        nodes = new Compiler(this.partials, 'item', false).compileTemplate(template, delimiters);
+      } catch (error) {
+        // A lambda's output is data: a malformed one fails the render, not the template.
+        if (error instanceof TemplateError) throw new RenderError('data_error', `a lambda returned a malformed template: ${error.message}`, { cause: error });
+        throw error;
+      }
+      // A lambda's output may hold data: keep a bounded number.
+      if (this.lambdaTemplates.size >= LAMBDA_TEMPLATES) this.lambdaTemplates.delete(this.lambdaTemplates.keys().next().value!);
+      this.lambdaTemplates.set(key, nodes);
     }
     return nodes;
   }

@@ -48,6 +48,8 @@ describe('malformed templates', () => {
 
   it('refuses comments that look like its own markers', () => {
     expect(compileError('<p><!--]--></p>').code).toBe('reserved_marker');
+    const error = compileError('{{>row}}', { row: 'ab\n c<!--[2-->' });
+    expect([error.code, error.partial, error.line, error.column]).toEqual(['reserved_marker', 'row', 2, 3]);
   });
 });
 

@@ -1,24 +1,6 @@
-import { applyUpdates } from '@statetemplate/client';
 import { describe, expect, it } from 'vitest';
 import { compile, stripAnnotations } from '../src/index.js';
-import { canonicalHtml, loadPage, markedHtml } from './property/dom.js';
-
-/** Renders the first data, then applies each next one's updates; after every step the page must equal a fresh plain page. */
-function patchThrough(template: string, steps: Record<string, unknown>[]): { updates: number } {
-  const tpl = compile(template);
-  const [first, ...rest] = steps;
-  const { html, state } = tpl.render(first);
-  expect(stripAnnotations(html)).toBe(tpl.renderPlain(first));
-  const page = loadPage(html, false);
-  let updates = 0;
-  for (const data of rest) {
-    const step = tpl.update(state, data);
-    updates += step.length;
-    applyUpdates(page, step);
-    expect(canonicalHtml(page.cloneNode(true) as Element)).toBe(markedHtml(loadPage(tpl.renderPlain(data), false)));
-  }
-  return { updates };
-}
+import { patchThrough } from './patch-through.js';
 
 describe('raw output that is not self-contained HTML', () => {
   it('an unclosed element: later updates still find their fragments', () => {
