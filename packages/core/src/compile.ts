@@ -5,6 +5,7 @@ import { LEAD_ANY, LEAD_CR, openEnd } from './fit.js';
 import { HtmlModel, patchable, samePlace, type ModelEvents, type Place } from './html-model.js';
 import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
 import { parseTokens, templateError, type Token } from './parse.js';
+import type { PartialSources } from './partials.js';
 
 type Element = DefaultTreeAdapterMap['element'];
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
@@ -200,7 +201,7 @@ export class Compiler {
   private readonly recursive = new Map<string, Node[]>();
 
   constructor(
-    private readonly partials: Record<string, string>,
+    private readonly partials: PartialSources,
     private readonly granularity: Granularity = 'item',
     /** False for a lambda's template: its output is escaped as data (escapeMarkers), so it may hold marker-shaped comments. */
     private readonly reserveMarkers = true,
@@ -327,7 +328,7 @@ export class Compiler {
   }
 
   private partialSource({ name, indentation, lineHasNonSpace }: PartialNode): string | undefined {
-    const source = Object.hasOwn(this.partials, name) ? this.partials[name] : undefined;
+    const source = this.partials.get(name);
     return source === undefined || !indentation ? source : indentPartial(source, indentation, lineHasNonSpace);
   }
 }

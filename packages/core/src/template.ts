@@ -8,11 +8,22 @@ import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
 import { placeStreams, TemplateStream } from './stream.js';
+import { defaultOnMissingPartial, PartialSources, type Partials } from './partials.js';
 import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
 
 export interface CompileOptions {
-  /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
-  partials?: Record<string, string>;
+  /**
+   * Partial templates: sources by name, or a function of a name returning a
+   * source (undefined when there is none), called once per name. A missing
+   * partial renders as nothing, as the spec says.
+   */
+  partials?: Partials;
+  /**
+   * Called once per name when a partial is missing. Default: a warning
+   * (`process.emitWarning`, else `console.warn`) unless NODE_ENV is
+   * `production`; pass `() => {}` for none.
+   */
+  onMissingPartial?: (name: string) => void;
   /** Field that identifies list items (default `id`); lists without it are keyed by index. */
   key?: string;
   /**
@@ -65,7 +76,7 @@ export class Template {
   readonly renderer: Renderer;
   private readonly compiler: Compiler;
   private readonly lambdaTemplates = new Map<string, Node[]>();
-  private readonly partials: Record<string, string>;
+  private readonly partials: PartialSources;
   private readonly immutable: boolean;
   private readonly streams: ReadonlyMap<string, RegionNode>;
 
@@ -73,7 +84,8 @@ export class Template {
     readonly source: string,
     options: CompileOptions = {},
   ) {
-    const partials = (this.partials = options.partials ?? {});
+    if (options.onMissingPartial !== undefined && typeof options.onMissingPartial !== 'function') throw new TypeError('onMissingPartial must be a function of the missing name');
+    const partials = (this.partials = new PartialSources(options.partials, options.onMissingPartial ?? defaultOnMissingPartial()));
     const key = options.key ?? 'id';
     const granularity = options.granularity ?? 'item';
     this.immutable = options.immutable === true;
@@ -82,7 +94,7 @@ export class Template {
     this.dynamic = dynamicNodes(this.nodes);
     const streams = [...(options.streams ?? [])];
     this.streams = placeStreams(this.nodes, streams);
-    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity, ...(streams.length > 0 ? [streams.sort()] : [])]));
+    this.fingerprint = fingerprint(JSON.stringify([source, partials.used(), key, granularity, ...(streams.length > 0 ? [streams.sort()] : [])]));
     const digestAbove = options.digestListsAbove ?? DIGEST_LISTS_ABOVE;
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(
