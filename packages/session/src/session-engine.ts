@@ -517,26 +517,28 @@ export class SessionEngine {
   }
 
   async #resync(id: string, data: SessionData): Promise<Resync | null> {
-    const { template } = this.settings;
-    const link = data.topic;
-    if (link === undefined) return (await this.#replay(id, data)) ?? this.#rerender(id);
-    const topic = this.topic(link.name);
-    const adopted = topic.adopt(workingState(data), link.at);
-    if (adopted !== null && !template.replayable(adopted)) return this.#rerender(id);
-    const resync = adopted === null ? this.#topicPage(data.own, topic).html : template.renderState(adopted);
-    return { resync, seq: data.seq, at: topic.seq };
+    return (await this.#replay(id, data)) ?? this.#rerender(id);
   }
 
   /**
-   * The page rebuilt from a session's own state; null when the state cannot
-   * rebuild it (it digested a huge list, or is of a replaced template).
+   * The whole page without a render of the session: rebuilt from its state,
+   * or for a topic session whose state the topic cannot bring forward, its
+   * own data's page with the topic's. Null when the state cannot do it: it
+   * digested a huge list, or is of another template (setTemplate), which a
+   * render must replace so that the page and the state agree again.
    */
   async #replay(id: string, data: SessionData): Promise<Resync | null> {
     const { template, streams } = this.settings;
     const state = workingState(data);
-    if (state.t !== template.fingerprint || !template.replayable(state)) return null;
+    if (state.t !== template.fingerprint) return null;
+    const link = data.topic;
     // The state holds every value the page shows but a stream's items, which the application's refill gives: no copy of the data is kept for this.
-    return { resync: template.renderState(state, await refilled(streams, id)), seq: data.seq };
+    if (link === undefined) return template.replayable(state) ? { resync: template.renderState(state, await refilled(streams, id)), seq: data.seq } : null;
+    const topic = this.topic(link.name);
+    const adopted = topic.adopt(state, link.at);
+    if (adopted !== null && !template.replayable(adopted)) return null;
+    const resync = adopted === null ? this.#topicPage(data.own, topic).html : template.renderState(adopted);
+    return { resync, seq: data.seq, at: topic.seq };
   }
 
   /**
@@ -551,7 +553,7 @@ export class SessionEngine {
       const data = await this.#stored(id);
       if (data === null) return null;
       // Another page's rerender may have come first (after setTemplate): the state it wrote rebuilds the page.
-      const replayed = data.topic === undefined ? await this.#replay(id, data) : null;
+      const replayed = await this.#replay(id, data);
       if (replayed !== null) return replayed;
       if (data.topic === undefined && load === undefined) throw new ResyncUnavailableError(id);
       const result = await this.render(id, data.topic === undefined ? await load!(id) : data.own, undefined, true);

@@ -294,7 +294,7 @@ export class StateTemplate<View = unknown> {
     return this.#engine.sweep();
   }
 
-  /** Stops the cleanup timer, lets queued renders finish, ends every update stream and closes the default store. */
+  /** Stops the cleanup timer and the template source's watch, lets queued renders finish, ends every update stream and closes the default store. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#unwatch();

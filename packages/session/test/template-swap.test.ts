@@ -59,6 +59,8 @@ describe('setTemplate', () => {
     expect(second.html()).toBe(shown(NEW_TEMPLATE, data));
     // One render of the application's data, whichever page asked first; the other page's snapshot found it done.
     expect(loads).toEqual([session.id]);
+    // The state is the new template's now: a check (the heartbeat's) finds nothing missed.
+    expect(await session.updatesSince(a.seq)).toEqual([]);
     data = toggled(data, 3);
     app.set(session.id, data);
     const updates = await session.render(data);
@@ -129,6 +131,9 @@ describe('setTemplate', () => {
     expect(replace).toMatchObject({ fragment_id: ROOT_ID });
     dom.apply([replace!]);
     expect(dom.html()).toBe(shown(table, { user: 'ann', todos }));
+    // The session was rendered anew, so a check (the heartbeat's) finds nothing missed.
+    expect(await session.updatesSince(stream.seq)).toEqual([]);
+    await st.reconcile();
     todos = [...todos, { id: 2, text: 'eggs' }];
     await st.publish('board', { todos });
     const [shared] = await take(stream, 1);
