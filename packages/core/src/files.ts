@@ -37,12 +37,32 @@ export interface TemplateFile {
 }
 
 /**
- * Templates read from a directory: every file ending in the extension, at
- * any depth, named by its path from the directory without the extension,
- * with `/` on every system (`layout`, `partials/item`). Symbolic links to
- * files are followed, to directories not (they could loop).
+ * Templates read from a directory (loadTemplates): every file ending in the
+ * extension, at any depth, named by its path from the directory without the
+ * extension, with `/` on every system (`layout`, `partials/item`). Symbolic
+ * links to files are followed, to directories not (they could loop).
  */
-export class TemplateFiles {
+export interface TemplateFiles {
+  /** The directory, absolute. */
+  readonly dir: string;
+  /** Every template's name, sorted. */
+  readonly names: string[];
+  /** The source of template `name`; TemplateFileError `unknown_template` when no file has that name. */
+  source(name: string): string;
+  /** Partials by name over the set's files as they are now (`{{> partials/item}}`): give it as core's or StateTemplate's `partials`. */
+  readonly partials: PartialResolver;
+  /** Template `name`, followed as the files change (`new StateTemplate(views.template('todo'))`); TemplateFileError `unknown_template` for an unknown name. */
+  template(name: string): TemplateFile;
+  /**
+   * Watches the directory (for development): after a burst of file events
+   * the files are read again, and `listener` gets the names whose source
+   * changed, appeared or went. Returns a function that stops; the watch
+   * never keeps the process alive. Listeners share one watcher.
+   */
+  watch(listener: (changed: readonly string[]) => void): () => void;
+}
+
+class DirectoryTemplates implements TemplateFiles {
   #sources: ReadonlyMap<string, string>;
   readonly #listeners = new Set<(changed: readonly string[]) => void>();
   #watcher: FSWatcher | null = null;
@@ -51,12 +71,9 @@ export class TemplateFiles {
   /** A file event came during a reread: read again after it. */
   #again = false;
 
-  /** Partials by name over the set's files as they are now (`{{> partials/item}}`): give it as core's or StateTemplate's `partials`. */
   readonly partials: PartialResolver = (name) => this.#sources.get(name);
 
-  /** @internal Use loadTemplates. */
   constructor(
-    /** The directory, absolute. */
     readonly dir: string,
     private readonly extension: string,
     sources: ReadonlyMap<string, string>,
@@ -66,12 +83,10 @@ export class TemplateFiles {
     this.#sources = sources;
   }
 
-  /** Every template's name, sorted. */
   get names(): string[] {
     return [...this.#sources.keys()].sort();
   }
 
-  /** The source of template `name`; TemplateFileError `unknown_template` when no file has that name. */
   source(name: string): string {
     const source = this.#sources.get(name);
     if (source === undefined) {
@@ -80,7 +95,6 @@ export class TemplateFiles {
     return source;
   }
 
-  /** Template `name`, followed as the files change (`new StateTemplate(views.template('todo'))`); TemplateFileError `unknown_template` for an unknown name. */
   template(name: string): TemplateFile {
     this.source(name);
     const files = this;
@@ -94,12 +108,6 @@ export class TemplateFiles {
     };
   }
 
-  /**
-   * Watches the directory (for development): after a burst of file events
-   * the files are read again, and `listener` gets the names whose source
-   * changed, appeared or went. Returns a function that stops; the watch
-   * never keeps the process alive. Listeners share one watcher.
-   */
   watch(listener: (changed: readonly string[]) => void): () => void {
     const entry = (changed: readonly string[]) => listener(changed);
     this.#listeners.add(entry);
@@ -168,7 +176,7 @@ export async function loadTemplates(dir: string, options: LoadTemplatesOptions =
   const onError = options.onError ?? warn;
   if (typeof onError !== 'function') throw new TypeError('onError must be a function');
   const root = resolve(dir);
-  return new TemplateFiles(root, extension, await readSources(root, extension), debounce, onError);
+  return new DirectoryTemplates(root, extension, await readSources(root, extension), debounce, onError);
 }
 
 async function readSources(root: string, extension: string): Promise<Map<string, string>> {
