@@ -120,10 +120,16 @@ class DirectoryTemplates implements TemplateFiles {
     };
   }
 
-  #start(): FSWatcher {
-    const watcher = watchFiles(this.dir, { recursive: true, persistent: false }, () => this.#schedule());
-    watcher.on('error', (error) => this.onError(error));
-    return watcher;
+  /** The watcher, or null (told to onError) where the system cannot watch (no recursive fs.watch, the directory gone). */
+  #start(): FSWatcher | null {
+    try {
+      const watcher = watchFiles(this.dir, { recursive: true, persistent: false }, () => this.#schedule());
+      watcher.on('error', (error) => this.onError(error));
+      return watcher;
+    } catch (error) {
+      this.onError(error);
+      return null;
+    }
   }
 
   #schedule(): void {

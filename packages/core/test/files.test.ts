@@ -127,6 +127,14 @@ describe('watch', () => {
     expect(compile(todo.source, { partials: todo.partials }).renderPlain({ items: [{ text: 'a' }] })).toBe('<ul><li class="x">a</li></ul>');
   });
 
+  it('tells onError, and throws nothing, when the directory cannot be watched', async () => {
+    const errors: unknown[] = [];
+    const files = await loadTemplates(dir, { onError: (error) => errors.push(error) });
+    await rm(dir, { recursive: true });
+    stops.push(files.watch(() => undefined));
+    expect(errors).toEqual([expect.objectContaining({ code: 'ENOENT' })]);
+  });
+
   it('stops: a stopped watch is told nothing, and the others still are', async () => {
     const files = await loadTemplates(dir);
     const told: string[][] = [];
