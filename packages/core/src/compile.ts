@@ -5,6 +5,7 @@ import { HtmlModel, patchable, samePlace, type ModelEvents, type Place } from '.
 import { inclusionKey, NO_OVERRIDES, reindent, withArguments, type Overrides } from './inherit.js';
 import { canHaveRegions, dynamicNodes, type Node, type PartialNode, type RegionKind, type RegionNode, type SectionNode } from './nodes.js';
 import { DEFAULT_DELIMITERS, tokenize, type BlockToken, type Delimiters, type SectionToken, type Token } from './tokenizer.js';
+import type { PartialSources } from './partials.js';
 
 type Element = DefaultTreeAdapterMap['element'];
 type ParentNode = DefaultTreeAdapterMap['parentNode'];
@@ -222,7 +223,7 @@ export class Compiler {
   private validated = false;
 
   constructor(
-    private readonly partials: Record<string, string>,
+    private readonly partials: PartialSources,
     private readonly granularity: Granularity = 'item',
     /** False for a lambda's template: its output is escaped as data (escapeMarkers), so it may hold marker-shaped comments. */
     private readonly reserveMarkers = true,
@@ -402,7 +403,8 @@ export class Compiler {
    */
   private addDynamic(body: Body, node: PartialNode): void {
     // Any partial may be chosen: all of them are checked now, so that render never meets a malformed one.
-    if (!this.validated) for (const name of Object.keys(this.partials)) this.partialTokens(name, '', false);
+    // A resolver's partials are not known ahead: they are checked as they are chosen.
+    if (!this.validated) for (const name of this.partials.names()) this.partialTokens(name, '', false);
     this.validated = true;
     const { place } = body;
     const dynamic: PartialNode = { ...node, dynamic: splitName(node.name), ...(body.fine && { fine: true }), ...(outOfFlow(place) && { wholePage: true }) };
@@ -437,7 +439,7 @@ export class Compiler {
 
   /** A partial's tokens, indented for where it is included; undefined when there is no such partial. */
   private partialTokens(name: string, indentation: string, lineHasNonSpace: boolean): Token[] | undefined {
-    const source = Object.hasOwn(this.partials, name) ? this.partials[name] : undefined;
+    const source = this.partials.get(name);
     if (source === undefined) return undefined;
     const key = `${indentation}${lineHasNonSpace ? '+' : '-'}\u0000${name}`;
     let tokens = this.parsed.get(key);

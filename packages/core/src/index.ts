@@ -1,6 +1,7 @@
 export { compile, Template } from './template.js';
 export type { CompileOptions, UpdateOptions } from './template.js';
 export type { Granularity } from './compile.js';
+export type { Partials, PartialResolver } from './partials.js';
 export type { RenderState, ScopeState, ListState, RegionState } from './state.js';
 export type { SharedPlan, SharedStates } from './shared.js';
 export { TemplateTracker } from './tracker.js';

@@ -8,12 +8,23 @@ import { Renderer } from './render.js';
 import { Replayer } from './replay.js';
 import { planShared, SharedView, withShared, sharedOf, sameState, type SharedPlan, type SharedStates } from './shared.js';
 import { placeStreams, TemplateStream } from './stream.js';
+import { defaultOnMissingPartial, PartialSources, type Partials } from './partials.js';
 import { fingerprint, isUnmarked, listMemos, replayable, type RenderState } from './state.js';
 import { DEFAULT_DELIMITERS, type Delimiters } from './tokenizer.js';
 
 export interface CompileOptions {
-  /** Partial templates by name. A missing partial renders as nothing, as the spec says. */
-  partials?: Record<string, string>;
+  /**
+   * Partial templates: sources by name, or a function of a name returning a
+   * source (undefined when there is none), called once per name. A missing
+   * partial renders as nothing, as the spec says.
+   */
+  partials?: Partials;
+  /**
+   * Called once per name when a partial is missing. Default: a warning
+   * (`process.emitWarning`, else `console.warn`) unless NODE_ENV is
+   * `production`; pass `() => {}` for none.
+   */
+  onMissingPartial?: (name: string) => void;
   /** Field that identifies list items (default `id`); lists without it are keyed by index. */
   key?: string;
   /**
@@ -77,7 +88,7 @@ export class Template {
   private readonly compiler: Compiler;
   /** Lambdas' output compiled as templates, by delimiters and text; the oldest go first past LAMBDA_TEMPLATES. */
   private readonly lambdaTemplates = new Map<string, Node[]>();
-  private readonly partials: Record<string, string>;
+  private readonly partials: PartialSources;
   private readonly immutable: boolean;
   private readonly streams: ReadonlyMap<string, RegionNode>;
 
@@ -85,7 +96,8 @@ export class Template {
     readonly source: string,
     options: CompileOptions = {},
   ) {
-    const partials = (this.partials = options.partials ?? {});
+    if (options.onMissingPartial !== undefined && typeof options.onMissingPartial !== 'function') throw new TypeError('onMissingPartial must be a function of the missing name');
+    const partials = (this.partials = new PartialSources(options.partials, options.onMissingPartial ?? defaultOnMissingPartial()));
     const key = options.key ?? 'id';
     const granularity = options.granularity ?? 'item';
     const lambdas = options.interpolationLambdas ?? 'text';
@@ -98,7 +110,7 @@ export class Template {
     this.streams = placeStreams(this.nodes, streams);
     // Options that change what a render shows are part of it (new ones only when set, so existing states keep theirs).
     const shown = [...(streams.length > 0 ? [streams.sort()] : []), ...(lambdas === 'template' ? ['template lambdas'] : [])];
-    this.fingerprint = fingerprint(JSON.stringify([source, partials, key, granularity, ...shown]));
+    this.fingerprint = fingerprint(JSON.stringify([source, partials.used(), key, granularity, ...shown]));
     const digestAbove = options.digestListsAbove ?? DIGEST_LISTS_ABOVE;
     if (!(digestAbove >= 0)) throw new RangeError('digestListsAbove must be a number >= 0');
     this.renderer = new Renderer(

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseServerMessage, type ServerMessage, PROTOCOL_VERSION } from '@statetemplate/protocol';
-import { StateTemplate, type StateTemplateOptions } from '@statetemplate/session';
+import { StateTemplate, type StateTemplateOptions, type TemplateSource } from '@statetemplate/session';
 import { HANG_GUARD_MS } from '@statetemplate/test-utils';
 import { onTestFinished, vi } from 'vitest';
 import { WebSocket, type ClientOptions } from 'ws';
@@ -63,7 +63,7 @@ export interface Harness {
 export async function start(
   options: Partial<AttachOptions> = {},
   stOptions: StateTemplateOptions = {},
-  template = TEMPLATE,
+  template: string | TemplateSource = TEMPLATE,
 ): Promise<Harness> {
   const st = new StateTemplate(template, { signingKey: SIGNING_KEY, ...stOptions });
   const server = createServer((_, response) => response.writeHead(404).end('app'));

@@ -1,5 +1,6 @@
 export { StateTemplate } from './state-template.js';
 export type { StateTemplateOptions, NewSessionOptions, GetSessionOptions, NewSession } from './state-template.js';
+export type { TemplateSource } from './template-source.js';
 export { Session } from './session.js';
 export type { RenderOptions, UpdatesOptions, NavigateOptions } from './session.js';
 export { SessionStream } from './session-stream.js';

@@ -53,6 +53,11 @@ export class SessionChannel {
     for (const stream of this.#streams) stream.check();
   }
 
+  /** Has every stream deliver the whole page anew (UpdateStream.resync). */
+  resync(): void {
+    for (const stream of this.#streams) stream.resync();
+  }
+
   /** Ends every stream; resolves once the store subscription is gone. */
   end(): Promise<void> {
     for (const stream of [...this.#streams]) stream.end();

@@ -20,6 +20,7 @@ import { reporter } from './report.js';
 import type { SessionMetrics, StateTemplateMetrics } from './session-metrics.js';
 
 export interface EngineSettings {
+  /** The template sessions render with; setTemplate replaces it. */
   template: Template;
   store: SessionStore;
   /** Whether close() closes the store too (it does for the default store). */
@@ -95,6 +96,10 @@ export class SessionEngine {
   readonly #recent: RecentRecords;
   readonly #topics: TopicRegistry;
   readonly #presence: PresenceRegistry;
+  /** Topic sessions' streams: their shared updates come from the topic, not through a channel. */
+  readonly #sharedStreams = new Set<SharedStream<StreamItem<SessionUpdate>>>();
+  /** Fingerprints of the templates setTemplate replaced: a session whose state has one has pages showing an old template. */
+  readonly #retired = new Set<string>();
   #sweeping: Promise<number> | null = null;
   #closed = false;
 
@@ -127,6 +132,28 @@ export class SessionEngine {
 
   get template(): Template {
     return this.settings.template;
+  }
+
+  /**
+   * Makes `template` the one sessions render with, and has every live page
+   * of this instance take the whole page anew: a session's state (of the
+   * old template) cannot rebuild it, so the session re-renders from `load`
+   * (a topic session from its own data), or its pages are told to reload.
+   * The next render of a session not on screen sends its whole page.
+   */
+  async setTemplate(template: Template): Promise<void> {
+    this.assertOpen();
+    const old = this.settings.template;
+    if (template.fingerprint === old.fingerprint) return;
+    this.settings.template = template;
+    this.#retired.add(old.fingerprint);
+    this.#retired.delete(template.fingerprint);
+    try {
+      await this.#topics.setTemplate(template);
+    } finally {
+      for (const channel of this.#channels.values()) channel.resync();
+      for (const stream of this.#sharedStreams) stream.resync();
+    }
   }
 
   get store(): SessionStore {
@@ -395,7 +422,7 @@ export class SessionEngine {
     // A page that another instance brought further along the topic than this one is.
     await this.#topics.load(data.topic.name, Math.max(data.topic.at, data.topic.base + sharedPart(seq)));
     const at = this.positionOf(data);
-    if (seq === at) return [];
+    if (seq === at && !this.#outdated(data)) return [];
     const resync = await this.#resync(id, data);
     // Where the page now stands: a fresh render (see #rerender) moved the session on.
     return resync && { resync: resync.resync, seq: position(resync.seq, resync.at! - data.topic.base) };
@@ -437,7 +464,12 @@ export class SessionEngine {
     if (link === undefined) return channel.open<T>(seq, streamBuffer, catchUp, commands);
     const own = channel.open<T>(ownPart(seq), streamBuffer, catchUp, commands);
     const release = this.#presence.open(link.name, id, link.presence ?? null);
-    return new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp, release);
+    const shared: SharedStream<T> = new SharedStream<T>(own, this.topic(link.name), link.base, seq, catchUp, () => {
+      release();
+      this.#sharedStreams.delete(shared);
+    });
+    this.#sharedStreams.add(shared);
+    return shared;
   }
 
   async #since(id: string, seq: number): Promise<SessionUpdate[] | Resync | null> {
@@ -456,9 +488,17 @@ export class SessionEngine {
     return record && sessionData(record);
   }
 
-  /** The logged updates after `seq`, or the whole page when the log no longer covers them. */
+  /** The logged updates after `seq`, or the whole page when the log no longer covers them or the page shows a replaced template. */
   async #logged(id: string, data: SessionData, seq: number): Promise<SessionUpdate[] | Resync | null> {
+    if (this.#outdated(data)) return this.#resync(id, data);
     return loggedSince({ ...data, log: await this.#logOf(id, data) }, seq) ?? this.#resync(id, data);
+  }
+
+  /** Whether the session's state is of a template setTemplate replaced: its pages show that one, whatever their sequence number. */
+  #outdated(data: SessionData): boolean {
+    if (this.#retired.size === 0) return false;
+    const state = typeof data.state === 'string' ? (JSON.parse(data.state) as RenderState) : data.state;
+    return this.#retired.has(state.t);
   }
 
   /** The session's replay log: the store's own (read back to the same bounds) or the record's. */
@@ -540,16 +580,26 @@ export class SessionEngine {
   }
 
   async #resync(id: string, data: SessionData): Promise<Resync | null> {
+    return (await this.#replay(id, data)) ?? this.#rerender(id);
+  }
+
+  /**
+   * The whole page without a render of the session: rebuilt from its state,
+   * or for a topic session whose state the topic cannot bring forward, its
+   * own data's page with the topic's. Null when the state cannot do it: it
+   * digested a huge list, or is of another template (setTemplate), which a
+   * render must replace so that the page and the state agree again.
+   */
+  async #replay(id: string, data: SessionData): Promise<Resync | null> {
     const { template, streams } = this.settings;
+    const state = workingState(data);
+    if (state.t !== template.fingerprint) return null;
     const link = data.topic;
-    // The state holds every value the page shows (unless it digested a huge list) but a stream's items, which the application's refill gives: no copy of the data is kept for this.
-    if (link === undefined) {
-      const state = workingState(data);
-      return template.replayable(state) ? { resync: template.renderState(state, await refilled(streams, id)), seq: data.seq } : this.#rerender(id);
-    }
+    // The state holds every value the page shows but a stream's items, which the application's refill gives: no copy of the data is kept for this.
+    if (link === undefined) return template.replayable(state) ? { resync: template.renderState(state, await refilled(streams, id)), seq: data.seq } : null;
     const topic = this.topic(link.name);
-    const adopted = topic.adopt(workingState(data), link.at);
-    if (adopted !== null && !template.replayable(adopted)) return this.#rerender(id);
+    const adopted = topic.adopt(state, link.at);
+    if (adopted !== null && !template.replayable(adopted)) return null;
     const resync = adopted === null ? this.#topicPage(data.own, topic).html : template.renderState(adopted);
     return { resync, seq: data.seq, at: topic.seq };
   }
@@ -565,6 +615,9 @@ export class SessionEngine {
     return this.#queue.run(id, async () => {
       const data = await this.#stored(id);
       if (data === null) return null;
+      // Another page's rerender may have come first (after setTemplate): the state it wrote rebuilds the page.
+      const replayed = await this.#replay(id, data);
+      if (replayed !== null) return replayed;
       if (data.topic === undefined && load === undefined) throw new ResyncUnavailableError(id);
       const result = await this.render(id, data.topic === undefined ? await load!(id) : data.own, undefined, true);
       return result && { resync: result.html!, seq: result.seq, ...(result.at !== undefined && { at: result.at }) };

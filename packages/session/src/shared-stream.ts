@@ -153,6 +153,13 @@ export class SharedStream<T extends Item> implements LiveUpdates<T>, TopicWaiter
     this.#wake?.();
   }
 
+  /** The page needs the whole page anew (its template changed): the next thing delivered is one, and the topic's updates follow it. */
+  resync(): void {
+    if (this.#ended) return;
+    this.#stale = true;
+    this.#wake?.();
+  }
+
   async return(): Promise<IteratorResult<T>> {
     this.#ended = true;
     this.release();

@@ -1,8 +1,8 @@
-import { compile, type Granularity } from '@statetemplate/core';
+import { compile, type CompileOptions, type Granularity, type Partials } from '@statetemplate/core';
 import { newSessionId, TokenError, TokenManager, type KeySet, type Secret } from '@statetemplate/security';
 import { checkLogger, type JsonValue, type Logger, type SessionStore } from '@statetemplate/store';
 import { MemorySessionStore } from '@statetemplate/store-memory';
-import { InvalidTokenError, SessionExpiredError, SessionNotFoundError } from './errors.js';
+import { InvalidTokenError, SessionClosedError, SessionExpiredError, SessionNotFoundError } from './errors.js';
 import { Session } from './session.js';
 import { jsonCopy, sessionData, toJson, type SessionData } from './session-data.js';
 import { SessionEngine, type StreamOptions } from './session-engine.js';
@@ -10,10 +10,20 @@ import type { Presence } from './presence.js';
 import { MeasuredStore } from './measured-store.js';
 import { reporter } from './report.js';
 import { SessionMetrics, type StateTemplateMetrics } from './session-metrics.js';
+import type { TemplateSource } from './template-source.js';
 
 export interface StateTemplateOptions {
-  /** Mustache partials by name. */
-  partials?: Record<string, string>;
+  /** Mustache partials: sources by name, or a function of a name returning a source (see @statetemplate/core). A template source may bring its own instead. */
+  partials?: Partials;
+  /** Core's `onMissingPartial`: told once per missing partial's name; default a warning outside production. */
+  onMissingPartial?: (name: string) => void;
+  /**
+   * Whether a template source's changes (its `watch`, e.g. a template file
+   * saved) recompile the template and resync every live page
+   * (setTemplate); default true unless NODE_ENV is `production`. A reload
+   * whose template does not compile keeps the old one, with a warning.
+   */
+  watch?: boolean;
   /** The field that keys list items (default 'id'). */
   key?: string;
   /** Core's granularity: 'item' (default) or 'value' for regions inside list items (see @statetemplate/core). */
@@ -144,13 +154,20 @@ export class StateTemplate<View = unknown> {
   readonly #report: (error: unknown) => void;
   /** Where this StateTemplate logs (the `logger` option); the server's default. */
   readonly logger: Logger | undefined;
+  readonly #compileOptions: CompileOptions;
+  readonly #unwatch: () => void;
+  /** Reloads run one after another, each reading the source when it starts. */
+  #reloading: Promise<void> = Promise.resolve();
 
   /**
+   * `template` is a Mustache source, or a template source that may change
+   * (`loadTemplates(dir).template('todo')` of `@statetemplate/core/files`;
+   * in development its changes reload the template: the `watch` option).
    * Throws core's TemplateError for a malformed template, KeyError for a bad key,
    * RangeError for bad numbers, TypeError for a `now` or `performanceNow`
    * that is not a function, a `logger` without info, warn and error, or a `name` that is not a string.
    */
-  constructor(template: string, options: StateTemplateOptions = {}) {
+  constructor(template: string | TemplateSource, options: StateTemplateOptions = {}) {
     const expiration = positive('expiration', options.expiration ?? 24 * HOUR);
     const maxAge = positive('maxAge', options.maxAge ?? 7 * 24 * HOUR);
     const cleanupInterval = positive('cleanupInterval', options.cleanupInterval ?? 60_000);
@@ -166,7 +183,11 @@ export class StateTemplate<View = unknown> {
     for (const [name, { refill }] of Object.entries(streams)) {
       if (refill !== undefined && typeof refill !== 'function') throw new TypeError(`streams.${name}.refill must be a function`);
     }
-    const compiled = compile(template, { partials: options.partials, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove, streams: Object.keys(streams) });
+    const source = templateSource(template);
+    if (source.partials !== undefined && options.partials !== undefined) throw new TypeError('partials are given twice: by the template source and by the options');
+    const partials = source.partials ?? options.partials;
+    this.#compileOptions = { partials, onMissingPartial: options.onMissingPartial, key: options.key, granularity: options.granularity, immutable: options.immutable, digestListsAbove: options.digestListsAbove, streams: Object.keys(streams) };
+    const compiled = compile(source.source, this.#compileOptions);
     this.#tokens = new TokenManager({ keys: options.signingKey, ttl: Math.max(maxAge, 1000), clock: now });
     const store = options.store ?? new MemorySessionStore({ now });
     this.#engine = new SessionEngine({
@@ -191,6 +212,24 @@ export class StateTemplate<View = unknown> {
     });
     this.#timer = setInterval(() => void this.#cleanup(), cleanupInterval);
     this.#timer.unref();
+    const watch = options.watch ?? process.env.NODE_ENV !== 'production';
+    this.#unwatch = watch && source.watch ? source.watch(() => this.#reload(source)) : () => undefined;
+  }
+
+  /**
+   * Recompiles with `source` (and the same options; a partials resolver is
+   * asked anew) and makes it the template of every session: each live page
+   * of this instance then gets its whole page in the new template (rendered
+   * from `load`, a topic session's from its own data), or, without `load`,
+   * is told to reload; any other session's next render sends its whole
+   * page. Resolves once the pages are told. Rejects with core's
+   * TemplateError (or StreamError) when it does not compile, the old
+   * template staying; a template that compiles to the same (source and
+   * partials) changes nothing.
+   */
+  async setTemplate(source: string): Promise<void> {
+    this.#engine.assertOpen();
+    await this.#engine.setTemplate(compile(source, this.#compileOptions));
   }
 
   /** Renders `data` into a new session. Rejects with SessionLimitError when maxSessions is reached. */
@@ -303,9 +342,10 @@ export class StateTemplate<View = unknown> {
     return this.#engine.sweep();
   }
 
-  /** Stops the cleanup timer, lets queued renders finish, ends every update stream and closes the default store. */
+  /** Stops the cleanup timer and the template source's watch, lets queued renders finish, ends every update stream and closes the default store. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
+    this.#unwatch();
     await this.#engine.shutdown();
   }
 
@@ -319,6 +359,16 @@ export class StateTemplate<View = unknown> {
     }
   }
 
+  /** A template source changed: a reload that fails keeps the old template and warns; closing ends reloads. */
+  #reload(source: TemplateSource): void {
+    const report = reporter(this.logger, 'StateTemplateReloadError', 'statetemplate: the changed template does not compile; the old one stays');
+    this.#reloading = this.#reloading
+      .then(() => this.setTemplate(source.source))
+      .catch((error: unknown) => {
+        if (!(error instanceof SessionClosedError)) report(error);
+      });
+  }
+
   /** A failed cleanup must not become an unhandled rejection; the next tick tries again. */
   async #cleanup(): Promise<void> {
     try {
@@ -327,6 +377,15 @@ export class StateTemplate<View = unknown> {
       this.#report(error);
     }
   }
+}
+
+function templateSource(value: unknown): TemplateSource {
+  if (typeof value === 'string') return { source: value };
+  const source = value as Partial<TemplateSource> | null;
+  if (typeof source !== 'object' || source === null || typeof source.source !== 'string' || (source.watch !== undefined && typeof source.watch !== 'function')) {
+    throw new TypeError('the template must be a Mustache source string, or a template source: { source, partials?, watch? } (such as loadTemplates(dir).template(name))');
+  }
+  return source as TemplateSource;
 }
 
 function loader(value: unknown): (sessionId: string) => unknown {

@@ -39,7 +39,7 @@ export class TopicRegistry {
 
   constructor(
     private readonly store: SessionStore,
-    private readonly template: Template,
+    private template: Template,
     private readonly now: () => number,
   ) {}
 
@@ -81,6 +81,12 @@ export class TopicRegistry {
         return this.store.publish(topicId(name), `${known.version}\n${JSON.stringify(published)}`);
       }
     });
+  }
+
+  /** Moves every topic to `template` (StateTemplate's setTemplate), each between its publishes. */
+  async setTemplate(template: Template): Promise<void> {
+    this.template = template;
+    await Promise.all([...this.#known].map(([name, known]) => this.#queue.run(name, async () => known.topic.setTemplate(template))));
   }
 
   /** Checks every topic against its record: fills what a lost announcement missed. A failed read waits for the next call. */

@@ -53,7 +53,7 @@ export class Topic {
 
   constructor(
     readonly name: string,
-    private readonly template: Template,
+    private template: Template,
     data: TopicData,
     /** Where the topic stands, when other instances published to it before. */
     seq = 0,
@@ -122,9 +122,12 @@ export class Topic {
   /**
    * A session's state brought from topic sequence `at` to now without a
    * diff of its own, when its shared regions are the very states the topic
-   * had at `at` and every change since was a shared diff; else null.
+   * had at `at` and every change since was a shared diff; else null (also
+   * for a state of another template).
    */
   adopt(state: RenderState, at: number): RenderState | null {
+    // A state of another template (setTemplate) needs the whole page.
+    if (state.t !== this.template.fingerprint) return null;
     if (at === this.#seq) return state;
     if (this.#plan === null || this.#states === null) return null;
     const start = at === this.#seq ? this.#states : this.#statesAt.get(at);
@@ -139,6 +142,12 @@ export class Topic {
   share(state: RenderState): RenderState {
     if (this.#plan === null || this.#states === null) return state;
     return this.template.shareStates(state, this.#plan, this.#states) ?? state;
+  }
+
+  /** Follows the StateTemplate to `template`: the shared regions are planned and rendered afresh, and states of the old one adopt nothing. */
+  setTemplate(template: Template): void {
+    this.template = template;
+    this.#reshape(this.#data);
   }
 
   /** Wakes `waiter` at the next publish, once: call again for the one after. */

@@ -58,6 +58,8 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
   #seq: number;
   /** The buffer was collapsed: the next thing to deliver is a fresh snapshot. */
   #stale = false;
+  /** resync() was called during a store read: the page needs a snapshot taken after it. */
+  #restale = false;
   /** A store read in flight; messages arriving meanwhile wait in #held. */
   #reading: Promise<void> | null = null;
   #held: (SessionUpdate[] | Held)[] = [];
@@ -117,6 +119,19 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
   /** Asks the store whether anything after our sequence number was missed (used when subscribing). */
   check(): void {
     if (!this.#ended && this.#reading === null) this.#catchUp();
+  }
+
+  /**
+   * The page needs the whole page anew (its template changed): the next
+   * thing delivered is a snapshot read after this call, which supersedes
+   * what is buffered (but commands).
+   */
+  resync(): void {
+    if (this.#ended) return;
+    // A read in flight may bring a page of before the call.
+    if (this.#reading !== null) this.#restale = true;
+    this.#stale = true;
+    this.#notify();
   }
 
   /** The highest sequence number taken in: buffered, delivered or covered by a resync to come. */
@@ -265,6 +280,8 @@ export class UpdateStream<T extends Item = SessionUpdate> implements LiveUpdates
       .catch((error: unknown) => this.fail(error))
       .finally(() => {
         this.#reading = null;
+        if (this.#restale && !this.#ended) this.#stale = true;
+        this.#restale = false;
         const held = this.#held;
         this.#held = [];
         for (const message of held) {
