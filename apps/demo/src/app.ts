@@ -13,7 +13,8 @@ import { parseAction, type DemoAction } from './actions.js';
 import { AVATAR_LIMITS, Avatars } from './avatars.js';
 import { DemoError } from './errors.js';
 import { routes } from './routes.js';
-import { loadTemplates, type Templates } from './templates.js';
+import type { TemplateFiles } from '@statetemplate/core/files';
+import { demoTemplates } from './templates.js';
 import { TodoStore } from './todo-store.js';
 import type { Visitor } from './visitor.js';
 import { VisitorStore } from './visitor-store.js';
@@ -39,19 +40,22 @@ export interface DemoOptions {
   uploadFolder?: string;
   /** Where StateTemplate (sessions, transport, Redis stores) logs; default nowhere. */
   logger?: Logger;
+  /** Reloads the templates when their files change; default in development (NODE_ENV neither production nor test). */
+  watch?: boolean;
 }
 
 /** The demo application: an http.Server serving pages, the live transport, and the shared todo list. */
 export class Demo {
   readonly server: Server;
   readonly visitors: Visitors;
-  /** The page shell, rendered once per page load with plain Mustache. */
-  readonly page: Template;
+  /** The page: the layout around the live part, rendered once per page load with plain Mustache. */
+  page!: Template;
   /** The live part, for plain reference renders (what a fresh page load would show). */
-  readonly app: Template;
+  app!: Template;
   readonly #transport: Attached;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #sweeper: NodeJS.Timeout;
+  readonly #unwatch: () => void;
 
   private constructor(
     readonly stateTemplate: StateTemplate<AppView>,
@@ -59,11 +63,16 @@ export class Demo {
     readonly avatars: Avatars,
     visitorStore: VisitorStore,
     private readonly stores: SessionStore[],
-    templates: Templates,
+    views: TemplateFiles,
     options: DemoOptions,
   ) {
-    this.page = compile(templates.page);
-    this.app = compile(templates.app, { partials: templates.partials });
+    const compileViews = () => {
+      this.page = compile(views.source('page'), { partials: views.partials });
+      this.app = compile(views.source('app'), { partials: views.partials });
+    };
+    compileViews();
+    // The StateTemplate reloads the live part itself; the page and the reference renders follow here.
+    this.#unwatch = watching(options) ? views.watch(compileViews) : () => undefined;
     this.visitors = new Visitors(todos, visitorStore, options.graceMs ?? 60_000);
     todos.onChange(() => void this.visitors.renderAll());
     const app = express();
@@ -91,14 +100,15 @@ export class Demo {
   }
 
   static async start(options: DemoOptions = {}): Promise<Demo> {
-    const templates = loadTemplates();
+    const views = await demoTemplates();
     const { logger } = options;
     const stores = options.redisUrl === undefined ? [new MemorySessionStore(), new MemorySessionStore()] : redisStores(options.redisUrl, logger);
     const [sessions, shared] = stores as [SessionStore, SessionStore];
     // A random key is fine for one process; instances sharing sessions, and restarts, need SIGNING_KEY.
     const signingKey = options.signingKey ?? randomBytes(32);
-    const stateTemplate = new StateTemplate<AppView>(templates.app, {
-      partials: templates.partials,
+    // The live part from templates/app.mustache: in development, a saved template moves every live page to it.
+    const stateTemplate = new StateTemplate<AppView>(views.template('app'), {
+      watch: watching(options),
       store: sessions,
       signingKey,
       expiration: EXPIRATION_MS,
@@ -112,7 +122,7 @@ export class Demo {
     await Viewers.open(stateTemplate);
     // Visitors sit beside the shared list, in the store every instance shares.
     const avatars = await Avatars.open(options.uploadFolder);
-    return new Demo(stateTemplate, await TodoStore.open(shared), avatars, new VisitorStore(shared, EXPIRATION_MS), stores, templates, options);
+    return new Demo(stateTemplate, await TodoStore.open(shared), avatars, new VisitorStore(shared, EXPIRATION_MS), stores, views, options);
   }
 
   /** Listens on `host:port` (port 0: any free one); resolves to the base URL. */
@@ -156,6 +166,7 @@ export class Demo {
   async close(): Promise<void> {
     clearInterval(this.#timer);
     clearInterval(this.#sweeper);
+    this.#unwatch();
     this.#transport.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -205,4 +216,8 @@ function redisStores(url: string, logger: Logger | undefined): SessionStore[] {
 /** A failed sweep leaves the records for the next one. */
 function reportSweep(error: unknown): void {
   console.error('[demo] sweeping expired visitors failed:', error);
+}
+
+function watching(options: DemoOptions): boolean {
+  return options.watch ?? !['production', 'test'].includes(process.env.NODE_ENV ?? '');
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SessionNotFoundError, StateTemplate, type Session } from '@statetemplate/session';
 import { MemorySessionStore } from '@statetemplate/store-memory';
-import { loadTemplates } from '../src/templates.js';
+import { demoTemplates } from '../src/templates.js';
 import { TodoStore } from '../src/todo-store.js';
 import { newVisitor } from '../src/visitor.js';
 import { VisitorStore } from '../src/visitor-store.js';
@@ -18,8 +18,8 @@ describe('the pages an instance holds (Visitors)', () => {
   let two: Visitors;
 
   beforeEach(async () => {
-    const templates = loadTemplates();
-    stateTemplate = new StateTemplate(templates.app, { partials: templates.partials, signingKey: 'k'.repeat(32) });
+    const views = await demoTemplates();
+    stateTemplate = new StateTemplate(views.template('app'), { signingKey: 'k'.repeat(32), watch: false });
     todos = await TodoStore.open(new MemorySessionStore());
     store = new VisitorStore(new MemorySessionStore(), 30 * 60_000);
     one = new Visitors(todos, store, GRACE_MS);
