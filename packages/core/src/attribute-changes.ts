@@ -65,6 +65,12 @@ export function attributeChanges(before: string, after: string, open: readonly s
  * is removed and set again, so the order is a fresh page's.
  */
 function changeOf(old: Map<string, string>, next: Map<string, string>): Omit<AttributeChange, 'element'> | null {
+  if (sameNames(old, next)) {
+    // The commonest change (a class, a title): the same names in the same order, some values new.
+    let set = '';
+    for (const [name, raw] of next) if (old.get(name) !== raw) set += (set === '' ? '' : ' ') + written(name, raw);
+    return set === '' ? null : { set };
+  }
   // The names the old list keeps, in its order: the new list must start with them, in that order, up to where it differs.
   const kept = [...old.keys()].filter((name) => next.has(name));
   const names = [...next.keys()];
@@ -75,6 +81,13 @@ function changeOf(old: Map<string, string>, next: Map<string, string>): Omit<Att
   const remove = [...old.keys()].filter((name) => !next.has(name) || (moved.has(name) && old.has(name)));
   if (set.length === 0 && remove.length === 0) return null;
   return remove.length > 0 ? { set: set.join(' '), remove } : { set: set.join(' ') };
+}
+
+function sameNames(old: Map<string, string>, next: Map<string, string>): boolean {
+  if (old.size !== next.size) return false;
+  const names = old.keys();
+  for (const name of next.keys()) if (names.next().value !== name) return false;
+  return true;
 }
 
 /** An attribute as html, unquoted where its value allows (fewer bytes, the same attribute). */

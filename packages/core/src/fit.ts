@@ -163,6 +163,15 @@ function markersKept(html: string, nodes: readonly ChildNode[]): boolean {
 
 /** Where a fragment inside the elements `open` parses, as a page would read it. */
 export function surroundingsOf(open: readonly string[]): Surroundings {
+  // The nodes' own lists of open elements are kept for good: found by identity, without building the prefix.
+  let where = byList.get(open);
+  if (!where) byList.set(open, (where = surroundingsByPrefix(open)));
+  return where;
+}
+
+const byList = new WeakMap<readonly string[], Surroundings>();
+
+function surroundingsByPrefix(open: readonly string[]): Surroundings {
   // Body content unless the template writes its own <html>.
   const prefix = `<!DOCTYPE html>${open[0] === 'html' ? '' : '<body>'}${open.map((name) => `<${name}>`).join('')}`;
   let where = surroundings.get(prefix);
