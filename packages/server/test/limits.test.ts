@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE, decodeUpdates, type JsonValue } from '@statetemplate/protocol';
-import { livePeer, page, rateClock, start, type Harness } from './harness.js';
+import { livePeer, page, rateClock, start, within, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -120,23 +120,30 @@ describe('bad frames and limits', () => {
   it('closes a peer flooding far over the rate although some of its events keep passing', async () => {
     const clock = rateClock();
     const events: string[] = [];
-    h = await start({ eventsPerSecond: 20, eventBurst: 40, onEvent: (_, name) => void events.push(name) });
+    let wake = () => undefined as void;
+    h = await start({ eventsPerSecond: 20, eventBurst: 40, onEvent: (_, name) => void (events.push(name), wake()) });
     const { peer } = await livePeer(h);
     let answered = 0;
-    peer.ws.on('message', () => answered++);
-    // 400 events a second, in 50 ms steps: one passes per step, nineteen are refused.
+    peer.ws.on('message', () => (answered++, wake()));
+    /** Resolves once the server has taken `n` frames: handled (onEvent) or refused (an answer). */
+    const taken = (n: number) =>
+      new Promise<void>((resolve) => {
+        wake = () => void (answered + events.length >= n && resolve());
+        wake();
+      });
+    // 400 events a second, in 50 ms steps: past the burst, one passes per step and nineteen are refused. Each
+    // step waits for the server to take the one before, so it sees the flood at the clock's rate however busy it is.
     let step = 0;
-    const closed = peer.closeCode();
-    const flood = setInterval(() => {
+    let closed = false;
+    const closing = peer.closeCode().then((code) => ((closed = true), code));
+    while (!closed) {
       clock.advance(50);
+      const before = answered + events.length;
       for (let i = 0; i < 20; i++) peer.send({ type: 'event', name: `s${step}` });
       step++;
-    }, 0);
-    try {
-      expect(await closed).toBe(CLOSE.RATE_LIMITED);
-    } finally {
-      clearInterval(flood);
+      await within(Promise.race([closing, taken(before + 20)]), `the server to take step ${step}`);
     }
+    expect(await closing).toBe(CLOSE.RATE_LIMITED);
     // Bounded: the budget of 40 refusals, plus one a second of the flood's clock, got answers.
     expect(answered).toBeLessThanOrEqual(40 + Math.ceil((step * 50) / 1000) + 1);
     expect(events.length).toBeGreaterThan(0);
