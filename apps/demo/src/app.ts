@@ -49,9 +49,9 @@ export class Demo {
   readonly server: Server;
   readonly visitors: Visitors;
   /** The page: the layout around the live part, rendered once per page load with plain Mustache. */
-  page!: Template;
+  page: Template;
   /** The live part, for plain reference renders (what a fresh page load would show). */
-  app!: Template;
+  app: Template;
   readonly #transport: Attached;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #sweeper: NodeJS.Timeout;
@@ -66,13 +66,10 @@ export class Demo {
     views: TemplateFiles,
     options: DemoOptions,
   ) {
-    const compileViews = () => {
-      this.page = compile(views.source('page'), { partials: views.partials });
-      this.app = compile(views.source('app'), { partials: views.partials });
-    };
-    compileViews();
+    const compileViews = (): [Template, Template] => [compile(views.source('page'), { partials: views.partials }), compile(views.source('app'), { partials: views.partials })];
+    [this.page, this.app] = compileViews();
     // The StateTemplate reloads the live part itself; the page and the reference renders follow here.
-    this.#unwatch = watching(options) ? views.watch(compileViews) : () => undefined;
+    this.#unwatch = watching(options) ? views.watch(() => ([this.page, this.app] = compileViews())) : () => undefined;
     this.visitors = new Visitors(todos, visitorStore, options.graceMs ?? 60_000);
     todos.onChange(() => void this.visitors.renderAll());
     const app = express();
